@@ -1,0 +1,58 @@
+/** Option parsers and option sets shared by `run` and `resume`. */
+import os from 'node:os';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { LOG_LEVELS } from '../log.js';
+import type { SessionOptions } from '../primary/execute.js';
+
+export function intArg(min: number, what: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`${what} must be a whole number >= ${min}`);
+    }
+    return n;
+  };
+}
+
+export function chunkSizeArg(raw: string): number | 'auto' {
+  return raw === 'auto' ? 'auto' : intArg(1, "chunk size ('auto' or N)")(raw);
+}
+
+export const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Flags that control one session of a run (both `run` and `resume` take them). */
+export function addSessionOptions(cmd: Command): Command {
+  return cmd
+    .option('-w, --workers <n>', 'worker processes (default: all cores)', intArg(1, 'workers'), os.availableParallelism())
+    .option('--chunk-size <n|auto>', 'items per chunk; auto aims at ~100 ms of work per chunk', chunkSizeArg, 'auto' as const)
+    .option('--retries <n>', 'times an item may crash its worker before it is recorded as an error', intArg(0, 'retries'), 2)
+    .option('--grace <seconds>', 'on SIGINT/SIGTERM, how long in-flight chunks may take to finish', intArg(0, 'grace'), 30)
+    .option('--out <dir>', 'directory for file outputs of the model (ctx.outDir)')
+    .option('--log <file>', 'write pino JSON logs to this file (default: stderr, warn and above)')
+    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS as unknown as string[]))
+    .option('-q, --quiet', 'no progress and no summary line', false);
+}
+
+export interface SessionFlags {
+  workers: number;
+  chunkSize: number | 'auto';
+  retries: number;
+  grace: number;
+  out?: string;
+  log?: string;
+  logLevel?: string;
+  quiet: boolean;
+}
+
+export function sessionOptions(f: SessionFlags): SessionOptions {
+  return {
+    workers: f.workers,
+    chunkSize: f.chunkSize,
+    retries: f.retries,
+    graceMs: f.grace * 1000,
+    outDir: f.out ?? null,
+    logFile: f.log ?? null,
+    logLevel: f.logLevel ?? (f.log ? 'info' : 'warn'),
+    quiet: f.quiet,
+  };
+}

@@ -1,0 +1,78 @@
+import os from 'node:os';
+import type { Command } from 'commander';
+import { listRuns, openStore, runIsLive, type RunRecord } from '../primary/store.js';
+import { writeRows } from './output.js';
+
+export interface RunStatusView extends RunRecord {
+  /** status as recorded, or 'stale' when it says running but its primary is gone. */
+  state: string;
+  finished_items: number;
+  items_per_sec: number | null;
+  elapsed_sec: number;
+  eta_sec: number | null;
+}
+
+export function viewRun(run: RunRecord): RunStatusView {
+  const finished = run.done + run.errors;
+  const rate = run.active_ms > 0 ? finished / (run.active_ms / 1000) : null;
+  const stale = run.status === 'running' && run.host === os.hostname() && !runIsLive(run, os.hostname()) && run.pid !== process.pid;
+  const unfinished = run.status !== 'done';
+  return {
+    ...run,
+    state: stale ? 'stale' : run.status,
+    finished_items: finished,
+    items_per_sec: rate === null ? null : Math.round(rate),
+    elapsed_sec: Math.round(run.active_ms / 100) / 10,
+    eta_sec: unfinished && rate ? Math.round((run.total - finished) / rate) : null,
+  };
+}
+
+function fmtSecs(s: number | null): string {
+  if (s === null) return '';
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = Math.round(s % 60);
+  return h ? `${h}h${String(m).padStart(2, '0')}m` : m ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
+}
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .summary('show each run: status, progress, errors, throughput, ETA, provenance')
+    .requiredOption('-d, --db <file>', 'SQLite database')
+    .option('--json', 'machine-readable output (one object per run)', false)
+    .addHelpText('after', '\nExample:\n  simrun status --db demo.db\n\n"stale" means the run says running but its primary process is gone: resume it.\n')
+    .action((f: { db: string; json: boolean }) => {
+      const db = openStore(f.db, { readonly: true });
+      const runs = listRuns(db).map(viewRun);
+      db.close();
+      if (f.json) {
+        process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
+        return;
+      }
+      if (!runs.length) {
+        process.stdout.write(`${f.db}: no runs yet\n`);
+        return;
+      }
+      const cols = ['run', 'model', 'status', 'done/total', 'errors', 'items/s', 'elapsed', 'ETA', 'started'];
+      writeRows(
+        cols,
+        runs.map((r) => [
+          r.id,
+          `${r.model} ${r.model_version}`,
+          r.state,
+          `${r.finished_items}/${r.total} (${((100 * r.finished_items) / r.total).toFixed(1)}%)`,
+          r.errors,
+          r.items_per_sec ?? '',
+          fmtSecs(r.elapsed_sec),
+          fmtSecs(r.eta_sec),
+          r.created_at.slice(0, 19).replace('T', ' '),
+        ]),
+        'table',
+      );
+      for (const r of runs) {
+        process.stdout.write(
+          `run ${r.id}: input ${r.input} (${r.input_fingerprint.slice(0, 19)}…), params ${r.params_json}, seed ${r.seed}, ` +
+            `chunk ${r.chunk_size}, ${r.workers} workers, simrun ${r.simrun_version} on ${r.host}${r.message ? `\n  message: ${r.message}` : ''}\n`,
+        );
+      }
+    });
+}

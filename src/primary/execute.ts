@@ -1,0 +1,133 @@
+/**
+ * Drives one session of a run (a fresh run or a resume): workers, dispatch, commits, progress,
+ * signals, and the final status. Returns the process exit code.
+ */
+import cluster from 'node:cluster';
+import type { Logger } from 'pino';
+import { EXIT, SimrunError } from '../errors.js';
+import type { Model } from '../index.js';
+import { modelColumns } from '../model-loader.js';
+import type { Params } from '../index.js';
+import { ChunkFeed } from './chunk-feed.js';
+import { autoChunkSize, fixedChunkSize } from './chunk-size.js';
+import { intervalCount } from './intervals.js';
+import { createProgress } from './progress.js';
+import { ResultsWriter } from './results-writer.js';
+import { getRun, setRunStatus, type DB, type RunRecord } from './store.js';
+import { openSource, type InputSpec } from './sources.js';
+import { Supervisor, type CrashInfo } from './supervisor.js';
+
+export interface SessionOptions {
+  workers: number;
+  chunkSize: number | 'auto';
+  retries: number;
+  graceMs: number;
+  outDir: string | null;
+  logFile: string | null;
+  logLevel: string;
+  quiet: boolean;
+}
+
+function say(quiet: boolean, line: string): void {
+  if (!quiet) process.stderr.write(`${line}\n`);
+}
+
+export async function executeRun(
+  db: DB,
+  dbFile: string,
+  run: RunRecord,
+  model: Model,
+  params: Params,
+  spec: InputSpec,
+  o: SessionOptions,
+  log: Logger,
+): Promise<number> {
+  const columns = modelColumns(model);
+  const writer = new ResultsWriter(db, model.name, columns.length, run.id);
+  const done = writer.doneIntervals();
+  const sizer = o.chunkSize === 'auto' ? autoChunkSize() : fixedChunkSize(o.chunkSize);
+  const source = await openSource(spec);
+  const feed = new ChunkFeed(source, sizer, done);
+  const startDone = intervalCount(done);
+  setRunStatus(db, run.id, 'running', { pid: process.pid, workers: o.workers, message: null });
+  log.info({ run: run.id, model: model.name, total: run.total, alreadyDone: startDone, workers: o.workers }, 'run session start');
+
+  const t0 = Date.now();
+  const activeMs = () => run.active_ms + (Date.now() - t0);
+  let doneCount = startDone;
+  let errorCount = run.errors;
+  const progress = createProgress({ runId: run.id, total: run.total, startDone, quiet: o.quiet });
+
+  const sup = new Supervisor({
+    workers: o.workers,
+    init: { type: 'init', modelRef: run.model_ref, params, seed: run.seed, outDir: o.outDir, logFile: o.logFile, logLevel: o.logLevel },
+    feed,
+    sizer,
+    retries: o.retries,
+    graceMs: o.graceMs,
+    log,
+    onResult(chunk, msg) {
+      writer.commit(msg.rows, msg.errors.map((e) => ({ ...e, attempts: chunk.crashes + 1 })), activeMs());
+      doneCount += msg.rows.length + msg.errors.length;
+      errorCount += msg.errors.length;
+      progress.update(doneCount, errorCount);
+    },
+    onPoisonItem(idx: number, crashes: number, info: CrashInfo) {
+      const how = info.signal ? `signal ${info.signal}` : `exit code ${info.code}`;
+      const message = `worker died (${how}) while running this item, ${crashes} time(s)`;
+      log.error({ idx, crashes, ...info }, 'item crashes its worker; recorded as an error');
+      writer.commit([], [{ idx, attempts: crashes, kind: 'crash', error: { name: 'WorkerCrash', message, code: info.signal ?? String(info.code) } }], activeMs());
+      doneCount++;
+      errorCount++;
+      progress.update(doneCount, errorCount);
+    },
+  });
+
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (++signals === 1) {
+      say(o.quiet, `\nsimrun: ${sig}: finishing in-flight chunks (up to ${o.graceMs / 1000} s); press again to stop at once`);
+      sup.interrupt();
+      return;
+    }
+    // Second signal: every committed chunk is already durable (transactions are synchronous).
+    setRunStatus(db, run.id, 'interrupted', { active_ms: activeMs() });
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL');
+    db.close();
+    say(o.quiet, `simrun: stopped at once; finish with: simrun resume --db ${dbFile} --run ${run.id}`);
+    process.exit(EXIT.interrupted);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    const outcome = await sup.run();
+    progress.stop();
+    const secs = (Date.now() - t0) / 1000;
+    const rate = Math.round((doneCount - startDone) / Math.max(secs, 0.001));
+    if (outcome.kind === 'failed') {
+      const msg = outcome.error.message;
+      setRunStatus(db, run.id, 'failed', { message: msg, active_ms: activeMs() });
+      log.error({ err: outcome.error }, 'run failed');
+      throw outcome.error instanceof SimrunError ? outcome.error : new SimrunError(msg, 'E_RUN_FAILED', EXIT.failed);
+    }
+    if (outcome.kind === 'interrupted') {
+      setRunStatus(db, run.id, 'interrupted', { active_ms: activeMs() });
+      say(o.quiet, `run ${run.id} interrupted at ${doneCount}/${run.total}; finish it with: simrun resume --db ${dbFile} --run ${run.id}`);
+      return EXIT.interrupted;
+    }
+    setRunStatus(db, run.id, 'done', { active_ms: activeMs() });
+    const final = getRun(db, run.id)!;
+    const summary = `run ${run.id} done: ${final.done + final.errors}/${final.total} items in ${secs.toFixed(1)} s (${rate} items/s this session)`;
+    if (final.errors > 0) {
+      say(o.quiet, `${summary}, ${final.errors} item error(s); see: simrun query --db ${dbFile} "SELECT idx, kind, name, message FROM errors WHERE run_id = ${run.id}"`);
+      return EXIT.itemErrors;
+    }
+    say(o.quiet, summary);
+    return EXIT.done;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    source.close();
+  }
+}

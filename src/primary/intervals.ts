@@ -1,0 +1,40 @@
+/** Sorted, disjoint [lo, hi] index intervals: which items a run has already finished. */
+export type Interval = [lo: number, hi: number];
+
+/** Compresses indices into intervals (sorts a copy first). */
+export function toIntervals(indices: number[]): Interval[] {
+  const sorted = Float64Array.from(indices).sort();
+  const out: Interval[] = [];
+  for (const i of sorted) {
+    const last = out[out.length - 1];
+    if (last && i <= last[1] + 1) last[1] = Math.max(last[1], i);
+    else out.push([i, i]);
+  }
+  return out;
+}
+
+/** Merges possibly overlapping intervals sorted by lo. */
+export function mergeIntervals(sortedByLo: Interval[]): Interval[] {
+  const out: Interval[] = [];
+  for (const [lo, hi] of sortedByLo) {
+    const last = out[out.length - 1];
+    if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
+    else out.push([lo, hi]);
+  }
+  return out;
+}
+
+export function intervalCount(iv: Interval[]): number {
+  return iv.reduce((n, [lo, hi]) => n + hi - lo + 1, 0);
+}
+
+/** Walks indices in increasing order and answers "already done?" in O(1) amortised. */
+export class SkipCursor {
+  private k = 0;
+  constructor(private readonly iv: Interval[]) {}
+  has(i: number): boolean {
+    while (this.k < this.iv.length && this.iv[this.k]![1] < i) this.k++;
+    const cur = this.iv[this.k];
+    return cur !== undefined && cur[0] <= i;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Progress while a run goes: a live bar on a TTY (cli-progress), otherwise a pino info line on
+ * stderr every few seconds. --quiet turns both off.
+ */
+import cliProgress from 'cli-progress';
+import pino from 'pino';
+
+export interface Progress {
+  update(done: number, errors: number): void;
+  stop(): void;
+}
+
+const LOG_EVERY_MS = 5000;
+
+function fmtEta(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = Math.floor(s % 60);
+  return h ? `${h}h${String(m).padStart(2, '0')}m` : m ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
+}
+
+export function createProgress(opts: { runId: number; total: number; startDone: number; quiet: boolean }): Progress {
+  const { runId, total, startDone } = opts;
+  const t0 = Date.now();
+  const rate = (done: number) => (done - startDone) / Math.max(0.001, (Date.now() - t0) / 1000);
+  if (opts.quiet) return { update: () => {}, stop: () => {} };
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        format: `run ${runId} {bar} {percentage}% | {value}/{total} | {rate} items/s | ETA {etaText} | errors {errors}`,
+        stream: process.stderr,
+        hideCursor: true,
+        etaBuffer: 50,
+        fps: 5,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(total, startDone, { rate: '0', etaText: '?', errors: 0 });
+    return {
+      update(done, errors) {
+        const r = rate(done);
+        bar.update(done, { rate: Math.round(r).toLocaleString('en-US'), etaText: fmtEta((total - done) / r), errors });
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  const log = pino({ base: { run: runId } }, pino.destination({ fd: 2, sync: true }));
+  let last = Date.now();
+  return {
+    update(done, errors) {
+      const now = Date.now();
+      if (now - last < LOG_EVERY_MS) return;
+      last = now;
+      const r = rate(done);
+      log.info({ done, total, errors, itemsPerSec: Math.round(r), etaSec: Math.round((total - done) / r) }, 'progress');
+    },
+    stop: () => {},
+  };
+}

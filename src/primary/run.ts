@@ -1,0 +1,125 @@
+/**
+ * `run` and `resume`: everything is checked (model, params, input, database) before the
+ * database is changed; then executeRun drives the workers.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { dbError, usageError } from '../errors.js';
+import { createLogger } from '../log.js';
+import { loadModel, modelColumns, resolveModelRef } from '../model-loader.js';
+import { canonicalJson, readParamsFile, resolveParams } from '../params.js';
+import { SIMRUN_VERSION } from '../version.js';
+import { executeRun, type SessionOptions } from './execute.js';
+import { createRun, ensureResultsTable, getRun, openStore, runIsLive, type DB, type RunRecord } from './store.js';
+import { parseInputSpec, scanInput } from './sources.js';
+
+export interface RunOptions extends SessionOptions {
+  model: string;
+  input: string;
+  db: string;
+  params: [string, unknown][];
+  paramsFile: string | null;
+  seed: number;
+}
+
+export interface ResumeOptions extends SessionOptions {
+  db: string;
+  runId: number | null;
+}
+
+function removeDbFiles(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+}
+
+export async function startRun(o: RunOptions): Promise<number> {
+  const modelRef = resolveModelRef(o.model);
+  const model = await loadModel(modelRef);
+  const params = resolveParams(model.name, model.params ?? {}, o.paramsFile ? readParamsFile(o.paramsFile) : {}, o.params);
+  const spec = parseInputSpec(o.input);
+  const scan = await scanInput(spec);
+  const isNew = !existsSync(o.db);
+  const db = openStore(o.db, { readonly: false });
+  const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
+  let run: RunRecord;
+  try {
+    const paramsJson = canonicalJson(params.effective);
+    const unfinished = db
+      .prepare(
+        `SELECT id, status FROM runs WHERE model = ? AND input_fingerprint = ? AND params_json = ? AND seed = ? AND status != 'done' ORDER BY id DESC LIMIT 1`,
+      )
+      .get(model.name, scan.fingerprint, paramsJson, o.seed) as { id: number; status: string } | undefined;
+    if (unfinished) {
+      throw usageError(
+        `${o.db} already holds run ${unfinished.id} (${unfinished.status}) of ${model.name} over the same input and params; finish it with: simrun resume --db ${o.db} --run ${unfinished.id}`,
+      );
+    }
+    const id = db.transaction(() => {
+      ensureResultsTable(db, model.name, modelColumns(model));
+      return createRun(db, {
+        model: model.name,
+        model_ref: modelRef,
+        model_version: model.version,
+        input: spec.uri,
+        input_fingerprint: scan.fingerprint,
+        params_json: paramsJson,
+        param_overrides_json: canonicalJson(params.overrides),
+        seed: o.seed,
+        chunk_size: String(o.chunkSize),
+        status: 'running',
+        total: scan.total,
+        created_at: new Date().toISOString(),
+        simrun_version: SIMRUN_VERSION,
+        host: os.hostname(),
+        pid: process.pid,
+        workers: o.workers,
+        out_dir: o.outDir ? path.resolve(o.outDir) : null,
+      });
+    })();
+    run = getRun(db, id)!;
+  } catch (err) {
+    db.close();
+    if (isNew) removeDbFiles(o.db);
+    throw err;
+  }
+  try {
+    return await executeRun(db, o.db, run, model, params.effective, spec, { ...o, outDir: run.out_dir }, log);
+  } finally {
+    if (db.open) db.close();
+  }
+}
+
+function pickRun(db: DB, file: string, runId: number | null): RunRecord {
+  if (runId !== null) {
+    const run = getRun(db, runId);
+    if (!run) throw usageError(`${file} has no run ${runId}; see: simrun status --db ${file}`);
+    return run;
+  }
+  const run = db.prepare(`SELECT * FROM runs WHERE status != 'done' ORDER BY id DESC LIMIT 1`).get() as RunRecord | undefined;
+  if (!run) throw usageError(`${file} has no unfinished run to resume`);
+  return run;
+}
+
+export async function resumeRun(o: ResumeOptions): Promise<number> {
+  const db = openStore(o.db, { readonly: false, mustExist: true });
+  try {
+    const run = pickRun(db, o.db, o.runId);
+    if (run.status === 'done') {
+      if (!o.quiet) process.stderr.write(`run ${run.id} is already done; nothing to resume\n`);
+      return 0;
+    }
+    if (runIsLive(run, os.hostname())) throw dbError(`run ${run.id} is still running (pid ${run.pid}); wait for it or stop it first`);
+    const refuse = (what: string) => usageError(`cannot resume run ${run.id}: ${what}; start a new run instead`);
+    const model = await loadModel(run.model_ref);
+    if (model.version !== run.model_version) throw refuse(`model ${run.model} is now version ${model.version}, the run used ${run.model_version}`);
+    const params = resolveParams(model.name, model.params ?? {}, JSON.parse(run.param_overrides_json), []);
+    if (canonicalJson(params.effective) !== run.params_json) throw refuse(`the params of model ${run.model} changed since the run started`);
+    const spec = parseInputSpec(run.input);
+    const scan = await scanInput(spec);
+    if (scan.fingerprint !== run.input_fingerprint) throw refuse(`input ${run.input} changed since the run started (content fingerprint differs)`);
+    const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
+    return await executeRun(db, o.db, run, model, params.effective, spec, { ...o, outDir: o.outDir ?? run.out_dir }, log);
+  } finally {
+    if (db.open) db.close();
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The SQLite store (better-sqlite3, WAL): schema, run records and provenance. Results are
+ * written by results-writer.ts; this file owns opening, checking and the `runs` table.
+ */
+import { existsSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { dbError } from '../errors.js';
+import type { ColumnType } from '../index.js';
+
+export const SCHEMA_VERSION = 1;
+export type DB = Database.Database;
+export type RunStatus = 'running' | 'interrupted' | 'failed' | 'done';
+
+export interface RunRecord {
+  id: number;
+  model: string;
+  model_ref: string;
+  model_version: string;
+  input: string;
+  input_fingerprint: string;
+  params_json: string;
+  param_overrides_json: string;
+  seed: number;
+  chunk_size: string;
+  status: RunStatus;
+  total: number;
+  done: number;
+  errors: number;
+  active_ms: number;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+  simrun_version: string;
+  host: string;
+  pid: number;
+  workers: number;
+  out_dir: string | null;
+  message: string | null;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY, model TEXT NOT NULL, model_ref TEXT NOT NULL, model_version TEXT NOT NULL,
+  input TEXT NOT NULL, input_fingerprint TEXT NOT NULL, params_json TEXT NOT NULL,
+  param_overrides_json TEXT NOT NULL, seed INTEGER NOT NULL, chunk_size TEXT NOT NULL,
+  status TEXT NOT NULL, total INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0,
+  errors INTEGER NOT NULL DEFAULT 0, active_ms REAL NOT NULL DEFAULT 0, created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL, finished_at TEXT, simrun_version TEXT NOT NULL, host TEXT NOT NULL,
+  pid INTEGER NOT NULL, workers INTEGER NOT NULL, out_dir TEXT, message TEXT);
+CREATE TABLE IF NOT EXISTS errors (
+  run_id INTEGER NOT NULL, idx INTEGER NOT NULL, attempts INTEGER NOT NULL, kind TEXT NOT NULL,
+  name TEXT, message TEXT, stack TEXT, code TEXT, at TEXT NOT NULL,
+  PRIMARY KEY (run_id, idx)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS chunks (run_id INTEGER NOT NULL, lo INTEGER NOT NULL, hi INTEGER NOT NULL, at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_run ON chunks (run_id, lo);
+`;
+
+function describeOpenError(file: string, err: unknown): Error {
+  const code = (err as { code?: string }).code ?? '';
+  if (code === 'SQLITE_NOTADB') return dbError(`${file} is not a SQLite database; give a new file name or a simrun database`);
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN') return dbError(`cannot write ${file} (read-only file or folder); use a writable location`);
+  if (code === 'SQLITE_BUSY') return dbError(`${file} is locked by another writer; wait for it to finish or use another --db`);
+  return dbError(`cannot open ${file}: ${(err as Error).message}`);
+}
+
+function checkSimrunDb(db: DB, file: string): void {
+  const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'`).get();
+  if (!hasMeta) throw dbError(`${file} is not a simrun database (no meta table); give a new file name`);
+  const v = db.prepare(`SELECT value FROM meta WHERE key='schema_version'`).pluck().get() as string | undefined;
+  if (v === undefined) throw dbError(`${file} is not a simrun database (no schema version)`);
+  if (Number(v) > SCHEMA_VERSION) throw dbError(`${file} has schema version ${v}, newer than this simrun (${SCHEMA_VERSION}); upgrade simrun`);
+}
+
+/** Opens (and for writers creates) a simrun database; refuses anything else without touching it. */
+export function openStore(file: string, opts: { readonly: boolean; mustExist?: boolean }): DB {
+  const exists = existsSync(file) && statSync(file).size > 0;
+  if ((opts.readonly || opts.mustExist) && !exists) throw dbError(`database not found: ${file}`);
+  let db: DB | undefined;
+  try {
+    db = new Database(file, { readonly: opts.readonly, fileMustExist: opts.readonly });
+    db.pragma('busy_timeout = 10000');
+    if (exists) checkSimrunDb(db, file);
+    if (!opts.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.exec(SCHEMA);
+      db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?), ('app', 'simrun')`).run(String(SCHEMA_VERSION));
+    }
+    return db;
+  } catch (err) {
+    db?.close();
+    if ((err as { code?: string }).code === 'E_DB') throw err;
+    throw describeOpenError(file, err);
+  }
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Creates the model's results table, or checks that an existing one has the same columns. */
+export function ensureResultsTable(db: DB, table: string, columns: [string, ColumnType][]): void {
+  const existing = db.prepare(`SELECT name, type FROM pragma_table_info(?)`).all(table) as { name: string; type: string }[];
+  const want = [['run_id', 'INTEGER'], ['idx', 'INTEGER'], ...columns.map(([n, t]) => [n, t.toUpperCase()])];
+  if (existing.length) {
+    const same = existing.length === want.length && existing.every((c, i) => c.name === want[i]![0] && c.type === want[i]![1]);
+    if (!same) {
+      const have = existing.slice(2).map((c) => `${c.name} ${c.type.toLowerCase()}`).join(', ');
+      throw dbError(`table ${table} already exists with other columns (${have}); use another --db for this model version`);
+    }
+    return;
+  }
+  const cols = columns.map(([n, t]) => `${quoteIdent(n)} ${t.toUpperCase()}`).join(', ');
+  db.exec(`CREATE TABLE ${quoteIdent(table)} (run_id INTEGER NOT NULL, idx INTEGER NOT NULL, ${cols}, PRIMARY KEY (run_id, idx)) WITHOUT ROWID`);
+}
+
+export type NewRun = Omit<RunRecord, 'id' | 'done' | 'errors' | 'active_ms' | 'updated_at' | 'finished_at' | 'message'>;
+
+export function createRun(db: DB, run: NewRun): number {
+  const cols = Object.keys(run);
+  const info = db
+    .prepare(`INSERT INTO runs (${cols.join(', ')}, updated_at) VALUES (${cols.map((c) => '@' + c).join(', ')}, @created_at)`)
+    .run(run);
+  return Number(info.lastInsertRowid);
+}
+
+export function getRun(db: DB, id: number): RunRecord | undefined {
+  return db.prepare(`SELECT * FROM runs WHERE id = ?`).get(id) as RunRecord | undefined;
+}
+
+export function listRuns(db: DB): RunRecord[] {
+  return db.prepare(`SELECT * FROM runs ORDER BY id`).all() as RunRecord[];
+}
+
+export function setRunStatus(db: DB, id: number, status: RunStatus, fields: Partial<Pick<RunRecord, 'message' | 'pid' | 'workers' | 'active_ms'>> = {}): void {
+  const now = new Date().toISOString();
+  const sets = Object.keys(fields).map((k) => `${k} = @${k}`);
+  db.prepare(
+    `UPDATE runs SET status = @status, updated_at = @now, finished_at = CASE WHEN @status = 'done' THEN @now ELSE finished_at END${sets.map((s) => ', ' + s).join('')} WHERE id = @id`,
+  ).run({ id, status, now, ...fields });
+}
+
+/** True when the run's recorded process is still alive on this host. */
+export function runIsLive(run: RunRecord, host: string): boolean {
+  if (run.status !== 'running' || run.host !== host || run.pid === process.pid) return false;
+  try {
+    process.kill(run.pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

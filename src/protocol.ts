@@ -1,0 +1,67 @@
+/**
+ * The primary <-> worker message contract: the only place a message shape is written down.
+ * Both src/primary and src/worker import it.
+ */
+import type { SerializedError } from './errors.js';
+import type { ColumnType, Params } from './index.js';
+
+/** Sent once to each new worker. */
+export interface InitMessage {
+  type: 'init';
+  /** Built-in model name or absolute path of a model file. */
+  modelRef: string;
+  params: Params;
+  seed: number;
+  outDir: string | null;
+  logFile: string | null;
+  logLevel: string;
+}
+
+/** A slice of the input. Item k has index `indices[k]`, or `start + k` when indices is absent. */
+export interface ChunkMessage {
+  type: 'chunk';
+  id: number;
+  start: number;
+  indices?: number[];
+  items: unknown[];
+}
+
+export type PrimaryMessage = InitMessage | ChunkMessage;
+
+/** First message of every worker: its IPC listener is in place, send `init`. */
+export interface HelloMessage {
+  type: 'hello';
+}
+
+export interface ReadyMessage {
+  type: 'ready';
+  columns: [string, ColumnType][];
+}
+
+/** Model failed to load or its setup threw: the run cannot go on. */
+export interface LoadFailedMessage {
+  type: 'loadFailed';
+  error: SerializedError;
+}
+
+export interface ItemError {
+  idx: number;
+  kind: 'throw' | 'row';
+  error: SerializedError;
+}
+
+/** One finished chunk: each row is [index, ...values in column order]. */
+export interface ResultMessage {
+  type: 'result';
+  id: number;
+  rows: unknown[][];
+  errors: ItemError[];
+  /** Wall time the worker spent on the chunk's items, in ms. */
+  ms: number;
+}
+
+export type WorkerMessage = HelloMessage | ReadyMessage | LoadFailedMessage | ResultMessage;
+
+export function chunkIndex(chunk: Pick<ChunkMessage, 'start' | 'indices'>, k: number): number {
+  return chunk.indices ? chunk.indices[k]! : chunk.start + k;
+}
