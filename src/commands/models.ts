@@ -7,7 +7,7 @@ export function registerModels(program: Command): void {
     .summary('list the built-in models with their columns and params')
     .option('--json', 'machine-readable output', false)
     .action(async (f: { json: boolean }) => {
-      const models = await Promise.all(builtinModelNames().map(loadModel));
+      const models = await Promise.all(builtinModelNames().map((n) => loadModel(n)));
       if (f.json) {
         const out = models.map((m) => ({ name: m.name, version: m.version, description: m.description ?? '', columns: m.columns, params: m.params ?? {} }));
         process.stdout.write(JSON.stringify(out, null, 2) + '\n');

@@ -63,6 +63,8 @@ export class Supervisor {
 
   async run(): Promise<Outcome> {
     const outcome = new Promise<Outcome>((r) => (this.resolve = r));
+    // glibc malloc fragments under native libraries (sharp/libvips); workers inherit this.
+    process.env.MALLOC_ARENA_MAX ??= '2';
     cluster.setupPrimary({ exec: workerEntry, serialization: 'json' });
     cluster.on('fork', this.onFork);
     cluster.on('exit', this.onExit);
