@@ -1,0 +1,58 @@
+/**
+ * tax: US federal individual income tax + employee payroll tax, tax year 2024, per household.
+ * Policy parameters are data (policy-2024.json); reforms override them with --params / --param.
+ * Inputs and outputs are documented in the README (## Tax microsimulation).
+ */
+import { defineModel } from '../../src/index.js';
+import { computeTax, type TaxOutput } from './compute.js';
+import { parseHousehold, type Household } from './household.js';
+import { loadPolicy2024, validatePolicy, type Policy } from './policy.js';
+
+const checked = new WeakSet<object>();
+
+/** The effective params are one object per worker: validate it once. */
+function policyOf(params: object): Policy {
+  if (!checked.has(params)) {
+    validatePolicy(params as Policy);
+    checked.add(params);
+  }
+  return params as Policy;
+}
+
+export default defineModel<unknown, { h: Household; t: TaxOutput }, Policy & Record<string, unknown>>({
+  name: 'tax',
+  version: '2024.1',
+  description: 'US federal income + payroll tax 2024 per household (reforms via --params/--param)',
+  columns: {
+    id: 'text',
+    weight: 'real',
+    filing_status: 'text',
+    children: 'integer',
+    gross_income: 'real',
+    agi: 'real',
+    standard_deduction: 'real',
+    taxable_income: 'real',
+    regular_tax: 'real',
+    ctc: 'real',
+    actc: 'real',
+    eitc: 'real',
+    income_tax: 'real',
+    payroll_tax: 'real',
+    combined_tax: 'real',
+    after_tax_income: 'real',
+    average_rate: 'real',
+    marginal_rate: 'real',
+    marginal_income_tax_rate: 'real',
+  },
+  params: loadPolicy2024() as Policy & Record<string, unknown>,
+  setup(ctx) {
+    policyOf(ctx.params);
+  },
+  analyze(item, ctx) {
+    const h = parseHousehold(item, ctx.index);
+    return { h, t: computeTax(h, policyOf(ctx.params)) };
+  },
+  format({ h, t }) {
+    return { id: h.id, weight: h.weight, filing_status: h.filing_status, children: h.children, ...t };
+  },
+});
