@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, SimrunError } from './errors.js';
 import { SIMRUN_VERSION } from './version.js';
+import { registerGenerate } from './commands/generate.js';
 import { registerModels } from './commands/models.js';
 import { registerQuery } from './commands/query.js';
 import { registerResume } from './commands/resume.js';
@@ -24,6 +25,7 @@ registerResume(program, exit);
 registerStatus(program);
 registerQuery(program);
 registerModels(program);
+registerGenerate(program);
 program.commands.forEach((c) => c.exitOverride());
 
 try {
