@@ -3,9 +3,11 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, SimrunError } from './errors.js';
 import { SIMRUN_VERSION } from './version.js';
+import { registerCompare } from './commands/compare.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerModels } from './commands/models.js';
 import { registerQuery } from './commands/query.js';
+import { registerReport } from './commands/report.js';
 import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
@@ -26,6 +28,8 @@ registerStatus(program);
 registerQuery(program);
 registerModels(program);
 registerGenerate(program);
+registerReport(program);
+registerCompare(program);
 program.commands.forEach((c) => c.exitOverride());
 
 try {
