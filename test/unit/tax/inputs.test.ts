@@ -1,0 +1,62 @@
+/** CSV-style household parsing, policy validation, and reforms through src/params.ts. */
+import { describe, expect, it } from 'vitest';
+import { parseHousehold } from '../../../models/tax/household.js';
+import { loadPolicy2024, validatePolicy } from '../../../models/tax/policy.js';
+import taxModel from '../../../models/tax/index.js';
+import { resolveParams } from '../../../src/params.js';
+
+const row = (o: Record<string, string> = {}) => ({ id: 'h1', weight: '75000', filing_status: 'single', age_head: '40', wages_head: '50000', ...o });
+
+describe('household parsing', () => {
+  it('parses strings, defaults the optional columns', () => {
+    const h = parseHousehold(row({ capital_gains: '-1200', other_income: '' }), 7);
+    expect(h).toMatchObject({ id: 'h1', weight: 75000, filing_status: 'single', wages_head: 50000, capital_gains: -1200, other_income: 0, children: 0 });
+    expect(parseHousehold({ filing_status: 'MFJ', age_head: 30, wages_head: 1 }, 7)).toMatchObject({ id: '7', filing_status: 'mfj', weight: 1 });
+  });
+
+  it.each([
+    [{ wages_head: 'abc' }, /column wages_head: "abc" is not a number/],
+    [{ filing_status: 'married' }, /column filing_status: "married" is not one of single, mfj, mfs, hoh/],
+    [{ children: '-1' }, /column children: must be >= 0/],
+    [{ children: '1.5' }, /column children: must be a whole number/],
+    [{ wages_head: '' }, /column wages_head: is required/],
+    [{ ordinary_dividends: '100', qualified_dividends: '200' }, /column qualified_dividends/],
+    [{ wages_spouse: '100' }, /column wages_spouse: must be 0 or empty unless filing_status is mfj/],
+  ])('rejects %o', (bad, message) => {
+    expect(() => parseHousehold(row(bad), 0)).toThrow(message);
+  });
+
+  it('a bad item fails in analyze (so it becomes an errors row)', () => {
+    const ctx = { index: 0, params: taxModel.params!, random: Math.random, log: undefined as never, outDir: null };
+    expect(() => taxModel.analyze(row({ wages_head: 'n/a' }), ctx)).toThrow(/wages_head/);
+    const r = taxModel.analyze(row(), ctx) as Parameters<typeof taxModel.format>[0];
+    expect(Object.keys(taxModel.format(r, row(), ctx) as object).sort()).toEqual(Object.keys(taxModel.columns).sort());
+  });
+});
+
+describe('policy parameters', () => {
+  it('the 2024 policy is valid', () => {
+    expect(() => validatePolicy(loadPolicy2024())).not.toThrow();
+  });
+
+  it('rejects negative rates and brackets out of order', () => {
+    const p = loadPolicy2024();
+    p.income_tax.rates[2] = -0.22;
+    p.income_tax.brackets.single = [11600, 100525, 47150, 191950, 243725, 609350];
+    expect(() => validatePolicy(p)).toThrow(/income_tax.rates\[2\] must be a rate between 0 and 1.*income_tax.brackets.single must be ascending/);
+  });
+
+  it('reforms go through --param / --params with dotted paths, and typos are usage errors', () => {
+    const defaults = taxModel.params!;
+    const r = resolveParams('tax', defaults, { ctc: { refundable_max: 3000 } }, [['ctc.amount', 3000]]);
+    const eff = r.effective as ReturnType<typeof loadPolicy2024>;
+    expect(eff.ctc.amount).toBe(3000);
+    expect(eff.ctc.refundable_max).toBe(3000);
+    expect(eff.ctc.phaseout_start.mfj).toBe(400000);
+    expect(() => validatePolicy(eff)).not.toThrow();
+    const brackets = resolveParams('tax', defaults, {}, [['income_tax.brackets.single', [12000, 48000, 101000, 192000, 244000, 610000]]]);
+    expect((brackets.effective as typeof eff).income_tax.brackets.single[0]).toBe(12000);
+    expect(() => resolveParams('tax', defaults, {}, [['ctc.amout', 3000]])).toThrow(/unknown parameter 'ctc.amout'/);
+    expect(() => resolveParams('tax', defaults, {}, [['ctc.amount', 'lots']])).toThrow(/'ctc.amount' of model tax must be number/);
+  });
+});
