@@ -88,16 +88,20 @@ function eitcAmount(h: Household, agi: number, earned: number, p: Policy): numbe
   return agi >= start && agi !== earned ? Math.min(fromEarned, credit(agi)) : fromEarned;
 }
 
-/** The whole computation without rounding (so that +1 dollar differences are exact). */
-export function computeRaw(h: Household, p: Policy): TaxResult {
+/**
+ * The whole computation without rounding (so that +1 dollar differences are exact).
+ * `extraWages` is added to the head's wages (for marginal rates, without copying `h`).
+ */
+export function computeRaw(h: Household, p: Policy, extraWages = 0): TaxResult {
   const fs = h.filing_status;
   const pr = p.payroll;
-  const wages = h.wages_head + h.wages_spouse;
+  const wagesHead = h.wages_head + extraWages;
+  const wages = wagesHead + h.wages_spouse;
 
   // Self-employment tax (both halves) on 92.35 % of net earnings; the SS part only up to
   // what the head's wages left of the wage base. Half of it is deducted from AGI.
   const seNet = h.self_employment * pr.se_earnings_factor;
-  const seTax = 2 * pr.ss_rate * Math.min(seNet, Math.max(0, pr.ss_wage_base - h.wages_head)) + 2 * pr.medicare_rate * seNet;
+  const seTax = 2 * pr.ss_rate * Math.min(seNet, Math.max(0, pr.ss_wage_base - wagesHead)) + 2 * pr.medicare_rate * seNet;
   const halfSe = seTax / 2;
 
   const gross = wages + h.self_employment + h.taxable_interest + h.ordinary_dividends + h.capital_gains + h.other_income;
@@ -125,7 +129,7 @@ export function computeRaw(h: Household, p: Policy): TaxResult {
 
   // Employee payroll tax: Social Security per worker up to the wage base, Medicare on all
   // wages, Additional Medicare on wages + SE earnings above the filing-status threshold.
-  const ss = pr.ss_rate * (Math.min(h.wages_head, pr.ss_wage_base) + Math.min(h.wages_spouse, pr.ss_wage_base));
+  const ss = pr.ss_rate * (Math.min(wagesHead, pr.ss_wage_base) + Math.min(h.wages_spouse, pr.ss_wage_base));
   const addl = pr.addl_medicare_rate * Math.max(0, wages + seNet - pr.addl_medicare_threshold[fs]);
   const payroll = ss + pr.medicare_rate * wages + addl + seTax;
 
@@ -149,19 +153,25 @@ export function computeRaw(h: Household, p: Policy): TaxResult {
 
 /** Rounds every amount to cents; the totals are sums of the rounded parts, so they add up. */
 export function roundResult(r: TaxResult): TaxResult {
-  const regular = round2(r.regular_tax);
-  const ctc = round2(r.ctc);
-  const actc = round2(r.actc);
-  const eitc = round2(r.eitc);
-  const payroll = round2(r.payroll_tax);
+  const { average_rate: _a, marginal_rate: _m, marginal_income_tax_rate: _i, ...amounts } = roundedOutput(r, r);
+  return amounts;
+}
+
+/** One object literal with every output (a fixed shape keeps this hot path fast). */
+function roundedOutput(raw: TaxResult, up: TaxResult): TaxOutput {
+  const regular = round2(raw.regular_tax);
+  const ctc = round2(raw.ctc);
+  const actc = round2(raw.actc);
+  const eitc = round2(raw.eitc);
+  const payroll = round2(raw.payroll_tax);
   const incomeTax = round2(regular - ctc - actc - eitc);
   const combined = round2(incomeTax + payroll);
-  const gross = round2(r.gross_income);
+  const gross = round2(raw.gross_income);
   return {
     gross_income: gross,
-    agi: round2(r.agi),
-    standard_deduction: round2(r.standard_deduction),
-    taxable_income: round2(r.taxable_income),
+    agi: round2(raw.agi),
+    standard_deduction: round2(raw.standard_deduction),
+    taxable_income: round2(raw.taxable_income),
     regular_tax: regular,
     ctc,
     actc,
@@ -170,18 +180,13 @@ export function roundResult(r: TaxResult): TaxResult {
     payroll_tax: payroll,
     combined_tax: combined,
     after_tax_income: round2(gross - combined),
+    average_rate: gross > 0 ? round6(combined / gross) : null,
+    marginal_rate: round6(up.combined_tax - raw.combined_tax),
+    marginal_income_tax_rate: round6(up.income_tax - raw.income_tax),
   };
 }
 
 /** Rounded amounts plus the average rate (combined / gross income) and marginal rates. */
 export function computeTax(h: Household, p: Policy): TaxOutput {
-  const raw = computeRaw(h, p);
-  const up = computeRaw({ ...h, wages_head: h.wages_head + 1 }, p);
-  const r = roundResult(raw);
-  return {
-    ...r,
-    average_rate: r.gross_income > 0 ? round6(r.combined_tax / r.gross_income) : null,
-    marginal_rate: round6(up.combined_tax - raw.combined_tax),
-    marginal_income_tax_rate: round6(up.income_tax - raw.income_tax),
-  };
+  return roundedOutput(computeRaw(h, p, 0), computeRaw(h, p, 1));
 }

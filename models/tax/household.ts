@@ -78,10 +78,25 @@ export function parseHousehold(item: unknown, index: number): Household {
   if (!(FILING_STATUSES as readonly string[]).includes(fs)) {
     throw new HouseholdError('filing_status', `${JSON.stringify(rec.filing_status ?? '')} is not one of ${FILING_STATUSES.join(', ')}`);
   }
-  const h = { id: rec.id === undefined || rec.id === '' ? String(index) : String(rec.id), filing_status: fs as FilingStatus } as Household;
-  for (const [column, f] of Object.entries(NUMERIC_FIELDS)) {
-    (h as unknown as Record<string, number>)[column] = readNumber(rec, column, f);
-  }
+  const num = (column: keyof typeof NUMERIC_FIELDS) => readNumber(rec, column, NUMERIC_FIELDS[column]);
+  // One object literal, so every household has the same shape (fast property access).
+  const h: Household = {
+    id: rec.id === undefined || rec.id === '' ? String(index) : String(rec.id),
+    weight: num('weight'),
+    filing_status: fs as FilingStatus,
+    age_head: num('age_head'),
+    age_spouse: num('age_spouse'),
+    wages_head: num('wages_head'),
+    wages_spouse: num('wages_spouse'),
+    self_employment: num('self_employment'),
+    taxable_interest: num('taxable_interest'),
+    ordinary_dividends: num('ordinary_dividends'),
+    qualified_dividends: num('qualified_dividends'),
+    capital_gains: num('capital_gains'),
+    other_income: num('other_income'),
+    children: num('children'),
+    other_dependents: num('other_dependents'),
+  };
   if (h.qualified_dividends > h.ordinary_dividends) {
     throw new HouseholdError('qualified_dividends', `${h.qualified_dividends} exceeds ordinary_dividends ${h.ordinary_dividends} (qualified dividends are part of ordinary dividends)`);
   }

@@ -53,6 +53,27 @@ export default defineModel<unknown, { h: Household; t: TaxOutput }, Policy & Rec
     return { h, t: computeTax(h, policyOf(ctx.params)) };
   },
   format({ h, t }) {
-    return { id: h.id, weight: h.weight, filing_status: h.filing_status, children: h.children, ...t };
+    // Spelled out (no spread): a fixed object shape keeps this per-item path fast.
+    return {
+      id: h.id,
+      weight: h.weight,
+      filing_status: h.filing_status,
+      children: h.children,
+      gross_income: t.gross_income,
+      agi: t.agi,
+      standard_deduction: t.standard_deduction,
+      taxable_income: t.taxable_income,
+      regular_tax: t.regular_tax,
+      ctc: t.ctc,
+      actc: t.actc,
+      eitc: t.eitc,
+      income_tax: t.income_tax,
+      payroll_tax: t.payroll_tax,
+      combined_tax: t.combined_tax,
+      after_tax_income: t.after_tax_income,
+      average_rate: t.average_rate,
+      marginal_rate: t.marginal_rate,
+      marginal_income_tax_rate: t.marginal_income_tax_rate,
+    };
   },
 });
