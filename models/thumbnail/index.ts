@@ -88,21 +88,14 @@ export default defineModel<unknown, Result, typeof defaults>({
     const img = await decode(item.path, item.name, p);
     let thumbPath: string | null = null;
     let thumbBytes: number | null = null;
-    const work: Promise<unknown>[] = [];
     if (ctx.outDir) {
-      const outDir = ctx.outDir;
       const rel = thumbName(item.name, p.format);
-      work.push(
-        encode(img.thumb, p).then((buf) => {
-          writeThumbnail(outDir, rel, buf);
-          thumbPath = rel;
-          thumbBytes = buf.length;
-        }),
-      );
+      const buf = await encode(img.thumb, p);
+      writeThumbnail(ctx.outDir, rel, buf);
+      thumbPath = rel;
+      thumbBytes = buf.length;
     }
-    let analysis: Analysis | null = null;
-    if (p.analysis) work.push(analyze(img.thumb).then((a) => (analysis = a)));
-    await Promise.all(work);
+    const analysis = p.analysis ? analyze(img.thumb) : null;
     return {
       item,
       format: img.format,

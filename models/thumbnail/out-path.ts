@@ -42,7 +42,7 @@ export function resolveInside(outDir: string, name: string): string {
   const root = path.resolve(outDir);
   const target = path.resolve(root, name);
   const rel = path.relative(root, target);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+  if (rel === '' || rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel)) {
     throw new UnsafePathError(`unsafe thumbnail name '${name}': resolves outside --out (${root})`);
   }
   return target;
