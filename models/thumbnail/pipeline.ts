@@ -76,8 +76,8 @@ export async function decode(input: string | Buffer, name: string, p: ThumbParam
   validateParams(p);
   if (typeof input !== 'string' && input.length === 0) throw new ImageError(`${name}: empty file (0 bytes), not an image`);
   try {
-    const img = sharp(input, { limitInputPixels: p.maxPixels, failOn: 'error', sequentialRead: true });
-    const meta = await img.metadata();
+    // The header alone (no pixel limit yet, so that an oversized image is named with its size).
+    const meta = await sharp(input, { limitInputPixels: false }).metadata();
     const format = meta.format as string;
     if (!(INPUT_FORMATS as readonly string[]).includes(format)) {
       throw new ImageError(`${name}: unsupported image format '${format}' (supported: jpeg, png, webp, tiff, gif, avif)`);
@@ -87,7 +87,7 @@ export async function decode(input: string | Buffer, name: string, p: ThumbParam
     if (width * height > p.maxPixels) {
       throw new ImageError(`${name}: image is ${width}x${height} = ${mp(width * height)}, over the maxPixels limit of ${mp(p.maxPixels)} (decompression bomb guard)`);
     }
-    const { data, info } = await img
+    const { data, info } = await sharp(input, { limitInputPixels: p.maxPixels, failOn: 'error', sequentialRead: true })
       .autoOrient()
       .resize(p.size, p.size, { fit: 'inside', withoutEnlargement: true })
       .toColourspace('srgb')
