@@ -32,6 +32,11 @@ export interface Model<Item = any, Result = any, P extends Params = Params> {
   columns: Record<string, ColumnType>;
   /** Defaults; a --param or --params value must name one of these and keep its type. */
   params?: P;
+  /**
+   * Checks the effective params in the primary before any work starts (both `run` and
+   * `resume`); throw an Error saying what is wrong and the run exits 2 without touching the db.
+   */
+  validateParams?(params: P): void;
   /** Once per worker before any item, e.g. to load tables. */
   setup?(ctx: Omit<Context<P>, 'index' | 'random'>): void | Promise<void>;
   /** The computation; may be async. A throw fails this item only. */

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { usageError } from './errors.js';
-import type { Params } from './index.js';
+import type { Model, Params } from './index.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -72,10 +72,16 @@ export interface ResolvedParams {
   effective: Params;
 }
 
-export function resolveParams(model: string, defaults: Params, fileOverrides: Obj, flags: [string, unknown][]): ResolvedParams {
+export function resolveParams(model: Model, fileOverrides: Obj, flags: [string, unknown][]): ResolvedParams {
   const overrides: Obj = structuredClone(fileOverrides);
   for (const [path, value] of flags) setPath(overrides, path.split('.'), value);
-  return { overrides, effective: mergeChecked(defaults, overrides, model, '') };
+  const effective = mergeChecked(model.params ?? {}, overrides, model.name, '');
+  try {
+    model.validateParams?.(effective);
+  } catch (err) {
+    throw usageError(`bad params for model ${model.name}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return { overrides, effective };
 }
 
 /** JSON with sorted keys, so equal params always compare equal as text. */

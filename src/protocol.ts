@@ -17,13 +17,17 @@ export interface InitMessage {
   logLevel: string;
 }
 
-/** A slice of the input. Item k has index `indices[k]`, or `start + k` when indices is absent. */
+/**
+ * A slice of the input: `count` items. Item k has index `indices[k]`, or `start + k` when
+ * indices is absent. `items` is absent for range:N input, where each item is its own index.
+ */
 export interface ChunkMessage {
   type: 'chunk';
   id: number;
   start: number;
+  count: number;
   indices?: number[];
-  items: unknown[];
+  items?: unknown[];
 }
 
 export type PrimaryMessage = InitMessage | ChunkMessage;
@@ -50,11 +54,16 @@ export interface ItemError {
   error: SerializedError;
 }
 
-/** One finished chunk: each row is [index, ...values in column order]. */
+/**
+ * One finished chunk. `values` holds the rows flat, `width` values per row in column order.
+ * `idx` gives each row's item index; it is null when every item of the chunk succeeded, so
+ * the rows are the chunk's items in order (the common case costs no index list on the wire).
+ */
 export interface ResultMessage {
   type: 'result';
   id: number;
-  rows: unknown[][];
+  values: unknown[];
+  idx: number[] | null;
   errors: ItemError[];
   /** Wall time the worker spent on the chunk's items, in ms. */
   ms: number;

@@ -45,6 +45,9 @@ export default defineModel<unknown, { h: Household; t: TaxOutput }, Policy & Rec
     marginal_income_tax_rate: 'real',
   },
   params: loadPolicy2024() as Policy & Record<string, unknown>,
+  validateParams(params) {
+    validatePolicy(params);
+  },
   setup(ctx) {
     policyOf(ctx.params);
   },

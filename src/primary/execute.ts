@@ -65,10 +65,12 @@ export async function executeRun(
     sizer,
     retries: o.retries,
     graceMs: o.graceMs,
+    itemsAreIndices: spec.kind === 'range',
     log,
     onResult(chunk, msg) {
-      writer.commit(msg.rows, msg.errors.map((e) => ({ ...e, attempts: chunk.crashes + 1 })), activeMs());
-      doneCount += msg.rows.length + msg.errors.length;
+      const idx = msg.idx ?? chunk.indices ?? null;
+      writer.commit({ idx, start: chunk.start, values: msg.values }, msg.errors.map((e) => ({ ...e, attempts: chunk.crashes + 1 })), activeMs());
+      doneCount += chunk.items.length;
       errorCount += msg.errors.length;
       progress.update(doneCount, errorCount);
     },
@@ -76,7 +78,7 @@ export async function executeRun(
       const how = info.signal ? `signal ${info.signal}` : `exit code ${info.code}`;
       const message = `worker died (${how}) while running this item, ${crashes} time(s)`;
       log.error({ idx, crashes, ...info }, 'item crashes its worker; recorded as an error');
-      writer.commit([], [{ idx, attempts: crashes, kind: 'crash', error: { name: 'WorkerCrash', message, code: info.signal ?? String(info.code) } }], activeMs());
+      writer.commit({ idx: [], start: idx, values: [] }, [{ idx, attempts: crashes, kind: 'crash', error: { name: 'WorkerCrash', message, code: info.signal ?? String(info.code) } }], activeMs());
       doneCount++;
       errorCount++;
       progress.update(doneCount, errorCount);

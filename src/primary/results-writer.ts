@@ -8,6 +8,16 @@ import type { SerializedError } from '../errors.js';
 import { mergeIntervals, toIntervals, type Interval } from './intervals.js';
 import { quoteIdent, type DB } from './store.js';
 
+/**
+ * Rows as they come from a worker: `values` flat (width per row); row k has index `idx[k]`,
+ * or `start + k` when idx is null.
+ */
+export interface RowBatch {
+  idx: number[] | null;
+  start: number;
+  values: unknown[];
+}
+
 export interface ErrorRow {
   idx: number;
   attempts: number;
@@ -25,7 +35,7 @@ export class ResultsWriter {
   private readonly deleteErrors: Statement;
   private readonly insertRange: Statement;
   private readonly bumpRun: Statement;
-  readonly commit: (rows: unknown[][], errors: ErrorRow[], activeMs: number) => void;
+  readonly commit: (rows: RowBatch, errors: ErrorRow[], activeMs: number) => void;
 
   constructor(
     private readonly db: DB,
@@ -33,9 +43,10 @@ export class ResultsWriter {
     private readonly width: number,
     private readonly runId: number,
   ) {
-    const rowSql = `(${new Array(width + 2).fill('?').join(',')})`;
+    // run_id is a literal: one bound parameter fewer per row.
+    const rowSql = `(${Number(runId)},${new Array(width + 1).fill('?').join(',')})`;
     const insert = `INSERT OR REPLACE INTO ${quoteIdent(table)} VALUES `;
-    this.batch = Math.max(1, Math.min(256, Math.floor(MAX_SQL_PARAMS / (width + 2))));
+    this.batch = Math.max(1, Math.min(256, Math.floor(MAX_SQL_PARAMS / (width + 1))));
     this.insertMany = db.prepare(insert + new Array(this.batch).fill(rowSql).join(','));
     this.insertOne = db.prepare(insert + rowSql);
     this.insertError = db.prepare(
@@ -44,35 +55,42 @@ export class ResultsWriter {
     this.deleteErrors = db.prepare(`DELETE FROM errors WHERE run_id = ? AND idx BETWEEN ? AND ?`);
     this.insertRange = db.prepare(`INSERT INTO chunks (run_id, lo, hi, at) VALUES (?,?,?,?)`);
     this.bumpRun = db.prepare(`UPDATE runs SET done = done + ?, errors = errors + ?, active_ms = ?, updated_at = ? WHERE id = ?`);
-    this.commit = db.transaction((rows: unknown[][], errors: ErrorRow[], activeMs: number) => this.write(rows, errors, activeMs));
+    this.commit = db.transaction((rows: RowBatch, errors: ErrorRow[], activeMs: number) => this.write(rows, errors, activeMs));
   }
 
-  private write(rows: unknown[][], errors: ErrorRow[], activeMs: number): void {
-    const { runId, batch } = this;
+  private write(rows: RowBatch, errors: ErrorRow[], activeMs: number): void {
+    const { batch, width } = this;
+    const { idx, start, values } = rows;
+    const n = values.length / width;
     let k = 0;
-    if (rows.length >= batch) {
-      const params: unknown[] = new Array(batch * (this.width + 2));
-      for (; k + batch <= rows.length; k += batch) {
+    if (n >= batch) {
+      const params: unknown[] = new Array(batch * (width + 1));
+      for (; k + batch <= n; k += batch) {
         let p = 0;
         for (let r = k; r < k + batch; r++) {
-          params[p++] = runId;
-          for (const v of rows[r]!) params[p++] = v;
+          params[p++] = idx ? idx[r] : start + r;
+          for (let c = r * width, end = c + width; c < end; c++) params[p++] = values[c];
         }
         this.insertMany.run(params);
       }
     }
-    for (; k < rows.length; k++) this.insertOne.run(runId, ...rows[k]!);
+    const one: unknown[] = new Array(width + 1);
+    for (; k < n; k++) {
+      one[0] = idx ? idx[k] : start + k;
+      for (let c = 0; c < width; c++) one[c + 1] = values[k * width + c];
+      this.insertOne.run(one);
+    }
     const at = new Date().toISOString();
-    const okRanges = toIntervals(rows.map((r) => r[0] as number));
+    const okRanges: Interval[] = idx ? toIntervals(idx) : n ? [[start, start + n - 1]] : [];
     // An item that succeeds now (a retry) is no longer an error.
-    for (const [lo, hi] of okRanges) this.deleteErrors.run(runId, lo, hi);
+    for (const [lo, hi] of okRanges) this.deleteErrors.run(this.runId, lo, hi);
     for (const e of errors) {
       const { name, message, stack, code } = e.error;
-      this.insertError.run(runId, e.idx, e.attempts, e.kind, name, message, stack ?? null, code ?? null, at);
+      this.insertError.run(this.runId, e.idx, e.attempts, e.kind, name, message, stack ?? null, code ?? null, at);
     }
     const ranges = mergeIntervals([...okRanges, ...toIntervals(errors.map((e) => e.idx))].sort((a, b) => a[0] - b[0]));
-    for (const [lo, hi] of ranges) this.insertRange.run(runId, lo, hi, at);
-    this.bumpRun.run(rows.length, errors.length, activeMs, at, runId);
+    for (const [lo, hi] of ranges) this.insertRange.run(this.runId, lo, hi, at);
+    this.bumpRun.run(n, errors.length, activeMs, at, this.runId);
   }
 
   /** Intervals of indices this run has already finished (results or errors). */

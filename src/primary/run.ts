@@ -35,7 +35,7 @@ function removeDbFiles(file: string): void {
 export async function startRun(o: RunOptions): Promise<number> {
   const modelRef = resolveModelRef(o.model);
   const model = await loadModel(modelRef);
-  const params = resolveParams(model.name, model.params ?? {}, o.paramsFile ? readParamsFile(o.paramsFile) : {}, o.params);
+  const params = resolveParams(model, o.paramsFile ? readParamsFile(o.paramsFile) : {}, o.params);
   const spec = parseInputSpec(o.input);
   const scan = await scanInput(spec);
   const isNew = !existsSync(o.db);
@@ -112,7 +112,7 @@ export async function resumeRun(o: ResumeOptions): Promise<number> {
     const refuse = (what: string) => usageError(`cannot resume run ${run.id}: ${what}; start a new run instead`);
     const model = await loadModel(run.model_ref);
     if (model.version !== run.model_version) throw refuse(`model ${run.model} is now version ${model.version}, the run used ${run.model_version}`);
-    const params = resolveParams(model.name, model.params ?? {}, JSON.parse(run.param_overrides_json), []);
+    const params = resolveParams(model, JSON.parse(run.param_overrides_json), []);
     if (canonicalJson(params.effective) !== run.params_json) throw refuse(`the params of model ${run.model} changed since the run started`);
     const spec = parseInputSpec(run.input);
     const scan = await scanInput(spec);

@@ -2,7 +2,8 @@
  * The SQLite store (better-sqlite3, WAL): schema, run records and provenance. Results are
  * written by results-writer.ts; this file owns opening, checking and the `runs` table.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { dbError } from '../errors.js';
 import type { ColumnType } from '../index.js';
@@ -78,6 +79,7 @@ export function openStore(file: string, opts: { readonly: boolean; mustExist?: b
   if ((opts.readonly || opts.mustExist) && !exists) throw dbError(`database not found: ${file}`);
   let db: DB | undefined;
   try {
+    if (!opts.readonly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     db = new Database(file, { readonly: opts.readonly, fileMustExist: opts.readonly });
     db.pragma('busy_timeout = 10000');
     if (exists) checkSimrunDb(db, file);

@@ -33,6 +33,8 @@ export interface SupervisorOptions {
   /** Times a single item may crash a worker before it is recorded as an error. */
   retries: number;
   graceMs: number;
+  /** range:N input: every item is its own index, so chunks travel without their items. */
+  itemsAreIndices: boolean;
   log: Logger;
   onResult(chunk: Chunk, msg: ResultMessage): void;
   onPoisonItem(idx: number, crashes: number, info: CrashInfo): void;
@@ -142,7 +144,8 @@ export class Supervisor {
       if (chunk && !this.canDispatch(slot)) this.opts.feed.requeue(chunk);
       if (!chunk || !this.canDispatch(slot)) break;
       slot.inflight.push(chunk);
-      slot.worker.send({ type: 'chunk', id: chunk.id, start: chunk.start, indices: chunk.indices, items: chunk.items });
+      const items = this.opts.itemsAreIndices ? undefined : chunk.items;
+      slot.worker.send({ type: 'chunk', id: chunk.id, start: chunk.start, count: chunk.items.length, indices: chunk.indices, items });
     }
     this.checkDone();
   }

@@ -14,7 +14,8 @@ process.on('SIGTERM', () => {});
 process.on('disconnect', () => process.exit(0));
 
 function send(msg: WorkerMessage): void {
-  process.send!(msg);
+  // The primary may already have gone (run stopped): then there is no one to tell.
+  if (process.connected) process.send!(msg);
 }
 
 let setup: WorkerSetup | null = null;

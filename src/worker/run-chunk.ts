@@ -13,48 +13,65 @@ export interface WorkerSetup {
   seed: number;
   outDir: string | null;
   log: Logger;
+  ctx?: ItemContext;
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   return v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function';
 }
 
-function makeContext(s: WorkerSetup, index: number): Context {
-  let rng: (() => number) | null = null;
-  let log: Logger | null = null;
-  return {
-    index,
-    params: s.params,
-    outDir: s.outDir,
-    random: () => (rng ??= itemRandom(s.seed, index))(),
-    get log() {
-      return (log ??= s.log.child({ idx: index }));
-    },
-  };
+/**
+ * One context object per worker, re-pointed at each item in turn (items run one at a time),
+ * so a chunk of cheap items allocates nothing per item for it.
+ */
+class ItemContext implements Context {
+  index = 0;
+  private rng: (() => number) | null = null;
+  private childLog: Logger | null = null;
+  readonly params: Params;
+  readonly outDir: string | null;
+  constructor(private readonly s: WorkerSetup) {
+    this.params = s.params;
+    this.outDir = s.outDir;
+  }
+  moveTo(index: number): void {
+    this.index = index;
+    this.rng = null;
+    this.childLog = null;
+  }
+  random(): number {
+    return (this.rng ??= itemRandom(this.s.seed, this.index))();
+  }
+  get log(): Logger {
+    return (this.childLog ??= this.s.log.child({ idx: this.index }));
+  }
 }
 
 export async function runChunk(s: WorkerSetup, chunk: ChunkMessage): Promise<ResultMessage> {
   const t0 = performance.now();
-  const rows: unknown[][] = [];
+  const values: unknown[] = [];
+  const okIdx: number[] = [];
   const errors: ItemError[] = [];
   const { model, columns } = s;
-  for (let k = 0; k < chunk.items.length; k++) {
+  const ctx = (s.ctx ??= new ItemContext(s));
+  for (let k = 0; k < chunk.count; k++) {
     const idx = chunkIndex(chunk, k);
-    const item = chunk.items[k];
-    const ctx = makeContext(s, idx);
+    const item = chunk.items ? chunk.items[k] : idx;
+    ctx.moveTo(idx);
     let stage: 'throw' | 'row' = 'throw';
+    const mark = values.length;
     try {
       let result = model.analyze(item, ctx);
       if (isThenable(result)) result = await result;
       let row = model.format(result, item, ctx);
       if (isThenable(row)) row = await row;
       stage = 'row';
-      const values: unknown[] = [idx];
       rowValues(row, columns, values);
-      rows.push(values);
+      okIdx.push(idx);
     } catch (err) {
+      values.length = mark;
       errors.push({ idx, kind: stage, error: serializeError(err) });
     }
   }
-  return { type: 'result', id: chunk.id, rows, errors, ms: performance.now() - t0 };
+  return { type: 'result', id: chunk.id, values, idx: errors.length ? okIdx : null, errors, ms: performance.now() - t0 };
 }
