@@ -9,6 +9,8 @@ import { dbError } from '../errors.js';
 import type { ColumnType } from '../index.js';
 
 export const SCHEMA_VERSION = 1;
+/** How long a writer waits for another writer's lock before failing (SIMRUN_BUSY_TIMEOUT_MS). */
+const BUSY_TIMEOUT_MS = Number(process.env.SIMRUN_BUSY_TIMEOUT_MS ?? 10_000);
 export type DB = Database.Database;
 export type RunStatus = 'running' | 'interrupted' | 'failed' | 'done';
 
@@ -37,6 +39,8 @@ export interface RunRecord {
   workers: number;
   out_dir: string | null;
   message: string | null;
+  /** Append-only history of deliberate changes, e.g. a model version change on resume. */
+  notes: string | null;
 }
 
 const SCHEMA = `
@@ -48,7 +52,7 @@ CREATE TABLE IF NOT EXISTS runs (
   status TEXT NOT NULL, total INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0,
   errors INTEGER NOT NULL DEFAULT 0, active_ms REAL NOT NULL DEFAULT 0, created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL, finished_at TEXT, simrun_version TEXT NOT NULL, host TEXT NOT NULL,
-  pid INTEGER NOT NULL, workers INTEGER NOT NULL, out_dir TEXT, message TEXT);
+  pid INTEGER NOT NULL, workers INTEGER NOT NULL, out_dir TEXT, message TEXT, notes TEXT);
 CREATE TABLE IF NOT EXISTS errors (
   run_id INTEGER NOT NULL, idx INTEGER NOT NULL, attempts INTEGER NOT NULL, kind TEXT NOT NULL,
   name TEXT, message TEXT, stack TEXT, code TEXT, at TEXT NOT NULL,
@@ -81,7 +85,7 @@ export function openStore(file: string, opts: { readonly: boolean; mustExist?: b
   try {
     if (!opts.readonly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     db = new Database(file, { readonly: opts.readonly, fileMustExist: opts.readonly });
-    db.pragma('busy_timeout = 10000');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (exists) checkSimrunDb(db, file);
     if (!opts.readonly) {
       db.pragma('journal_mode = WAL');
@@ -117,7 +121,7 @@ export function ensureResultsTable(db: DB, table: string, columns: [string, Colu
   db.exec(`CREATE TABLE ${quoteIdent(table)} (run_id INTEGER NOT NULL, idx INTEGER NOT NULL, ${cols}, PRIMARY KEY (run_id, idx)) WITHOUT ROWID`);
 }
 
-export type NewRun = Omit<RunRecord, 'id' | 'done' | 'errors' | 'active_ms' | 'updated_at' | 'finished_at' | 'message'>;
+export type NewRun = Omit<RunRecord, 'id' | 'done' | 'errors' | 'active_ms' | 'updated_at' | 'finished_at' | 'message' | 'notes'>;
 
 export function createRun(db: DB, run: NewRun): number {
   const cols = Object.keys(run);
@@ -141,6 +145,11 @@ export function setRunStatus(db: DB, id: number, status: RunStatus, fields: Part
   db.prepare(
     `UPDATE runs SET status = @status, updated_at = @now, finished_at = CASE WHEN @status = 'done' THEN @now ELSE finished_at END${sets.map((s) => ', ' + s).join('')} WHERE id = @id`,
   ).run({ id, status, now, ...fields });
+}
+
+export function addRunNote(db: DB, id: number, note: string): void {
+  const line = `${new Date().toISOString()} ${note}`;
+  db.prepare(`UPDATE runs SET notes = CASE WHEN notes IS NULL THEN @line ELSE notes || char(10) || @line END WHERE id = @id`).run({ id, line });
 }
 
 /** True when the run's recorded process is still alive on this host. */
