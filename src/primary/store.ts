@@ -115,10 +115,25 @@ export function ensureResultsTable(db: DB, table: string, columns: [string, Colu
       const have = existing.slice(2).map((c) => `${c.name} ${c.type.toLowerCase()}`).join(', ');
       throw dbError(`table ${table} already exists with other columns (${have}); use another --db for this model version`);
     }
-    return;
+  } else {
+    const cols = columns.map(([n, t]) => `${quoteIdent(n)} ${t.toUpperCase()}`).join(', ');
+    db.exec(`CREATE TABLE ${quoteIdent(table)} (run_id INTEGER NOT NULL, idx INTEGER NOT NULL, ${cols}, PRIMARY KEY (run_id, idx)) WITHOUT ROWID`);
   }
-  const cols = columns.map(([n, t]) => `${quoteIdent(n)} ${t.toUpperCase()}`).join(', ');
-  db.exec(`CREATE TABLE ${quoteIdent(table)} (run_id INTEGER NOT NULL, idx INTEGER NOT NULL, ${cols}, PRIMARY KEY (run_id, idx)) WITHOUT ROWID`);
+  ensureLatestView(db, table);
+}
+
+/**
+ * `v_<table>`: the rows of the newest finished (status 'done') run of that model, so
+ * `SELECT * FROM v_tax` works in any SQLite client without knowing run ids. Created with the
+ * table, and on the next run for databases made before views existed.
+ */
+export function ensureLatestView(db: DB, table: string): void {
+  const t = quoteIdent(table);
+  const model = `'${table.replace(/'/g, "''")}'`;
+  db.exec(
+    `CREATE VIEW IF NOT EXISTS ${quoteIdent('v_' + table)} AS SELECT * FROM ${t} ` +
+      `WHERE run_id = (SELECT max(id) FROM runs WHERE model = ${model} AND status = 'done')`,
+  );
 }
 
 export type NewRun = Omit<RunRecord, 'id' | 'done' | 'errors' | 'active_ms' | 'updated_at' | 'finished_at' | 'message' | 'notes'>;
