@@ -15,6 +15,8 @@ export interface InitMessage {
   outDir: string | null;
   logFile: string | null;
   logLevel: string;
+  /** Send an `item` message as each item starts (only with --item-timeout). */
+  reportItems: boolean;
 }
 
 /**
@@ -40,6 +42,13 @@ export interface HelloMessage {
 export interface ReadyMessage {
   type: 'ready';
   columns: [string, ColumnType][];
+}
+
+/** Item k of chunk `id` starts now (sent only when the primary asked: --item-timeout). */
+export interface ItemStartMessage {
+  type: 'item';
+  id: number;
+  k: number;
 }
 
 /** Model failed to load or its setup threw: the run cannot go on. */
@@ -69,7 +78,7 @@ export interface ResultMessage {
   ms: number;
 }
 
-export type WorkerMessage = HelloMessage | ReadyMessage | LoadFailedMessage | ResultMessage;
+export type WorkerMessage = HelloMessage | ReadyMessage | ItemStartMessage | LoadFailedMessage | ResultMessage;
 
 export function chunkIndex(chunk: Pick<ChunkMessage, 'start' | 'indices'>, k: number): number {
   return chunk.indices ? chunk.indices[k]! : chunk.start + k;

@@ -26,6 +26,7 @@ export function addSessionOptions(cmd: Command): Command {
     .option('-w, --workers <n>', 'worker processes (default: all cores)', intArg(1, 'workers'), os.availableParallelism())
     .option('--chunk-size <n|auto>', 'items per chunk; auto aims at ~100 ms of work per chunk', chunkSizeArg, 'auto' as const)
     .option('--retries <n>', 'times an item may crash its worker before it is recorded as an error', intArg(0, 'retries'), 2)
+    .option('--item-timeout <ms>', 'kill and replace a worker whose item runs longer than this; the item becomes an error (kind timeout)', intArg(1, 'item timeout'))
     .option('--grace <seconds>', 'on SIGINT/SIGTERM, how long in-flight chunks may take to finish', intArg(0, 'grace'), 30)
     .option('--out <dir>', 'directory for file outputs of the model (ctx.outDir)')
     .option('--log <file>', 'write pino JSON logs to this file (default: stderr, warn and above)')
@@ -38,6 +39,7 @@ export interface SessionFlags {
   chunkSize: number | 'auto';
   retries: number;
   grace: number;
+  itemTimeout?: number;
   out?: string;
   log?: string;
   logLevel?: string;
@@ -50,6 +52,7 @@ export function sessionOptions(f: SessionFlags): SessionOptions {
     chunkSize: f.chunkSize,
     retries: f.retries,
     graceMs: f.grace * 1000,
+    itemTimeoutMs: f.itemTimeout ?? 0,
     outDir: f.out ?? null,
     logFile: f.log ?? null,
     logLevel: f.logLevel ?? (f.log ? 'info' : 'warn'),

@@ -12,10 +12,13 @@ export function registerResume(program: Command, exit: (code: number) => void): 
         'changed since the run started.',
     )
     .requiredOption('-d, --db <file>', 'SQLite database of the run')
-    .option('--run <id>', 'run id (default: the newest unfinished run)', intArg(1, 'run id'));
+    .option('--run <id>', 'run id (default: the newest unfinished run)', intArg(1, 'run id'))
+    .option('--retry-errors', 'also run again the items recorded in errors (e.g. after fixing a model bug)', false)
+    .option('--allow-model-change', 'accept a changed model version or params (recorded in runs.notes)', false);
   addSessionOptions(cmd)
-    .addHelpText('after', '\nExample:\n  simrun resume --db demo.db\n')
-    .action(async (f: SessionFlags & { db: string; run?: number }) => {
-      exit(await resumeRun({ ...sessionOptions(f), db: f.db, runId: f.run ?? null }));
+    .addHelpText('after', '\nExamples:\n  simrun resume --db demo.db\n  simrun resume --db demo.db --run 3 --retry-errors --allow-model-change\n')
+    .action(async (f: SessionFlags & { db: string; run?: number; retryErrors: boolean; allowModelChange: boolean }) => {
+      const session = { ...sessionOptions(f), retryErrors: f.retryErrors };
+      exit(await resumeRun({ ...session, db: f.db, runId: f.run ?? null, allowModelChange: f.allowModelChange }));
     });
 }

@@ -4,7 +4,7 @@
  */
 import cluster from 'node:cluster';
 import type { Logger } from 'pino';
-import { EXIT, SimrunError } from '../errors.js';
+import { EXIT, modelError, SimrunError } from '../errors.js';
 import type { Model } from '../index.js';
 import { modelColumns } from '../model-loader.js';
 import type { Params } from '../index.js';
@@ -12,9 +12,10 @@ import { ChunkFeed } from './chunk-feed.js';
 import { autoChunkSize, fixedChunkSize } from './chunk-size.js';
 import { intervalCount } from './intervals.js';
 import { createProgress } from './progress.js';
-import { ResultsWriter } from './results-writer.js';
+import { ResultsWriter, type ErrorRow } from './results-writer.js';
 import { getRun, setRunStatus, type DB, type RunRecord } from './store.js';
 import { openSource, type InputSpec } from './sources.js';
+import { shardFeed } from './shard.js';
 import { Supervisor, type CrashInfo } from './supervisor.js';
 
 export interface SessionOptions {
@@ -22,6 +23,9 @@ export interface SessionOptions {
   chunkSize: number | 'auto';
   retries: number;
   graceMs: number;
+  itemTimeoutMs: number;
+  /** resume --retry-errors: run the items in `errors` again. */
+  retryErrors?: boolean;
   outDir: string | null;
   logFile: string | null;
   logLevel: string;
@@ -44,10 +48,11 @@ export async function executeRun(
 ): Promise<number> {
   const columns = modelColumns(model);
   const writer = new ResultsWriter(db, model.name, columns.length, run.id);
-  const done = writer.doneIntervals();
+  const done = writer.doneIntervals(o.retryErrors ?? false);
   const sizer = o.chunkSize === 'auto' ? autoChunkSize() : fixedChunkSize(o.chunkSize);
   const source = await openSource(spec);
-  const feed = new ChunkFeed(source, sizer, done);
+  const shard = shardFeed(source, run);
+  const feed = new ChunkFeed(shard.source, sizer, done, shard.only);
   const startDone = intervalCount(done);
   setRunStatus(db, run.id, 'running', { pid: process.pid, workers: o.workers, message: null });
   log.info({ run: run.id, model: model.name, total: run.total, alreadyDone: startDone, workers: o.workers }, 'run session start');
@@ -58,16 +63,30 @@ export async function executeRun(
   let errorCount = run.errors;
   const progress = createProgress({ runId: run.id, total: run.total, startDone, quiet: o.quiet });
 
+  let sawRow = false;
+  const recordError = (e: ErrorRow) => {
+    writer.commit({ idx: [], start: e.idx, values: [] }, [e], activeMs());
+    doneCount++;
+    errorCount++;
+    progress.update(doneCount, errorCount);
+  };
+
   const sup = new Supervisor({
     workers: o.workers,
-    init: { type: 'init', modelRef: run.model_ref, params, seed: run.seed, outDir: o.outDir, logFile: o.logFile, logLevel: o.logLevel },
+    init: { type: 'init', modelRef: run.model_ref, params, seed: run.seed, outDir: o.outDir, logFile: o.logFile, logLevel: o.logLevel, reportItems: o.itemTimeoutMs > 0 },
     feed,
     sizer,
     retries: o.retries,
     graceMs: o.graceMs,
+    itemTimeoutMs: o.itemTimeoutMs,
     itemsAreIndices: spec.kind === 'range',
     log,
     onResult(chunk, msg) {
+      if (!sawRow && msg.errors.length === chunk.items.length && msg.errors.every((e) => e.kind === 'row')) {
+        // Every row of the first chunk disagrees with the declared columns: a model bug, not bad items.
+        throw modelError(`model ${model.name} returns rows that do not match its columns: ${msg.errors[0]!.error.message}`);
+      }
+      sawRow ||= msg.values.length > 0;
       const idx = msg.idx ?? chunk.indices ?? null;
       writer.commit({ idx, start: chunk.start, values: msg.values }, msg.errors.map((e) => ({ ...e, attempts: chunk.crashes + 1 })), activeMs());
       doneCount += chunk.items.length;
@@ -78,10 +97,11 @@ export async function executeRun(
       const how = info.signal ? `signal ${info.signal}` : `exit code ${info.code}`;
       const message = `worker died (${how}) while running this item, ${crashes} time(s)`;
       log.error({ idx, crashes, ...info }, 'item crashes its worker; recorded as an error');
-      writer.commit({ idx: [], start: idx, values: [] }, [{ idx, attempts: crashes, kind: 'crash', error: { name: 'WorkerCrash', message, code: info.signal ?? String(info.code) } }], activeMs());
-      doneCount++;
-      errorCount++;
-      progress.update(doneCount, errorCount);
+      recordError({ idx, attempts: crashes, kind: 'crash', error: { name: 'WorkerCrash', message, code: info.signal ?? String(info.code) } });
+    },
+    onTimedOutItem(idx: number, timeoutMs: number) {
+      const message = `item ran longer than --item-timeout ${timeoutMs} ms; its worker was killed`;
+      recordError({ idx, attempts: 1, kind: 'timeout', error: { name: 'ItemTimeout', message, code: 'ETIMEDOUT' } });
     },
   });
 
@@ -110,7 +130,7 @@ export async function executeRun(
     if (outcome.kind === 'failed') {
       const msg = outcome.error.message;
       setRunStatus(db, run.id, 'failed', { message: msg, active_ms: activeMs() });
-      log.error({ err: outcome.error }, 'run failed');
+      log.info({ err: outcome.error }, 'run failed'); // stderr gets the one-line message from the CLI
       throw outcome.error instanceof SimrunError ? outcome.error : new SimrunError(msg, 'E_RUN_FAILED', EXIT.failed);
     }
     if (outcome.kind === 'interrupted') {

@@ -38,3 +38,20 @@ export class SkipCursor {
     return cur !== undefined && cur[0] <= i;
   }
 }
+
+/** Intervals minus the given sorted points. */
+export function subtractPoints(iv: Interval[], sortedPoints: number[]): Interval[] {
+  const out: Interval[] = [];
+  let p = 0;
+  for (const [lo, hi] of iv) {
+    let from = lo;
+    while (p < sortedPoints.length && sortedPoints[p]! <= hi) {
+      const x = sortedPoints[p++]!;
+      if (x < from) continue;
+      if (x > from) out.push([from, x - 1]);
+      from = x + 1;
+    }
+    if (from <= hi) out.push([from, hi]);
+  }
+  return out;
+}

@@ -5,7 +5,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { SerializedError } from '../errors.js';
-import { mergeIntervals, toIntervals, type Interval } from './intervals.js';
+import { mergeIntervals, subtractPoints, toIntervals, type Interval } from './intervals.js';
 import { quoteIdent, type DB } from './store.js';
 
 /**
@@ -33,6 +33,7 @@ export class ResultsWriter {
   private readonly insertOne: Statement;
   private readonly insertError: Statement;
   private readonly deleteErrors: Statement;
+  private readonly deleteError: Statement;
   private readonly insertRange: Statement;
   private readonly bumpRun: Statement;
   readonly commit: (rows: RowBatch, errors: ErrorRow[], activeMs: number) => void;
@@ -53,6 +54,7 @@ export class ResultsWriter {
       `INSERT OR REPLACE INTO errors (run_id, idx, attempts, kind, name, message, stack, code, at) VALUES (?,?,?,?,?,?,?,?,?)`,
     );
     this.deleteErrors = db.prepare(`DELETE FROM errors WHERE run_id = ? AND idx BETWEEN ? AND ?`);
+    this.deleteError = db.prepare(`DELETE FROM errors WHERE run_id = ? AND idx = ?`);
     this.insertRange = db.prepare(`INSERT INTO chunks (run_id, lo, hi, at) VALUES (?,?,?,?)`);
     this.bumpRun = db.prepare(`UPDATE runs SET done = done + ?, errors = errors + ?, active_ms = ?, updated_at = ? WHERE id = ?`);
     this.commit = db.transaction((rows: RowBatch, errors: ErrorRow[], activeMs: number) => this.write(rows, errors, activeMs));
@@ -82,20 +84,24 @@ export class ResultsWriter {
     }
     const at = new Date().toISOString();
     const okRanges: Interval[] = idx ? toIntervals(idx) : n ? [[start, start + n - 1]] : [];
-    // An item that succeeds now (a retry) is no longer an error.
-    for (const [lo, hi] of okRanges) this.deleteErrors.run(this.runId, lo, hi);
+    // A retried item (resume --retry-errors) replaces its old error row: count it once.
+    let retired = 0;
+    for (const [lo, hi] of okRanges) retired += this.deleteErrors.run(this.runId, lo, hi).changes;
     for (const e of errors) {
+      retired += this.deleteError.run(this.runId, e.idx).changes;
       const { name, message, stack, code } = e.error;
       this.insertError.run(this.runId, e.idx, e.attempts, e.kind, name, message, stack ?? null, code ?? null, at);
     }
     const ranges = mergeIntervals([...okRanges, ...toIntervals(errors.map((e) => e.idx))].sort((a, b) => a[0] - b[0]));
     for (const [lo, hi] of ranges) this.insertRange.run(this.runId, lo, hi, at);
-    this.bumpRun.run(n, errors.length, activeMs, at, this.runId);
+    this.bumpRun.run(n, errors.length - retired, activeMs, at, this.runId);
   }
 
-  /** Intervals of indices this run has already finished (results or errors). */
-  doneIntervals(): Interval[] {
-    const rows = this.db.prepare(`SELECT lo, hi FROM chunks WHERE run_id = ? ORDER BY lo`).raw().all(this.runId) as Interval[];
-    return mergeIntervals(rows);
+  /** Intervals of indices this run has already finished (results, and errors unless retried). */
+  doneIntervals(retryErrors: boolean): Interval[] {
+    const done = mergeIntervals(this.db.prepare(`SELECT lo, hi FROM chunks WHERE run_id = ? ORDER BY lo`).raw().all(this.runId) as Interval[]);
+    if (!retryErrors) return done;
+    const failed = this.db.prepare(`SELECT idx FROM errors WHERE run_id = ? ORDER BY idx`).pluck().all(this.runId) as number[];
+    return subtractPoints(done, failed);
   }
 }

@@ -11,8 +11,9 @@ import { loadModel, modelColumns, resolveModelRef } from '../model-loader.js';
 import { canonicalJson, readParamsFile, resolveParams } from '../params.js';
 import { SIMRUN_VERSION } from '../version.js';
 import { executeRun, type SessionOptions } from './execute.js';
-import { createRun, ensureResultsTable, getRun, openStore, runIsLive, type DB, type RunRecord } from './store.js';
+import { addRunNote, createRun, ensureResultsTable, getRun, openStore, runIsLive, type DB, type RunRecord } from './store.js';
 import { parseInputSpec, scanInput } from './sources.js';
+import { formatShard, shardBlock, type Shard } from './shard.js';
 
 export interface RunOptions extends SessionOptions {
   model: string;
@@ -21,11 +22,16 @@ export interface RunOptions extends SessionOptions {
   params: [string, unknown][];
   paramsFile: string | null;
   seed: number;
+  /** --shard i/N: run only that block of the input's indices (see shard.ts). */
+  shard: Shard | null;
 }
 
 export interface ResumeOptions extends SessionOptions {
   db: string;
   runId: number | null;
+  retryErrors: boolean;
+  /** Accept a changed model version/params (recorded in runs.notes). */
+  allowModelChange: boolean;
 }
 
 function removeDbFiles(file: string): void {
@@ -38,6 +44,10 @@ export async function startRun(o: RunOptions): Promise<number> {
   const params = resolveParams(model, o.paramsFile ? readParamsFile(o.paramsFile) : {}, o.params);
   const spec = parseInputSpec(o.input);
   const scan = await scanInput(spec);
+  if (o.shard && o.shard.count > scan.total) {
+    throw usageError(`--shard ${formatShard(o.shard)}: the input has only ${scan.total} item(s), fewer than ${o.shard.count} shards`);
+  }
+  const block = o.shard ? shardBlock(o.shard, scan.total) : null;
   const isNew = !existsSync(o.db);
   const db = openStore(o.db, { readonly: false });
   const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
@@ -46,9 +56,9 @@ export async function startRun(o: RunOptions): Promise<number> {
     const paramsJson = canonicalJson(params.effective);
     const unfinished = db
       .prepare(
-        `SELECT id, status FROM runs WHERE model = ? AND input_fingerprint = ? AND params_json = ? AND seed = ? AND status != 'done' ORDER BY id DESC LIMIT 1`,
+        `SELECT id, status FROM runs WHERE model = ? AND input_fingerprint = ? AND params_json = ? AND seed = ? AND shard_index IS ? AND shard_count IS ? AND status != 'done' ORDER BY id DESC LIMIT 1`,
       )
-      .get(model.name, scan.fingerprint, paramsJson, o.seed) as { id: number; status: string } | undefined;
+      .get(model.name, scan.fingerprint, paramsJson, o.seed, o.shard?.index ?? null, o.shard?.count ?? null) as { id: number; status: string } | undefined;
     if (unfinished) {
       throw usageError(
         `${o.db} already holds run ${unfinished.id} (${unfinished.status}) of ${model.name} over the same input and params; finish it with: simrun resume --db ${o.db} --run ${unfinished.id}`,
@@ -67,7 +77,10 @@ export async function startRun(o: RunOptions): Promise<number> {
         seed: o.seed,
         chunk_size: String(o.chunkSize),
         status: 'running',
-        total: scan.total,
+        total: block ? block[1] - block[0] + 1 : scan.total,
+        input_total: scan.total,
+        shard_index: o.shard?.index ?? null,
+        shard_count: o.shard?.count ?? null,
         created_at: new Date().toISOString(),
         simrun_version: SIMRUN_VERSION,
         host: os.hostname(),
@@ -89,34 +102,44 @@ export async function startRun(o: RunOptions): Promise<number> {
   }
 }
 
-function pickRun(db: DB, file: string, runId: number | null): RunRecord {
+function pickRun(db: DB, file: string, runId: number | null, retryErrors: boolean): RunRecord {
   if (runId !== null) {
     const run = getRun(db, runId);
     if (!run) throw usageError(`${file} has no run ${runId}; see: simrun status --db ${file}`);
     return run;
   }
-  const run = db.prepare(`SELECT * FROM runs WHERE status != 'done' ORDER BY id DESC LIMIT 1`).get() as RunRecord | undefined;
-  if (!run) throw usageError(`${file} has no unfinished run to resume`);
+  const where = retryErrors ? `status != 'done' OR errors > 0` : `status != 'done'`;
+  const run = (db.prepare(`SELECT * FROM runs WHERE ${where} ORDER BY id DESC LIMIT 1`).get() ??
+    db.prepare(`SELECT * FROM runs ORDER BY id DESC LIMIT 1`).get()) as RunRecord | undefined;
+  if (!run) throw usageError(`${file} has no runs to resume; start one with simrun run`);
   return run;
 }
 
 export async function resumeRun(o: ResumeOptions): Promise<number> {
   const db = openStore(o.db, { readonly: false, mustExist: true });
   try {
-    const run = pickRun(db, o.db, o.runId);
-    if (run.status === 'done') {
-      if (!o.quiet) process.stderr.write(`run ${run.id} is already done; nothing to resume\n`);
+    const run = pickRun(db, o.db, o.runId, o.retryErrors);
+    if (run.status === 'done' && !(o.retryErrors && run.errors > 0)) {
+      if (!o.quiet) process.stderr.write(`run ${run.id} is already done${o.retryErrors ? ' with no errors' : ''}; nothing to resume\n`);
       return 0;
     }
     if (runIsLive(run, os.hostname())) throw dbError(`run ${run.id} is still running (pid ${run.pid}); wait for it or stop it first`);
-    const refuse = (what: string) => usageError(`cannot resume run ${run.id}: ${what}; start a new run instead`);
+    const refuse = (what: string) => usageError(`cannot resume run ${run.id}: ${what}; start a new run, or pass --allow-model-change if that is intended`);
     const model = await loadModel(run.model_ref);
-    if (model.version !== run.model_version) throw refuse(`model ${run.model} is now version ${model.version}, the run used ${run.model_version}`);
     const params = resolveParams(model, JSON.parse(run.param_overrides_json), []);
-    if (canonicalJson(params.effective) !== run.params_json) throw refuse(`the params of model ${run.model} changed since the run started`);
+    const paramsJson = canonicalJson(params.effective);
+    const changes: string[] = [];
+    if (model.version !== run.model_version) changes.push(`model ${run.model} is now version ${model.version}, the run used ${run.model_version}`);
+    if (paramsJson !== run.params_json) changes.push(`the params of model ${run.model} changed since the run started`);
+    if (changes.length && !o.allowModelChange) throw refuse(changes[0]!);
     const spec = parseInputSpec(run.input);
     const scan = await scanInput(spec);
-    if (scan.fingerprint !== run.input_fingerprint) throw refuse(`input ${run.input} changed since the run started (content fingerprint differs)`);
+    if (scan.fingerprint !== run.input_fingerprint) throw usageError(`cannot resume run ${run.id}: input ${run.input} changed since the run started (content fingerprint differs); start a new run instead`);
+    if (changes.length) {
+      db.prepare(`UPDATE runs SET model_version = ?, params_json = ? WHERE id = ?`).run(model.version, paramsJson, run.id);
+      addRunNote(db, run.id, `resume --allow-model-change: ${changes.join('; ')} (was version ${run.model_version}, params ${run.params_json})`);
+    }
+    if (o.retryErrors) addRunNote(db, run.id, `resume --retry-errors: retrying ${run.errors} item(s) in errors`);
     const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
     return await executeRun(db, o.db, run, model, params.effective, spec, { ...o, outDir: o.outDir ?? run.out_dir }, log);
   } finally {

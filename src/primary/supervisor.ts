@@ -16,6 +16,8 @@ import type { ChunkSizer } from './chunk-size.js';
 
 const MAX_IN_FLIGHT = 2;
 const MAX_LOAD_CRASHES = 3;
+const MAX_CRASH_STREAK = 40;
+const MAX_POISON_STREAK = 3;
 const workerEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../worker/entry.js');
 
 export type Outcome = { kind: 'done' } | { kind: 'interrupted' } | { kind: 'failed'; error: Error };
@@ -33,11 +35,14 @@ export interface SupervisorOptions {
   /** Times a single item may crash a worker before it is recorded as an error. */
   retries: number;
   graceMs: number;
+  /** Kill a worker whose current item runs longer than this (0: no limit). */
+  itemTimeoutMs: number;
   /** range:N input: every item is its own index, so chunks travel without their items. */
   itemsAreIndices: boolean;
   log: Logger;
   onResult(chunk: Chunk, msg: ResultMessage): void;
   onPoisonItem(idx: number, crashes: number, info: CrashInfo): void;
+  onTimedOutItem(idx: number, timeoutMs: number): void;
 }
 
 interface Slot {
@@ -46,6 +51,9 @@ interface Slot {
   retiring: boolean;
   pulling: number;
   inflight: Chunk[];
+  /** --item-timeout watchdog: fires when the current item runs too long. */
+  timer: NodeJS.Timeout | null;
+  current: { id: number; k: number } | null;
 }
 
 function describeExit({ code, signal }: CrashInfo): string {
@@ -56,7 +64,9 @@ export class Supervisor {
   private readonly slots = new Map<number, Slot>();
   private stopping = false;
   private finished = false;
-  private consecutiveCrashes = 0;
+  /** Crashes, and poison items isolated, since the last chunk that finished: the circuit breaker. */
+  private crashStreak = 0;
+  private poisonStreak = 0;
   private loadCrashes = 0;
   private graceTimer: NodeJS.Timeout | null = null;
   private resolve!: (o: Outcome) => void;
@@ -94,14 +104,17 @@ export class Supervisor {
   }
 
   private onFork = (worker: Worker): void => {
-    const slot: Slot = { worker, ready: false, retiring: false, pulling: 0, inflight: [] };
+    const slot: Slot = { worker, ready: false, retiring: false, pulling: 0, inflight: [], timer: null, current: null };
     this.slots.set(worker.id, slot);
     worker.on('message', (msg: WorkerMessage) => this.onMessage(slot, msg));
+    // A send to a worker that just died (EPIPE): its 'exit' is handled in onExit.
+    worker.on('error', (err) => this.opts.log.debug({ err, pid: worker.process.pid }, 'worker channel error'));
   };
 
   private onMessage(slot: Slot, msg: WorkerMessage): void {
     if (this.finished) return;
     if (msg.type === 'hello') slot.worker.send(this.opts.init);
+    else if (msg.type === 'item') this.watch(slot, msg.id, msg.k);
     else if (msg.type === 'ready') {
       slot.ready = true;
       void this.pump(slot);
@@ -112,6 +125,7 @@ export class Supervisor {
       const k = slot.inflight.findIndex((c) => c.id === msg.id);
       if (k < 0) return;
       const [chunk] = slot.inflight.splice(k, 1);
+      this.unwatch(slot);
       try {
         this.opts.onResult(chunk!, msg);
       } catch (err) {
@@ -119,7 +133,8 @@ export class Supervisor {
         return;
       }
       this.opts.sizer.observe(chunk!.items.length, msg.ms);
-      this.consecutiveCrashes = 0;
+      this.crashStreak = 0;
+      this.poisonStreak = 0;
       void this.pump(slot);
       this.checkDone();
     }
@@ -154,9 +169,60 @@ export class Supervisor {
     for (const slot of this.slots.values()) void this.pump(slot);
   }
 
+  private watch(slot: Slot, id: number, k: number): void {
+    slot.current = { id, k };
+    if (slot.timer) slot.timer.refresh();
+    else slot.timer = setTimeout(() => this.onItemTimeout(slot), this.opts.itemTimeoutMs);
+  }
+
+  private unwatch(slot: Slot): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+    slot.current = null;
+  }
+
+  /** The current item overran --item-timeout: record it, kill and replace the worker, requeue the rest. */
+  private onItemTimeout(slot: Slot): void {
+    const cur = slot.current;
+    const chunk = slot.inflight.find((c) => c.id === cur?.id);
+    this.unwatch(slot);
+    if (!cur || !chunk || this.finished || !this.slots.has(slot.worker.id)) return;
+    this.retire(slot);
+    slot.worker.process.kill('SIGKILL');
+    const idx = chunk.indices ? chunk.indices[cur.k]! : chunk.start + cur.k;
+    this.opts.log.warn({ pid: slot.worker.process.pid, idx, timeoutMs: this.opts.itemTimeoutMs }, 'item timed out; worker killed');
+    try {
+      this.opts.onTimedOutItem(idx, this.opts.itemTimeoutMs);
+    } catch (err) {
+      this.finish({ kind: 'failed', error: err as Error });
+      return;
+    }
+    for (const c of slot.inflight) {
+      const rest = c === chunk ? this.without(c, cur.k) : c;
+      if (rest) this.opts.feed.requeue(rest);
+    }
+    if (!this.stopping) cluster.fork();
+    this.pumpAll();
+    this.checkDone();
+  }
+
+  /** The chunk minus its item k, or null when nothing is left. */
+  private without(c: Chunk, k: number): Chunk | null {
+    const keep = Array.from({ length: c.items.length }, (_, j) => j).filter((j) => j !== k);
+    if (!keep.length) return null;
+    const indices = keep.map((j) => (c.indices ? c.indices[j]! : c.start + j));
+    return { id: this.opts.feed.newId(), start: indices[0]!, indices, items: keep.map((j) => c.items[j]), crashes: c.crashes };
+  }
+
+  private retire(slot: Slot): void {
+    slot.retiring = true;
+    this.slots.delete(slot.worker.id);
+  }
+
   private onExit = (worker: Worker, code: number | null, signal: string | null): void => {
     const slot = this.slots.get(worker.id);
     if (!slot || slot.retiring) return;
+    this.unwatch(slot);
     this.slots.delete(worker.id);
     if (this.finished) return;
     const info = { code, signal };
@@ -170,9 +236,12 @@ export class Supervisor {
     } else {
       log.warn({ pid: worker.process.pid, ...info, inflight: slot.inflight.length }, 'worker died; requeueing its chunks');
       this.requeueAfterCrash(slot.inflight, info);
-      const limit = Math.max(10, 3 * this.opts.workers);
-      if (++this.consecutiveCrashes >= limit) {
-        this.finish({ kind: 'failed', error: runFailed(`workers crashed ${limit} times in a row with no chunk done (last: ${describeExit(info)}); model ${this.opts.init.modelRef}`) });
+      // Bisecting a poison chunk costs a few crashes per item; a model that crashes on
+      // everything isolates item after item with no chunk finishing in between.
+      this.crashStreak++;
+      if (this.crashStreak >= MAX_CRASH_STREAK + 2 * this.opts.workers || this.poisonStreak >= MAX_POISON_STREAK) {
+        const what = `${this.crashStreak} crashes, ${this.poisonStreak} items isolated, no chunk done; last: ${describeExit(info)}`;
+        this.finish({ kind: 'failed', error: runFailed(`workers keep crashing (${what}); model ${this.opts.init.modelRef}`) });
         return;
       }
     }
@@ -197,6 +266,7 @@ export class Supervisor {
     }
     const crashes = suspect.crashes + 1;
     if (crashes > this.opts.retries) {
+      this.poisonStreak++;
       try {
         this.opts.onPoisonItem(suspect.start, crashes, info);
       } catch (err) {
@@ -217,6 +287,7 @@ export class Supervisor {
     if (this.finished) return;
     this.finished = true;
     if (this.graceTimer) clearTimeout(this.graceTimer);
+    for (const slot of this.slots.values()) this.unwatch(slot);
     this.resolve(outcome);
   }
 
@@ -232,7 +303,7 @@ export class Supervisor {
           resolve();
         });
         // Busy workers (grace expired, hung model) are killed; idle ones exit on disconnect.
-        if (slot.inflight.length) w.process.kill('SIGKILL');
+        if (slot.inflight.length || !w.isConnected()) w.process.kill('SIGKILL');
         else w.disconnect();
       });
     });

@@ -28,7 +28,8 @@ async function init(msg: InitMessage): Promise<void> {
     const model = await loadModel(msg.modelRef);
     const columns = modelColumns(model);
     await model.setup?.({ params: msg.params, log, outDir: msg.outDir });
-    setup = { model, columns, params: msg.params, seed: msg.seed, outDir: msg.outDir, log };
+    const onItem = msg.reportItems ? (id: number, k: number) => send({ type: 'item', id, k }) : null;
+    setup = { model, columns, params: msg.params, seed: msg.seed, outDir: msg.outDir, log, onItem };
     send({ type: 'ready', columns });
   } catch (err) {
     send({ type: 'loadFailed', error: serializeError(err) });

@@ -13,6 +13,8 @@ export interface WorkerSetup {
   seed: number;
   outDir: string | null;
   log: Logger;
+  /** Called as each item starts (the --item-timeout watchdog), or null. */
+  onItem: ((chunkId: number, k: number) => void) | null;
   ctx?: ItemContext;
 }
 
@@ -58,6 +60,7 @@ export async function runChunk(s: WorkerSetup, chunk: ChunkMessage): Promise<Res
     const idx = chunkIndex(chunk, k);
     const item = chunk.items ? chunk.items[k] : idx;
     ctx.moveTo(idx);
+    s.onItem?.(chunk.id, k);
     let stage: 'throw' | 'row' = 'throw';
     const mark = values.length;
     try {
