@@ -92,7 +92,7 @@ export class Supervisor {
   interrupt(): void {
     if (this.stopping || this.finished) return;
     this.stopping = true;
-    this.opts.log.warn({ graceMs: this.opts.graceMs }, 'interrupt: finishing in-flight chunks');
+    this.opts.log.info({ graceMs: this.opts.graceMs }, 'interrupt: finishing in-flight chunks');
     this.graceTimer = setTimeout(() => this.finish({ kind: 'interrupted' }), this.opts.graceMs);
     this.checkDone();
   }
