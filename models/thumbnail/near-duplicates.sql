@@ -1,8 +1,8 @@
--- Near-duplicate images of the latest thumbnail run: every image with the images whose 64-bit
--- dHash differs from its own in at most 6 bits (distance in brackets). The Hamming distance
--- is computed over the 16 hex digits: XOR of two digits as (a | b) - (a & b), its bit count
--- looked up in '0112122312232334'. All pairs are compared: fine for a few thousand images.
 WITH RECURSIVE
+  -- Near-duplicate images of the latest thumbnail run: every image with the images whose 64-bit
+  -- dHash differs from its own in at most 6 bits (distance in brackets). The Hamming distance
+  -- is computed over the 16 hex digits: XOR of two digits as (a | b) - (a & b), its bit count
+  -- looked up in '0112122312232334'. All pairs are compared: fine for a few thousand images.
   nib(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM nib WHERE i < 16),
   img AS (
     SELECT idx, path, dhash FROM thumbnail
