@@ -6,6 +6,7 @@ import { SIMRUN_VERSION } from './version.js';
 import { registerCompare } from './commands/compare.js';
 import { registerExport } from './commands/export.js';
 import { registerGenerate } from './commands/generate.js';
+import { registerMerge } from './commands/merge.js';
 import { registerModels } from './commands/models.js';
 import { registerQuery } from './commands/query.js';
 import { registerReport } from './commands/report.js';
@@ -26,6 +27,7 @@ const program = new Command('simrun')
 registerRun(program, exit);
 registerResume(program, exit);
 registerStatus(program);
+registerMerge(program, exit);
 registerQuery(program);
 registerExport(program);
 registerModels(program);

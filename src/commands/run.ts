@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parseParamFlag } from '../params.js';
 import { startRun } from '../primary/run.js';
+import { parseShard } from '../primary/shard.js';
 import { addSessionOptions, collect, intArg, sessionOptions, type SessionFlags } from './options.js';
 
 interface RunFlags extends SessionFlags {
@@ -9,6 +10,7 @@ interface RunFlags extends SessionFlags {
   param: string[];
   params?: string;
   seed: number;
+  shard?: string;
 }
 
 export function registerRun(program: Command, exit: (code: number) => void): void {
@@ -25,10 +27,17 @@ export function registerRun(program: Command, exit: (code: number) => void): voi
     .requiredOption('-d, --db <file>', 'SQLite database to write (created if missing)')
     .option('--param <k=v>', 'override one model parameter (repeatable; dotted paths for nested ones)', collect, [] as string[])
     .option('--params <file.json>', 'JSON object of parameter overrides')
-    .option('--seed <n>', 'seed of ctx.random(); results depend only on item, params and seed', intArg(0, 'seed'), 1);
+    .option('--seed <n>', 'seed of ctx.random(); results depend only on item, params and seed', intArg(0, 'seed'), 1)
+    .option(
+      '--shard <i/N|slurm>',
+      'run only shard i of N (0-based: 0/4 ... 3/4), the i-th contiguous block of the input; ' +
+        "'slurm' takes i and N from SLURM_ARRAY_TASK_ID/_COUNT/_MIN. Join shard databases with `simrun merge`",
+    );
   addSessionOptions(cmd)
-    .addHelpText('after', '\nExample:\n  simrun run montecarlo --input range:100000 --db demo.db --workers 2 --param draws=200\n')
+    .addHelpText('after', '\nExample:\n  simrun run montecarlo --input range:100000 --db demo.db --workers 2 --param draws=200\n' +
+      '  simrun run montecarlo --input range:100000 --db shard-0.db --shard 0/4   # then 1/4, 2/4, 3/4; simrun merge\n')
     .action(async (model: string, f: RunFlags) => {
+      const shard = f.shard === undefined ? null : parseShard(f.shard);
       exit(
         await startRun({
           ...sessionOptions(f),
@@ -38,6 +47,7 @@ export function registerRun(program: Command, exit: (code: number) => void): voi
           params: f.param.map(parseParamFlag),
           paramsFile: f.params ?? null,
           seed: f.seed,
+          shard,
         }),
       );
     });

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { listRuns, openStore, runIsLive, type RunRecord } from '../primary/store.js';
+import { listRuns, listShards, openStore, runIsLive, type RunRecord, type ShardRecord } from '../primary/store.js';
 import { writeRows } from './output.js';
 
 export interface RunStatusView extends RunRecord {
@@ -10,6 +10,8 @@ export interface RunStatusView extends RunRecord {
   items_per_sec: number | null;
   elapsed_sec: number;
   eta_sec: number | null;
+  /** For a merged run: the shards it was merged from (provenance). */
+  shards?: ShardRecord[];
 }
 
 export function viewRun(run: RunRecord): RunStatusView {
@@ -42,7 +44,11 @@ export function registerStatus(program: Command): void {
     .addHelpText('after', '\nExample:\n  simrun status --db demo.db\n\n"stale" means the run says running but its primary process is gone: resume it.\n')
     .action((f: { db: string; json: boolean }) => {
       const db = openStore(f.db, { readonly: true });
-      const runs = listRuns(db).map(viewRun);
+      const shards = listShards(db);
+      const runs = listRuns(db).map((r) => {
+        const mine = shards.filter((s) => s.run_id === r.id);
+        return mine.length ? { ...viewRun(r), shards: mine } : viewRun(r);
+      });
       db.close();
       if (f.json) {
         process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
@@ -71,8 +77,16 @@ export function registerStatus(program: Command): void {
       for (const r of runs) {
         process.stdout.write(
           `run ${r.id}: input ${r.input} (${r.input_fingerprint.slice(0, 19)}…), params ${r.params_json}, seed ${r.seed}, ` +
-            `chunk ${r.chunk_size}, ${r.workers} workers, simrun ${r.simrun_version} on ${r.host}${r.message ? `\n  message: ${r.message}` : ''}\n`,
+            `chunk ${r.chunk_size}, ${r.workers} workers, simrun ${r.simrun_version} on ${r.host}` +
+            `${r.shard_index != null ? `, shard ${r.shard_index}/${r.shard_count} of ${r.input_total} items` : ''}${r.message ? `\n  message: ${r.message}` : ''}\n`,
         );
+        for (const s of r.shards ?? []) {
+          process.stdout.write(
+            `  shard ${s.shard_index}/${s.shard_count}: indices ${s.lo}-${s.hi}, ${s.done} rows, ${s.errors} errors, ${s.status}; ` +
+              `from ${s.source_db} (run ${s.source_run_id}), ${s.workers} workers on ${s.host}, simrun ${s.simrun_version}, ` +
+              `started ${s.created_at.slice(0, 19).replace('T', ' ')}, merged ${s.merged_at.slice(0, 19).replace('T', ' ')}\n`,
+          );
+        }
       }
     });
 }

@@ -41,6 +41,33 @@ export interface RunRecord {
   message: string | null;
   /** Append-only history of deliberate changes, e.g. a model version change on resume. */
   notes: string | null;
+  /** --shard i/N (0-based) of a sharded run; null for an unsharded or a merged run. */
+  shard_index: number | null;
+  shard_count: number | null;
+  /** Items in the whole input (a sharded run's `total` is its own block). */
+  input_total: number | null;
+}
+
+/** One shard merged into a run by `simrun merge` (provenance, shown by `simrun status`). */
+export interface ShardRecord {
+  run_id: number;
+  shard_index: number;
+  shard_count: number;
+  lo: number;
+  hi: number;
+  source_db: string;
+  source_run_id: number;
+  status: string;
+  total: number;
+  done: number;
+  errors: number;
+  active_ms: number;
+  host: string;
+  workers: number;
+  simrun_version: string;
+  created_at: string;
+  finished_at: string | null;
+  merged_at: string;
 }
 
 const SCHEMA = `
@@ -59,7 +86,31 @@ CREATE TABLE IF NOT EXISTS errors (
   PRIMARY KEY (run_id, idx)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS chunks (run_id INTEGER NOT NULL, lo INTEGER NOT NULL, hi INTEGER NOT NULL, at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_run ON chunks (run_id, lo);
+CREATE TABLE IF NOT EXISTS shards (
+  run_id INTEGER NOT NULL, shard_index INTEGER NOT NULL, shard_count INTEGER NOT NULL,
+  lo INTEGER NOT NULL, hi INTEGER NOT NULL, source_db TEXT NOT NULL, source_run_id INTEGER NOT NULL,
+  status TEXT NOT NULL, total INTEGER NOT NULL, done INTEGER NOT NULL, errors INTEGER NOT NULL,
+  active_ms REAL NOT NULL, host TEXT NOT NULL, workers INTEGER NOT NULL, simrun_version TEXT NOT NULL,
+  created_at TEXT NOT NULL, finished_at TEXT, merged_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, shard_index));
 `;
+
+/**
+ * Columns added to `runs` after schema version 1 was released. CREATE TABLE IF NOT EXISTS
+ * leaves an older database's table as it was, so a writer adds what is missing (nullable
+ * columns only: older simrun versions keep reading and writing such a database).
+ */
+const ADDED_RUN_COLUMNS: [string, string][] = [
+  ['notes', 'TEXT'],
+  ['shard_index', 'INTEGER'],
+  ['shard_count', 'INTEGER'],
+  ['input_total', 'INTEGER'],
+];
+
+function addMissingRunColumns(db: DB): void {
+  const have = new Set(db.prepare(`SELECT name FROM pragma_table_info('runs')`).pluck().all() as string[]);
+  for (const [name, type] of ADDED_RUN_COLUMNS) if (!have.has(name)) db.exec(`ALTER TABLE runs ADD COLUMN ${name} ${type}`);
+}
 
 function describeOpenError(file: string, err: unknown): Error {
   const code = (err as { code?: string }).code ?? '';
@@ -91,6 +142,7 @@ export function openStore(file: string, opts: { readonly: boolean; mustExist?: b
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.exec(SCHEMA);
+      addMissingRunColumns(db);
       db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?), ('app', 'simrun')`).run(String(SCHEMA_VERSION));
     }
     return db;
@@ -160,6 +212,12 @@ export function setRunStatus(db: DB, id: number, status: RunStatus, fields: Part
   db.prepare(
     `UPDATE runs SET status = @status, updated_at = @now, finished_at = CASE WHEN @status = 'done' THEN @now ELSE finished_at END${sets.map((s) => ', ' + s).join('')} WHERE id = @id`,
   ).run({ id, status, now, ...fields });
+}
+
+/** Shards merged into each run (empty for a database that never received a merge). */
+export function listShards(db: DB): ShardRecord[] {
+  const has = db.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name='shards'`).get();
+  return has ? (db.prepare(`SELECT * FROM shards ORDER BY run_id, shard_index`).all() as ShardRecord[]) : [];
 }
 
 export function addRunNote(db: DB, id: number, note: string): void {
