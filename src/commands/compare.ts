@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { usageError } from '../errors.js';
 import { CHANGE_THRESHOLD, compareTable, matchedCount, taxRun, type Grouping } from '../../models/tax/tables.js';
-import { openStore } from '../primary/store.js';
+import { openStore, type DB } from '../primary/store.js';
 import { intArg } from './options.js';
 import { writeRows, type OutputFormat } from './output.js';
 import { byOption, formatOption } from './report.js';
@@ -25,22 +25,27 @@ export function registerCompare(program: Command): void {
     .action((f: { db: string; base: number; reform: number; by: Grouping; format: OutputFormat }) => {
       const db = openStore(f.db, { readonly: true });
       try {
-        const base = taxRun(db, f.base, '--base');
-        const reform = taxRun(db, f.reform, '--reform');
-        if (base.input_fingerprint !== reform.input_fingerprint) {
-          throw usageError(`runs ${base.id} and ${reform.id} are over different inputs (${base.input} vs ${reform.input}); compare needs the same households`);
-        }
-        for (const r of [base, reform]) {
-          if (r.status !== 'done') throw usageError(`run ${r.id} is ${r.status}, not done; finish it first: simrun resume --db ${f.db} --run ${r.id}`);
-        }
-        const n = matchedCount(db, base.id, reform.id);
-        if (n.both < Math.max(n.base, n.reform)) {
-          process.stderr.write(`simrun: note: ${n.both} households are in both runs (base ${n.base}, reform ${n.reform}); the others had item errors and are left out\n`);
-        }
-        const t = compareTable(db, base.id, reform.id, f.by);
+        checkComparable(db, f.db, f.base, f.reform, ['--base', '--reform']);
+        const t = compareTable(db, f.base, f.reform, f.by);
         writeRows(t.columns, t.rows, f.format);
       } finally {
         db.close();
       }
     });
+}
+
+/** Refuses (exit 2) runs that are not finished tax runs over the same input; notes households left out. */
+export function checkComparable(db: DB, file: string, baseId: number, reformId: number, flags: [string, string]): void {
+  const base = taxRun(db, baseId, flags[0]);
+  const reform = taxRun(db, reformId, flags[1]);
+  if (base.input_fingerprint !== reform.input_fingerprint) {
+    throw usageError(`runs ${base.id} and ${reform.id} are over different inputs (${base.input} vs ${reform.input}); compare needs the same households`);
+  }
+  for (const r of [base, reform]) {
+    if (r.status !== 'done') throw usageError(`run ${r.id} is ${r.status}, not done; finish it first: simrun resume --db ${file} --run ${r.id}`);
+  }
+  const n = matchedCount(db, base.id, reform.id);
+  if (n.both < Math.max(n.base, n.reform)) {
+    process.stderr.write(`simrun: note: ${n.both} households are in both runs (base ${n.base}, reform ${n.reform}); the others had item errors and are left out\n`);
+  }
 }

@@ -3,7 +3,10 @@ import { writePopulation } from '../../models/tax/population.js';
 import { intArg } from './options.js';
 
 export function registerGenerate(program: Command): void {
-  const gen = program.command('generate').summary('generate synthetic inputs (see `generate population`)');
+  const gen = program
+    .command('generate')
+    .summary('generate synthetic inputs (see `generate population`)')
+    .addHelpText('after', '\nExample:\n  simrun generate population --n 100000 --seed 1 --output data/population.csv\n');
   gen
     .command('population')
     .summary('write a synthetic US-like population of tax units (input of the tax model) as CSV')

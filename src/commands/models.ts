@@ -6,6 +6,7 @@ export function registerModels(program: Command): void {
     .command('models')
     .summary('list the built-in models with their columns and params')
     .option('--json', 'machine-readable output', false)
+    .addHelpText('after', '\nExamples:\n  simrun models\n  simrun models --json | jq \'.[] | {name, version}\'\n')
     .action(async (f: { json: boolean }) => {
       const models = await Promise.all(builtinModelNames().map((n) => loadModel(n)));
       if (f.json) {

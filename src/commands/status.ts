@@ -1,7 +1,8 @@
 import os from 'node:os';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { listRuns, listShards, openStore, runIsLive, type RunRecord, type ShardRecord } from '../primary/store.js';
 import { writeRows } from './output.js';
+import { watchStatus } from './status-watch.js';
 
 export interface RunStatusView extends RunRecord {
   /** status as recorded, or 'stale' when it says running but its primary is gone. */
@@ -35,14 +36,28 @@ function fmtSecs(s: number | null): string {
   return h ? `${h}h${String(m).padStart(2, '0')}m` : m ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
 }
 
+function secondsArg(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0.1) throw new InvalidArgumentError('interval must be a number of seconds >= 0.1');
+  return n;
+}
+
 export function registerStatus(program: Command): void {
   program
     .command('status')
     .summary('show each run: status, progress, errors, throughput, ETA, provenance')
     .requiredOption('-d, --db <file>', 'SQLite database')
     .option('--json', 'machine-readable output (one object per run)', false)
-    .addHelpText('after', '\nExample:\n  simrun status --db demo.db\n\n"stale" means the run says running but its primary process is gone: resume it.\n')
-    .action((f: { db: string; json: boolean }) => {
+    .option('-w, --watch', 'refresh until Ctrl-C: in place on a terminal, one line per refresh otherwise (with --json: one JSON array per line)', false)
+    .option('--interval <seconds>', 'seconds between refreshes with --watch', secondsArg, 2)
+    .option('--until-done', 'with --watch: stop once no run is running', false)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  simrun status --db demo.db\n  simrun status --db demo.db --watch --interval 1     # while `simrun run ... --db demo.db` runs elsewhere\n' +
+        '\n"stale" means the run says running but its primary process is gone: resume it.\n',
+    )
+    .action(async (f: { db: string; json: boolean; watch: boolean; interval: number; untilDone: boolean }) => {
+      if (f.watch) return watchStatus(f);
       const db = openStore(f.db, { readonly: true });
       const shards = listShards(db);
       const runs = listRuns(db).map((r) => {
