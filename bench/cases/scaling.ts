@@ -1,0 +1,76 @@
+/**
+ * Case 1, scaling: the montecarlo model with `draws` calibrated to ~1 ms of CPU per item, run
+ * by the in-process loop (no cluster, no IPC, no store) and by simrun on 1 and 2 workers (auto
+ * chunk) and on 2 workers with two fixed chunk sizes. Speedup = in-process time / simrun time;
+ * efficiency = speedup / workers. All are whole-process wall times.
+ */
+import os from 'node:os';
+import { measureRounds, makeRow, seconds, type Variant } from '../lib/measure.js';
+import { expectExit, runProcess } from '../lib/proc.js';
+import { runSimrun } from '../lib/simrun.js';
+import { median, round } from '../lib/stats.js';
+import type { BenchCase, BenchContext, CaseResult } from '../lib/types.js';
+
+const NAME = 'scaling';
+const PEER = 'dist/bench/peers/inprocess-montecarlo.js';
+
+async function calibrate(ctx: BenchContext): Promise<number> {
+  const r = expectExit(await runProcess(process.execPath, [PEER, '--calibrate', '1'], { cwd: ctx.root }), 'calibration');
+  return (JSON.parse(r.stdout) as { draws: number }).draws;
+}
+
+export const scaling: BenchCase = {
+  name: NAME,
+  title: 'Scaling: montecarlo at ~1 ms per item, in-process loop vs simrun workers',
+  async run(ctx): Promise<CaseResult> {
+    const n = ctx.quick ? 4000 : 20_000;
+    const draws = await calibrate(ctx);
+    const maxW = Math.max(2, os.availableParallelism());
+    ctx.log(`  ${NAME}: draws=${draws} for ~1 ms per item, ${n} items`);
+    const input = `range:${n}`;
+    const sim = (id: string, label: string, workers: number, chunk: number | 'auto'): Variant => ({
+      id,
+      label,
+      items: n,
+      run: async () => expectExit(await runSimrun(ctx, `scaling-${id}`, { model: 'montecarlo', input, workers, chunk, params: { draws } }), label),
+    });
+    const variants: Variant[] = [
+      {
+        id: 'inproc',
+        label: 'in-process loop (1 core, no IPC, no store)',
+        items: n,
+        run: async () => expectExit(await runProcess(process.execPath, [PEER, '--n', String(n), '--draws', String(draws)], { cwd: ctx.root }), 'in-process loop'),
+      },
+      sim('w1', 'simrun --workers 1, auto chunk', 1, 'auto'),
+      sim(`w${maxW}`, `simrun --workers ${maxW}, auto chunk`, maxW, 'auto'),
+      sim(`w${maxW}c10`, `simrun --workers ${maxW}, chunk 10`, maxW, 10),
+      sim(`w${maxW}c1000`, `simrun --workers ${maxW}, chunk 1000`, maxW, 1000),
+    ];
+    const m = await measureRounds(ctx, NAME, variants);
+    const base = median(seconds(m.get('inproc')!));
+    const loopMs = median(m.get('inproc')!.map((r) => (JSON.parse(r.stdout) as { loopMs: number }).loopMs));
+    const workersOf = (id: string) => (id === 'inproc' ? 1 : Number(/^w(\d+)/.exec(id)![1]));
+    const eff: Record<string, number> = {};
+    const rows = variants.map((v) => {
+      const t = median(seconds(m.get(v.id)!));
+      const speedup = base / t;
+      eff[v.id] = speedup / workersOf(v.id);
+      const detail = v.id === 'inproc' ? `baseline; loop alone ${(loopMs / 1000).toFixed(2)} s (${(loopMs / n).toFixed(3)} ms/item)` : `speedup ${speedup.toFixed(2)}x, efficiency ${eff[v.id]!.toFixed(3)}`;
+      return makeRow(NAME, v.label, n, seconds(m.get(v.id)!), detail);
+    });
+    const autoT = median(seconds(m.get(`w${maxW}`)!));
+    const bestFixed = Math.min(...[`w${maxW}c10`, `w${maxW}c1000`].map((id) => median(seconds(m.get(id)!))));
+    const e2 = eff[`w${maxW}`]!;
+    return {
+      name: NAME,
+      title: this.title,
+      rows,
+      targets: [
+        { case: NAME, target: `efficiency >= 0.97 on ${maxW} workers (auto chunk)`, measured: e2.toFixed(3), met: e2 >= 0.97 },
+        { case: NAME, target: 'auto chunk within 10 % of the best fixed size', measured: `auto ${autoT.toFixed(2)} s vs best fixed ${bestFixed.toFixed(2)} s (${((autoT / bestFixed - 1) * 100).toFixed(1)} %)`, met: autoT <= bestFixed * 1.1 },
+      ],
+      notes: [`draws=${draws} (calibrated to ~1 ms per item on this machine); items/s for montecarlo: 1 worker ${Math.round(n / median(seconds(m.get('w1')!)))}, ${maxW} workers ${Math.round(n / autoT)}`],
+      data: { draws, items: n, inProcessLoopMs: round(loopMs, 1), efficiency: Object.fromEntries(Object.entries(eff).map(([k, v]) => [k, round(v, 4)])) },
+    };
+  },
+};

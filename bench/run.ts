@@ -1,0 +1,100 @@
+/**
+ * `npm run bench`: runs the benchmark cases (each measurement a whole process, repeated and
+ * interleaved), prints one table, and writes bench/results/latest.json and latest.md.
+ *
+ *   npm run bench [-- --quick] [-- --only scaling,overhead] [-- --runs 5]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { capacity } from './cases/capacity.js';
+import { memory } from './cases/memory.js';
+import { overhead } from './cases/overhead.js';
+import { resume } from './cases/resume.js';
+import { scaling } from './cases/scaling.js';
+import { tax } from './cases/tax.js';
+import { thumbnail } from './cases/thumbnail.js';
+import { loadavg, machineInfo } from './lib/machine.js';
+import { renderMarkdown, renderText, type Report } from './lib/report.js';
+import type { BenchCase, BenchContext, CaseResult } from './lib/types.js';
+
+const CASES: BenchCase[] = [scaling, overhead, memory, resume, capacity, tax, thumbnail];
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+function parseArgs(argv: string[]): { quick: boolean; only: string[] | null; runs: number | null } {
+  const out = { quick: false, only: null as string[] | null, runs: null as number | null };
+  for (let k = 0; k < argv.length; k++) {
+    const a = argv[k]!;
+    if (a === '--quick') out.quick = true;
+    else if (a === '--only') out.only = (argv[++k] ?? '').split(',').filter(Boolean);
+    else if (a.startsWith('--only=')) out.only = a.slice(7).split(',').filter(Boolean);
+    else if (a === '--runs') out.runs = Number(argv[++k]);
+    else if (a === '--help' || a === '-h') {
+      console.log(`usage: npm run bench [-- --quick] [-- --only <case>[,<case>...]] [-- --runs N]\ncases: ${CASES.map((c) => c.name).join(', ')}`);
+      process.exit(0);
+    } else {
+      console.error(`unknown argument ${a}; see --help`);
+      process.exit(2);
+    }
+  }
+  const unknown = (out.only ?? []).filter((n) => !CASES.some((c) => c.name === n));
+  if (unknown.length) {
+    console.error(`unknown case ${unknown.join(', ')}; cases: ${CASES.map((c) => c.name).join(', ')}`);
+    process.exit(2);
+  }
+  if (out.runs !== null && !(Number.isInteger(out.runs) && out.runs >= 1)) {
+    console.error('--runs must be a positive integer');
+    process.exit(2);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const tmp = path.join(root, 'bench/results/tmp');
+  mkdirSync(tmp, { recursive: true });
+  const ctx: BenchContext = { root, runs: args.runs ?? (args.quick ? 1 : 3), quick: args.quick, tmp, log: (l) => process.stderr.write(`${l}\n`) };
+  const machine = machineInfo(root);
+  const start = loadavg();
+  const t0 = performance.now();
+  ctx.log(`simrun bench: ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node}; load ${start.join(' ')}; ${args.quick ? 'quick' : 'full'}, ${ctx.runs} run(s) each`);
+  const results: CaseResult[] = [];
+  const perCase: Record<string, number[]> = {};
+  let failed = 0;
+  for (const c of CASES.filter((x) => !args.only || args.only.includes(x.name))) {
+    ctx.log(`\n== ${c.name}: ${c.title}`);
+    const tc = performance.now();
+    try {
+      results.push(await c.run(ctx));
+    } catch (err) {
+      failed++;
+      const msg = err instanceof Error ? err.message : String(err);
+      ctx.log(`  ${c.name} FAILED: ${msg}`);
+      results.push({ name: c.name, title: c.title, rows: [], targets: [], notes: [`FAILED: ${msg.split('\n')[0]}`] });
+    }
+    perCase[c.name] = loadavg();
+    ctx.log(`  ${c.name} took ${((performance.now() - tc) / 1000).toFixed(0)} s; load ${perCase[c.name]!.join(' ')}`);
+  }
+  const report: Report = {
+    date: new Date().toISOString(),
+    machine: { ...machine },
+    mode: args.quick ? 'quick' : 'full',
+    runs: ctx.runs,
+    loadavg: { start, end: loadavg(), perCase },
+    totalSeconds: (performance.now() - t0) / 1000,
+    cases: results,
+  };
+  console.log(`\n${renderText(report)}`);
+  const dir = path.join(root, 'bench/results');
+  // A partial run (--only) or a quick one must not overwrite the committed full results.
+  const name = args.only || args.quick ? `latest-${args.quick ? 'quick' : 'partial'}` : 'latest';
+  writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(path.join(dir, `${name}.md`), renderMarkdown(report));
+  ctx.log(`\nwrote bench/results/${name}.json and ${name}.md`);
+  if (failed) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
