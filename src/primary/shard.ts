@@ -44,6 +44,9 @@ function slurmShard(env: NodeJS.ProcessEnv): Shard {
   if (max !== null && max - min + 1 !== count) {
     throw usageError(`--shard slurm needs a contiguous job array (--array=0-${count - 1}); this one has ${count} tasks from ${min} to ${max}`);
   }
+  if (count === 1 && min > 0) {
+    throw usageError(`--shard slurm: a one-task array (--array=${min}) looks like a re-run of one shard, which Slurm numbers 0 of 1; give --shard ${min}/N instead`);
+  }
   if (id < min || id - min >= count) throw usageError(`--shard slurm: SLURM_ARRAY_TASK_ID ${id} is outside the array ${min}-${min + count - 1}`);
   return { index: id - min, count };
 }

@@ -146,6 +146,11 @@ describe('--shard checks, slurm, and resume of a shard', () => {
     });
     expect(stepped.code).toBe(2);
     expect(stepped.stderr).toContain('needs a contiguous job array');
+    const rerun = await runCli(['run', 'montecarlo', '--input', 'range:100', '--db', db, '--shard', 'slurm'], {
+      env: { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_MIN: '2', SLURM_ARRAY_TASK_MAX: '2', SLURM_ARRAY_TASK_COUNT: '1' },
+    });
+    expect(rerun.code).toBe(2);
+    expect(rerun.stderr).toContain('give --shard 2/N instead');
   });
 
   it('an interrupted shard: merge names its missing range; resume stays in the shard; then merge completes', async () => {
