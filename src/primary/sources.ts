@@ -8,10 +8,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
 import split2 from 'split2';
 import { glob } from 'tinyglobby';
 import { inputError } from '../errors.js';
+import { csvRecords } from './csv-records.js';
 import { objectReader, type ReadBatch } from './object-reader.js';
 
 export type InputKind = 'range' | 'csv' | 'jsonl' | 'files';
@@ -58,10 +58,8 @@ function fileStream(file: string): Readable {
 
 /** Records of a CSV (header row gives the keys; BOM and blank lines handled) or JSONL stream. */
 function recordsFrom(kind: 'csv' | 'jsonl', raw: Readable, file: string): Readable {
-  const records: Readable =
-    kind === 'csv'
-      ? raw.pipe(parseCsv({ columns: true, bom: true, skip_empty_lines: true }))
-      : raw.pipe(jsonlLines(file));
+  if (kind === 'csv') return csvRecords(raw, file);
+  const records = raw.pipe(jsonlLines(file));
   raw.on('error', (err) => records.destroy(err));
   return records;
 }
