@@ -18,6 +18,12 @@ function exit(code: number): never {
   process.exit(code);
 }
 
+// `simrun query ... | head`: the reader went away, which is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') exit(0);
+  throw err;
+});
+
 const program = new Command('simrun')
   .description('Run large batch jobs over all cores into a resumable, queryable SQLite database.')
   .version(SIMRUN_VERSION)

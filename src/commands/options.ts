@@ -1,5 +1,6 @@
 /** Option parsers and option sets shared by `run` and `resume`. */
 import os from 'node:os';
+import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { LOG_LEVELS } from '../log.js';
 import type { SessionOptions } from '../primary/execute.js';
@@ -53,7 +54,7 @@ export function sessionOptions(f: SessionFlags): SessionOptions {
     retries: f.retries,
     graceMs: f.grace * 1000,
     itemTimeoutMs: f.itemTimeout ?? 0,
-    outDir: f.out ?? null,
+    outDir: f.out ? path.resolve(f.out) : null,
     logFile: f.log ?? null,
     logLevel: f.logLevel ?? (f.log ? 'info' : 'warn'),
     quiet: f.quiet,

@@ -3,6 +3,7 @@
  * signals, and the final status. Returns the process exit code.
  */
 import cluster from 'node:cluster';
+import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { EXIT, modelError, SimrunError } from '../errors.js';
 import type { Model } from '../index.js';
@@ -47,6 +48,7 @@ export async function executeRun(
   log: Logger,
 ): Promise<number> {
   const columns = modelColumns(model);
+  if (o.outDir) mkdirSync(o.outDir, { recursive: true });
   const writer = new ResultsWriter(db, model.name, columns.length, run.id);
   const done = writer.doneIntervals(o.retryErrors ?? false);
   const sizer = o.chunkSize === 'auto' ? autoChunkSize() : fixedChunkSize(o.chunkSize);
