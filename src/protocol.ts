@@ -15,6 +15,8 @@ export interface InitMessage {
   outDir: string | null;
   logFile: string | null;
   logLevel: string;
+  /** CSV input: the header. Items then arrive as arrays and become objects with these keys. */
+  fields: string[] | null;
   /** Send an `item` message as each item starts (only with --item-timeout). */
   reportItems: boolean;
 }

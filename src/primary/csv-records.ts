@@ -25,14 +25,23 @@ async function lineAt(file: string, offset: number): Promise<number> {
   return line;
 }
 
-function describe(err: Papa.ParseError): string {
-  if (err.code === 'TooFewFields' || err.code === 'TooManyFields') return `${err.message.replace(/:.*/, '')}: the record does not have one field per header column`;
-  return err.message;
+export interface CsvRecords {
+  /** Data records as arrays of strings, one per header column. */
+  records: Readable;
+  /** The header row (BOM stripped); null for an empty file. */
+  header: Promise<string[] | null>;
 }
 
-export function csvRecords(raw: Readable, file: string): Readable {
+/**
+ * Records stay arrays: the primary never builds an object per record; workers zip them with
+ * the header (fields travel once, in the init message).
+ */
+export function csvRecords(raw: Readable, file: string): CsvRecords {
   let failed = false;
+  let header: string[] | null = null;
   let prevCursor = 0;
+  let gotHeader!: (h: string[] | null) => void;
+  const headerPromise = new Promise<string[] | null>((resolve) => (gotHeader = resolve));
   const out = new Readable({
     objectMode: true,
     highWaterMark: 2048,
@@ -44,37 +53,53 @@ export function csvRecords(raw: Readable, file: string): Readable {
     if (failed) return;
     failed = true;
     raw.destroy();
+    gotHeader(null);
     out.destroy(err);
+  };
+  /** Stops at the line holding `offset`, with `what` went wrong there. */
+  const failAt = (offset: number, extraLine: number, what: string) => {
+    failed = true; // set before abort(): abort() calls complete() at once
+    raw.destroy();
+    gotHeader(header);
+    void lineAt(file, offset).then((line) => out.destroy(inputError(`${file}: line ${line + extraLine}: ${what}`)));
   };
   raw.on('error', (err) => fail(err));
   Papa.parse(raw as unknown as NodeJS.ReadableStream, {
-    header: true,
+    header: false,
     skipEmptyLines: true,
     step(res, p) {
       if (failed) return;
       const err = res.errors[0];
+      const row = res.data as string[];
       if (err) {
-        failed = true; // before abort(): it calls complete() at once
+        // An open quote: err.index is where it opened, from the record's start (before the
+        // first record that start is unknown: it is the line after the header).
+        if (err.code === 'MissingQuotes') failAt(prevCursor + (err.index ?? 0), prevCursor === 0 ? 1 : 0, err.message);
+        else failAt(Math.max(0, res.meta.cursor - 1), 0, err.message);
         p.abort();
-        raw.destroy();
-        // A ragged record: the cursor is at its end. An open quote: err.index is where it opened.
-        // (Before the first record the row start is unknown: it is the line after the header.)
-        const quote = err.code === 'MissingQuotes';
-        const at = quote ? prevCursor + (err.index ?? 0) : Math.max(0, res.meta.cursor - 1);
-        const headerLine = quote && prevCursor === 0 ? 1 : 0;
-        void lineAt(file, at).then((line) => out.destroy(inputError(`${file}: line ${line + headerLine}: ${describe(err)}`)));
         return;
       }
+      if (!header) {
+        header = row.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h));
+        gotHeader(header);
+      } else if (row.length !== header.length) {
+        failAt(Math.max(0, res.meta.cursor - 1), 0, `${row.length} fields where the header has ${header.length}; every record needs one field per header column`);
+        p.abort();
+        return;
+      } else if (!out.push(row)) {
+        // Back-pressure on the bytes: at most one read chunk (1 MiB) of records sits past the mark.
+        raw.pause();
+      }
       prevCursor = res.meta.cursor;
-      // Back-pressure on the bytes: at most one read chunk (1 MiB) of records sits past the mark.
-      if (!out.push(res.data)) raw.pause();
     },
     complete() {
-      if (!failed) out.push(null);
+      if (failed) return;
+      gotHeader(header);
+      out.push(null);
     },
     error(err: Error) {
       fail(err);
     },
   });
-  return out;
+  return { records: out, header: headerPromise };
 }

@@ -75,7 +75,7 @@ export async function executeRun(
 
   const sup = new Supervisor({
     workers: o.workers,
-    init: { type: 'init', modelRef: run.model_ref, params, seed: run.seed, outDir: o.outDir, logFile: o.logFile, logLevel: o.logLevel, reportItems: o.itemTimeoutMs > 0 },
+    init: { type: 'init', modelRef: run.model_ref, params, seed: run.seed, outDir: o.outDir, logFile: o.logFile, logLevel: o.logLevel, reportItems: o.itemTimeoutMs > 0, fields: source.fields },
     feed,
     sizer,
     retries: o.retries,

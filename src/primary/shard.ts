@@ -80,6 +80,7 @@ export function shardFeed(source: Source, run: { shard_index?: number | null; sh
       return batch;
     },
     close: () => source.close(),
+    fields: source.fields,
   };
   return { source: limited, only: (idx: number) => idx >= lo && idx <= hi };
 }

@@ -30,6 +30,8 @@ export interface ScanResult {
 export interface Source {
   read: ReadBatch;
   close(): void;
+  /** CSV: the header. Items are then arrays of field values that workers zip into objects. */
+  fields: string[] | null;
 }
 
 const GLOB_CHARS = /[*?[\]{}]/;
@@ -56,12 +58,12 @@ function fileStream(file: string): Readable {
   return createReadStream(file, { highWaterMark: 1 << 20 });
 }
 
-/** Records of a CSV (header row gives the keys; BOM and blank lines handled) or JSONL stream. */
-function recordsFrom(kind: 'csv' | 'jsonl', raw: Readable, file: string): Readable {
+/** Records of a CSV (arrays, with the header row) or a JSONL stream. */
+function recordsFrom(kind: 'csv' | 'jsonl', raw: Readable, file: string): { records: Readable; header: Promise<string[] | null> } {
   if (kind === 'csv') return csvRecords(raw, file);
   const records = raw.pipe(jsonlLines(file));
   raw.on('error', (err) => records.destroy(err));
-  return records;
+  return { records, header: Promise.resolve(null) };
 }
 
 /** JSONL: one JSON value per line; blank lines are skipped and take no index. */
@@ -109,7 +111,7 @@ export async function scanInput(spec: InputSpec): Promise<ScanResult> {
   } else {
     const raw = fileStream(spec.uri);
     raw.on('data', (d) => hash.update(d));
-    const records = recordsFrom(spec.kind, raw, spec.uri);
+    const { records } = recordsFrom(spec.kind, raw, spec.uri);
     const read = objectReader(records, mapInputError(spec.uri));
     for (let batch = await read(10000); batch.length; batch = await read(10000)) total += batch.length;
   }
@@ -128,6 +130,7 @@ export async function openSource(spec: InputSpec): Promise<Source> {
         return out;
       },
       close: () => {},
+      fields: null,
     };
   }
   if (spec.kind === 'files') {
@@ -141,8 +144,10 @@ export async function openSource(spec: InputSpec): Promise<Source> {
           size: statSync(f).size,
         })),
       close: () => {},
+      fields: null,
     };
   }
-  const stream = recordsFrom(spec.kind, fileStream(spec.uri), spec.uri);
-  return { read: objectReader(stream, mapInputError(spec.uri)), close: () => stream.destroy() };
+  const { records, header } = recordsFrom(spec.kind, fileStream(spec.uri), spec.uri);
+  const read = objectReader(records, mapInputError(spec.uri));
+  return { read, close: () => records.destroy(), fields: await header };
 }

@@ -29,7 +29,7 @@ async function init(msg: InitMessage): Promise<void> {
     const columns = modelColumns(model);
     await model.setup?.({ params: msg.params, log, outDir: msg.outDir });
     const onItem = msg.reportItems ? (id: number, k: number) => send({ type: 'item', id, k }) : null;
-    setup = { model, columns, params: msg.params, seed: msg.seed, outDir: msg.outDir, log, onItem };
+    setup = { model, columns, params: msg.params, seed: msg.seed, outDir: msg.outDir, log, onItem, fields: msg.fields };
     send({ type: 'ready', columns });
   } catch (err) {
     send({ type: 'loadFailed', error: serializeError(err) });

@@ -13,6 +13,8 @@ export interface WorkerSetup {
   seed: number;
   outDir: string | null;
   log: Logger;
+  /** CSV header: items arrive as arrays of values. */
+  fields: string[] | null;
   /** Called as each item starts (the --item-timeout watchdog), or null. */
   onItem: ((chunkId: number, k: number) => void) | null;
   ctx?: ItemContext;
@@ -49,6 +51,12 @@ class ItemContext implements Context {
   }
 }
 
+function toObject(fields: string[], values: string[]): Record<string, string> {
+  const o: Record<string, string> = {};
+  for (let i = 0; i < fields.length; i++) o[fields[i]!] = values[i]!;
+  return o;
+}
+
 export async function runChunk(s: WorkerSetup, chunk: ChunkMessage): Promise<ResultMessage> {
   const t0 = performance.now();
   const values: unknown[] = [];
@@ -58,7 +66,7 @@ export async function runChunk(s: WorkerSetup, chunk: ChunkMessage): Promise<Res
   const ctx = (s.ctx ??= new ItemContext(s));
   for (let k = 0; k < chunk.count; k++) {
     const idx = chunkIndex(chunk, k);
-    const item = chunk.items ? chunk.items[k] : idx;
+    const item = !chunk.items ? idx : s.fields ? toObject(s.fields, chunk.items[k] as string[]) : chunk.items[k];
     ctx.moveTo(idx);
     s.onItem?.(chunk.id, k);
     let stage: 'throw' | 'row' = 'throw';
