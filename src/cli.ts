@@ -3,17 +3,6 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, SimrunError } from './errors.js';
 import { SIMRUN_VERSION } from './version.js';
-import { registerCompare } from './commands/compare.js';
-import { registerExport } from './commands/export.js';
-import { registerGenerate } from './commands/generate.js';
-import { registerMerge } from './commands/merge.js';
-import { registerModels } from './commands/models.js';
-import { registerQuery } from './commands/query.js';
-import { registerReport } from './commands/report.js';
-import { registerResume } from './commands/resume.js';
-import { registerRun } from './commands/run.js';
-import { registerStatus } from './commands/status.js';
-
 function exit(code: number): never {
   process.exit(code);
 }
@@ -30,16 +19,25 @@ const program = new Command('simrun')
   .exitOverride()
   .showHelpAfterError('(add --help for usage)');
 
-registerRun(program, exit);
-registerResume(program, exit);
-registerStatus(program);
-registerMerge(program, exit);
-registerQuery(program);
-registerExport(program);
-registerModels(program);
-registerGenerate(program);
-registerReport(program);
-registerCompare(program);
+/**
+ * Each command registers itself from its own module. Only the invoked command's module is
+ * loaded (a run does not pay for the report's chart libraries); help loads them all.
+ */
+const commands: Record<string, () => Promise<void>> = {
+  run: async () => (await import('./commands/run.js')).registerRun(program, exit),
+  resume: async () => (await import('./commands/resume.js')).registerResume(program, exit),
+  status: async () => (await import('./commands/status.js')).registerStatus(program),
+  merge: async () => (await import('./commands/merge.js')).registerMerge(program, exit),
+  query: async () => (await import('./commands/query.js')).registerQuery(program),
+  export: async () => (await import('./commands/export.js')).registerExport(program),
+  models: async () => (await import('./commands/models.js')).registerModels(program),
+  generate: async () => (await import('./commands/generate.js')).registerGenerate(program),
+  report: async () => (await import('./commands/report.js')).registerReport(program),
+  compare: async () => (await import('./commands/compare.js')).registerCompare(program),
+};
+const invoked = process.argv[2];
+if (invoked !== undefined && Object.hasOwn(commands, invoked)) await commands[invoked]!();
+else for (const register of Object.values(commands)) await register();
 program.commands.forEach((c) => c.exitOverride());
 
 try {

@@ -129,6 +129,8 @@ export async function executeRun(
     progress.stop();
     const secs = (Date.now() - t0) / 1000;
     const rate = Math.round((doneCount - startDone) / Math.max(secs, 0.001));
+    const cpu = process.cpuUsage();
+    log.info({ run: run.id, outcome: outcome.kind, items: doneCount - startDone, secs, itemsPerSec: rate, primaryCpuMs: Math.round((cpu.user + cpu.system) / 1000) }, 'run session end');
     if (outcome.kind === 'failed') {
       const msg = outcome.error.message;
       setRunStatus(db, run.id, 'failed', { message: msg, active_ms: activeMs() });
