@@ -6,13 +6,21 @@
  */
 import os from 'node:os';
 import { measureRounds, makeRow, seconds, type Variant } from '../lib/measure.js';
-import { expectExit, runProcess } from '../lib/proc.js';
+import { expectExit, runProcess, type RunResult } from '../lib/proc.js';
 import { runSimrun } from '../lib/simrun.js';
 import { median, round } from '../lib/stats.js';
 import type { BenchCase, BenchContext, CaseResult } from '../lib/types.js';
 
 const NAME = 'scaling';
 const PEER = 'dist/bench/peers/inprocess-montecarlo.js';
+
+/**
+ * CPU seconds of the whole process tree (last /proc sample of each process, at most one
+ * sample interval short): unlike wall time it hardly moves when other jobs share the cores.
+ */
+function cpuSeconds(r: RunResult): number {
+  return r.procs.reduce((s, p) => s + (p.samples[p.samples.length - 1]?.cpuS ?? 0), 0);
+}
 
 async function calibrate(ctx: BenchContext): Promise<number> {
   const r = expectExit(await runProcess(process.execPath, [PEER, '--calibrate', '1'], { cwd: ctx.root }), 'calibration');
@@ -48,6 +56,7 @@ export const scaling: BenchCase = {
     ];
     const m = await measureRounds(ctx, NAME, variants);
     const base = median(seconds(m.get('inproc')!));
+    const baseCpu = median(m.get('inproc')!.map(cpuSeconds));
     const loopMs = median(m.get('inproc')!.map((r) => (JSON.parse(r.stdout) as { loopMs: number }).loopMs));
     const workersOf = (id: string) => (id === 'inproc' ? 1 : Number(/^w(\d+)/.exec(id)![1]));
     const eff: Record<string, number> = {};
@@ -55,7 +64,11 @@ export const scaling: BenchCase = {
       const t = median(seconds(m.get(v.id)!));
       const speedup = base / t;
       eff[v.id] = speedup / workersOf(v.id);
-      const detail = v.id === 'inproc' ? `baseline; loop alone ${(loopMs / 1000).toFixed(2)} s (${(loopMs / n).toFixed(3)} ms/item)` : `speedup ${speedup.toFixed(2)}x, efficiency ${eff[v.id]!.toFixed(3)}`;
+      const cpu = median(m.get(v.id)!.map(cpuSeconds));
+      const detail =
+        v.id === 'inproc'
+          ? `baseline; loop alone ${(loopMs / 1000).toFixed(2)} s (${(loopMs / n).toFixed(3)} ms/item); CPU ${cpu.toFixed(1)} s`
+          : `speedup ${speedup.toFixed(2)}x, efficiency ${eff[v.id]!.toFixed(3)}; CPU ${cpu.toFixed(1)} s (${(cpu / baseCpu).toFixed(2)}x the loop's)`;
       return makeRow(NAME, v.label, n, seconds(m.get(v.id)!), detail);
     });
     const autoT = median(seconds(m.get(`w${maxW}`)!));
