@@ -69,6 +69,7 @@ export class Supervisor {
   private poisonStreak = 0;
   private loadCrashes = 0;
   private graceTimer: NodeJS.Timeout | null = null;
+  private dispatched = 0;
   private resolve!: (o: Outcome) => void;
 
   constructor(private readonly opts: SupervisorOptions) {}
@@ -159,6 +160,7 @@ export class Supervisor {
       if (chunk && !this.canDispatch(slot)) this.opts.feed.requeue(chunk);
       if (!chunk || !this.canDispatch(slot)) break;
       slot.inflight.push(chunk);
+      if (!this.dispatched++) this.opts.log.info({ msSinceStart: Math.round(performance.now()), size: chunk.items.length }, 'first chunk dispatched');
       const items = this.opts.itemsAreIndices ? undefined : chunk.items;
       slot.worker.send({ type: 'chunk', id: chunk.id, start: chunk.start, count: chunk.items.length, indices: chunk.indices, items });
     }
