@@ -30,8 +30,15 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
  */
 class ItemContext implements Context {
   index = 0;
+  /** The item's stream once made: ctx.random() is then a plain closure call per draw. */
+  random: () => number = () => 0;
   private rng: (() => number) | null = null;
   private childLog: Logger | null = null;
+  private readonly firstDraw = (): number => {
+    const rng = (this.rng ??= itemRandom(this.s.seed, this.index));
+    this.random = rng;
+    return rng();
+  };
   readonly params: Params;
   readonly outDir: string | null;
   constructor(private readonly s: WorkerSetup) {
@@ -41,10 +48,8 @@ class ItemContext implements Context {
   moveTo(index: number): void {
     this.index = index;
     this.rng = null;
+    this.random = this.firstDraw;
     this.childLog = null;
-  }
-  random(): number {
-    return (this.rng ??= itemRandom(this.s.seed, this.index))();
   }
   get log(): Logger {
     return (this.childLog ??= this.s.log.child({ idx: this.index }));
