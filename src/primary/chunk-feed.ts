@@ -9,6 +9,17 @@ import type { Source } from './sources.js';
 
 const READ_AHEAD = 1024;
 
+/** 0 .. n-1 for a chunk of n items. */
+export function positions(c: Chunk): number[] {
+  return Array.from({ length: c.items.length }, (_, j) => j);
+}
+
+/** A new chunk of the items of `c` at `picked` positions, keeping their indices and crash count. */
+export function subChunk(c: Chunk, picked: number[], id: number): Chunk {
+  const indices = picked.map((j) => (c.indices ? c.indices[j]! : c.start + j));
+  return { id, start: indices[0]!, indices, items: picked.map((j) => c.items[j]), crashes: c.crashes };
+}
+
 export interface Chunk {
   id: number;
   start: number;

@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import throng from 'throng';
 import { runFailed } from '../errors.js';
 import type { InitMessage, ResultMessage, WorkerMessage } from '../protocol.js';
-import type { ChunkFeed, Chunk } from './chunk-feed.js';
+import { positions, subChunk, type ChunkFeed, type Chunk } from './chunk-feed.js';
 import type { ChunkSizer } from './chunk-size.js';
 
 const MAX_IN_FLIGHT = 2;
@@ -200,20 +200,12 @@ export class Supervisor {
       return;
     }
     for (const c of slot.inflight) {
-      const rest = c === chunk ? this.without(c, cur.k) : c;
-      if (rest) this.opts.feed.requeue(rest);
+      if (c !== chunk) this.opts.feed.requeue(c);
+      else if (c.items.length > 1) this.opts.feed.requeue(subChunk(c, positions(c).filter((j) => j !== cur.k), this.opts.feed.newId()));
     }
     if (!this.stopping) cluster.fork();
     this.pumpAll();
     this.checkDone();
-  }
-
-  /** The chunk minus its item k, or null when nothing is left. */
-  private without(c: Chunk, k: number): Chunk | null {
-    const keep = Array.from({ length: c.items.length }, (_, j) => j).filter((j) => j !== k);
-    if (!keep.length) return null;
-    const indices = keep.map((j) => (c.indices ? c.indices[j]! : c.start + j));
-    return { id: this.opts.feed.newId(), start: indices[0]!, indices, items: keep.map((j) => c.items[j]), crashes: c.crashes };
   }
 
   private retire(slot: Slot): void {
@@ -259,11 +251,9 @@ export class Supervisor {
     if (!suspect) return;
     const n = suspect.items.length;
     if (n > 1) {
+      const all = positions(suspect);
       const h = Math.ceil(n / 2);
-      for (const [a, b] of [[0, h], [h, n]] as const) {
-        const indices = Array.from({ length: b - a }, (_, k) => (suspect.indices ? suspect.indices[a + k]! : suspect.start + a + k));
-        this.opts.feed.requeue({ id: this.opts.feed.newId(), start: indices[0]!, indices, items: suspect.items.slice(a, b), crashes: suspect.crashes });
-      }
+      for (const half of [all.slice(0, h), all.slice(h)]) this.opts.feed.requeue(subChunk(suspect, half, this.opts.feed.newId()));
       return;
     }
     const crashes = suspect.crashes + 1;
