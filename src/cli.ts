@@ -16,8 +16,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 const program = new Command('simrun')
   .description('Run large batch jobs over all cores into a resumable, queryable SQLite database.')
   .version(SIMRUN_VERSION)
-  .exitOverride()
-  .showHelpAfterError('(add --help for usage)');
+  .exitOverride();
 
 /**
  * Each command registers itself from its own module. Only the invoked command's module is

@@ -66,6 +66,7 @@ export function csvRecords(raw: Readable, file: string): CsvRecords {
   raw.on('error', (err) => fail(err));
   Papa.parse(raw as unknown as NodeJS.ReadableStream, {
     header: false,
+    delimiter: ',',
     skipEmptyLines: true,
     step(res, p) {
       if (failed) return;
