@@ -9,6 +9,7 @@
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { sfc32 } from '../../src/worker/random.js';
 import { NUMERIC_FIELDS } from './household.js';
 
 export const POPULATION_COLUMNS = ['id', 'filing_status', ...Object.keys(NUMERIC_FIELDS)];
@@ -23,16 +24,7 @@ export function makeRng(seed: number): () => number {
     z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
     return (z ^ (z >>> 15)) >>> 0;
   };
-  let a = mix(), b = mix(), c = mix(), d = mix();
-  const next = () => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
+  const next = sfc32(mix(), mix(), mix(), mix());
   for (let i = 0; i < 12; i++) next();
   return next;
 }

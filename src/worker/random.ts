@@ -12,11 +12,9 @@ function splitmix32(a: number): () => number {
   };
 }
 
-export function itemRandom(seed: number, index: number): () => number {
-  const mix = splitmix32(Math.imul(seed | 0, 0x27d4eb2d) ^ splitmix32(index)());
-  let a = mix(), b = mix(), c = mix(), d = mix();
+/** sfc32 (Chris Doty-Humphrey): four 32-bit words of state, small and fast. */
+export function sfc32(a: number, b: number, c: number, d: number): () => number {
   return () => {
-    a |= 0; b |= 0; c |= 0; d |= 0;
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);
@@ -25,4 +23,9 @@ export function itemRandom(seed: number, index: number): () => number {
     c = (c + t) | 0;
     return (t >>> 0) / 4294967296;
   };
+}
+
+export function itemRandom(seed: number, index: number): () => number {
+  const mix = splitmix32(Math.imul(seed | 0, 0x27d4eb2d) ^ splitmix32(index)());
+  return sfc32(mix(), mix(), mix(), mix());
 }
