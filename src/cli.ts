@@ -16,7 +16,9 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 const program = new Command('simrun')
   .description('Run large batch jobs over all cores into a resumable, queryable SQLite database.')
   .version(SIMRUN_VERSION)
-  .exitOverride();
+  .exitOverride()
+  // Descriptions are written as lines of up to ~100 characters; don't re-wrap them at 80.
+  .configureHelp({ helpWidth: 110 });
 
 /**
  * Each command registers itself from its own module. Only the invoked command's module is

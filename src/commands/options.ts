@@ -24,7 +24,7 @@ export const collect = (value: string, previous: string[]) => [...previous, valu
 /** Flags that control one session of a run (both `run` and `resume` take them). */
 export function addSessionOptions(cmd: Command): Command {
   return cmd
-    .option('-w, --workers <n>', 'worker processes (default: all cores)', intArg(1, 'workers'), os.availableParallelism())
+    .addOption(new Option('-w, --workers <n>', 'worker processes').argParser(intArg(1, 'workers')).default(os.availableParallelism(), `all cores: ${os.availableParallelism()}`))
     .option('--chunk-size <n|auto>', 'items per chunk; auto aims at ~100 ms of work per chunk', chunkSizeArg, 'auto' as const)
     .option('--retries <n>', 'times an item may crash its worker before it is recorded as an error', intArg(0, 'retries'), 2)
     .option('--item-timeout <ms>', 'kill and replace a worker whose item runs longer than this; the item becomes an error (kind timeout)', intArg(1, 'item timeout'))
