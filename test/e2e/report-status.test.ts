@@ -32,7 +32,9 @@ describe('status during a run', () => {
     expect(during.length).toBeGreaterThanOrEqual(3);
     for (let k = 1; k < during.length; k++) expect(during[k]!.done).toBeGreaterThanOrEqual(during[k - 1]!.done);
     expect(new Set(during.map((s) => s.done)).size).toBeGreaterThanOrEqual(3);
-    expect(during.every((s) => s.total === 2500 && s.done < 2500)).toBe(true);
+    // The last chunk commits a moment before the run is marked done (workers still stopping),
+    // so a poll in between sees 'running' with every item done.
+    expect(during.every((s) => s.total === 2500 && s.done <= 2500)).toBe(true);
     const last = JSON.parse((await runCli(['status', '--db', db, '--json'])).stdout)[0] as StatusRow;
     expect(last).toMatchObject({ state: 'done', done: 2500, total: 2500, finished_items: 2500 });
 
