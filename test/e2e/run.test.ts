@@ -71,4 +71,11 @@ describe('simrun run (montecarlo over range:N)', () => {
     const [run] = query<{ status: string; done: number; errors: number }>(db, 'SELECT status, done, errors FROM runs');
     expect(run).toEqual({ status: 'done', done: 180, errors: 20 });
   });
+
+  it('loads a user model written in TypeScript (through tsx) and applies --param', async () => {
+    const db = path.join(tmpDir(), 'ts.db');
+    const r = await runCli(['run', path.join(import.meta.dirname, '../fixtures/models/typed.ts'), '--input', 'range:100', '--db', db, '--param', 'factor=3', '--quiet']);
+    expect(r.code).toBe(0);
+    expect(query(db, 'SELECT count(*) AS n, sum(doubled) AS total, max(label) AS top FROM typed')).toEqual([{ n: 100, total: 3 * 4950, top: 'x99' }]);
+  });
 });
