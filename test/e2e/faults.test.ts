@@ -111,6 +111,17 @@ describe('signals and kill -9', () => {
     expect(query(db, 'SELECT count(DISTINCT idx) AS n FROM slow')).toEqual([{ n: 3000 }]);
   });
 
+  it('kill -9 of the primary while its workers are stuck in hung items: no orphan keeps running', async () => {
+    const db = path.join(dir, 'orphans.db');
+    const { child, done } = startCli(['run', faulty, '--input', 'range:100', '--db', db, '--workers', '2', '--param', 'mode=hang', '--param', 'at=[0,1,2,3,4,5,6,7,8,9]', '--chunk-size', '1', '--quiet']);
+    await waitFor(() => childPids(child.pid!).length === 2 && query<{ n: number }>(db, 'SELECT count(*) AS n FROM runs')[0]!.n === 1);
+    await new Promise((r) => setTimeout(r, 500)); // both workers are now spinning in an item
+    const workers = childPids(child.pid!);
+    child.kill('SIGKILL');
+    await done;
+    await waitFor(() => workers.every((pid) => !alive(pid)), 10_000);
+  });
+
   it('chaos: kill -9 the primary at seeded random moments, resume each time: identical to one clean run', async () => {
     const n = 4000;
     const args = ['--input', `range:${n}`, '--param', 'ms=0.5', '--quiet'];
