@@ -2,13 +2,13 @@
  * The built CLI on a generated image folder: good images of every shape give rows and
  * thumbnails, every bad file gives an errors row, and the run exits 3 (done with item errors).
  */
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import Database from 'better-sqlite3';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hammingDistance } from '../../models/thumbnail/dhash.js';
 
@@ -20,7 +20,7 @@ const out = path.join(tmp, 'out');
 const dbFile = path.join(tmp, 't.db');
 
 /** A photo-like picture: gradient and shapes; `kind` picks one of two unrelated layouts. */
-function picture(w: number, h: number, kind = 0): sharp.Sharp {
+function picture(w: number, h: number, kind = 0): Sharp {
   const [c1, c2, cx, rx] = kind ? ['203080', 'e0f040', 40, 100] : ['f0e0a0', '102030', 120, 10];
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 160 120" preserveAspectRatio="none">
     <defs><linearGradient id="g" x1="0" x2="1"><stop offset="0" stop-color="#${c1}"/><stop offset="1" stop-color="#${c2}"/></linearGradient></defs>
@@ -67,7 +67,7 @@ interface Row {
   dhash: string;
 }
 
-let result: ReturnType<typeof spawnSync>;
+let result: SpawnSyncReturns<string>;
 let rows: Map<string, Row>;
 let errors: { message: string }[];
 let nearDuplicates: { image: string; near_duplicates: string }[];

@@ -1,8 +1,8 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../models/thumbnail/analysis.js';
 
-async function raw(img: sharp.Sharp) {
+async function raw(img: Sharp) {
   const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: info.channels };
 }
@@ -30,7 +30,7 @@ describe('analysis', () => {
     expect(a.dominant).toBe(`#${[d.r, d.g, d.b].map((v) => v.toString(16).padStart(2, '0')).join('')}`);
   });
   it('treats a grey image as R=G=B', () => {
-    const a = analyze({ data: new Uint8Array(16).fill(100), width: 4, height: 4, channels: 1 });
+    const a = analyze({ data: Buffer.alloc(16, 100), width: 4, height: 4, channels: 1 });
     expect([a.mean_r, a.mean_g, a.mean_b]).toEqual([100, 100, 100]);
   });
 });

@@ -1,14 +1,14 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { dhash, dhashFromGrey, greyGrid, hammingDistance } from '../../models/thumbnail/dhash.js';
 
-async function rawOf(img: sharp.Sharp) {
+async function rawOf(img: Sharp) {
   const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
   return dhash(data, info.width, info.height, info.channels);
 }
 
 /** A smooth but structured test picture: a gradient with a few shapes. */
-function picture(w: number, h: number, seed: number): sharp.Sharp {
+function picture(w: number, h: number, seed: number): Sharp {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 160 120">
     <defs><linearGradient id="g" x1="0" x2="1"><stop offset="0" stop-color="#${seed ? '203080' : 'f0e0a0'}"/><stop offset="1" stop-color="#${seed ? 'e0f040' : '102030'}"/></linearGradient></defs>
     <rect width="160" height="120" fill="url(#g)"/>

@@ -48,13 +48,13 @@ describe('policy parameters', () => {
 
   it('reforms go through --param / --params with dotted paths, and typos are usage errors', () => {
     const r = resolveParams(taxModel, { ctc: { refundable_max: 3000 } }, [['ctc.amount', 3000]]);
-    const eff = r.effective as ReturnType<typeof loadPolicy2024>;
+    const eff = r.effective as unknown as ReturnType<typeof loadPolicy2024>;
     expect(eff.ctc.amount).toBe(3000);
     expect(eff.ctc.refundable_max).toBe(3000);
     expect(eff.ctc.phaseout_start.mfj).toBe(400000);
     expect(() => validatePolicy(eff)).not.toThrow();
     const brackets = resolveParams(taxModel, {}, [['income_tax.brackets.single', [12000, 48000, 101000, 192000, 244000, 610000]]]);
-    expect((brackets.effective as typeof eff).income_tax.brackets.single[0]).toBe(12000);
+    expect((brackets.effective as unknown as typeof eff).income_tax.brackets.single[0]).toBe(12000);
     expect(() => resolveParams(taxModel, {}, [['ctc.amout', 3000]])).toThrow(/unknown parameter 'ctc.amout'/);
     expect(() => resolveParams(taxModel, {}, [['ctc.amount', 'lots']])).toThrow(/'ctc.amount' of model tax must be number/);
     expect(() => resolveParams(taxModel, {}, [['ctc.refundable_rate', -1]])).toThrow(/bad params for model tax: .*ctc.refundable_rate/);
