@@ -40,7 +40,7 @@ export const tax: BenchCase = {
     const t1 = median(seconds(m.get('w1')!));
     const rows = variants.map((v) => {
       const t = median(seconds(m.get(v.id)!));
-      return makeRow(NAME, v.label, n, seconds(m.get(v.id)!), v.id === 'w1' ? 'includes the input scan (fingerprint) and CSV parsing in the primary' : `speedup ${(t1 / t).toFixed(2)}x over 1 worker`);
+      return makeRow(NAME, v.label, n, seconds(m.get(v.id)!), v.id === 'w1' ? 'includes the input scan (fingerprint) and CSV parsing in the primary' : `speedup ${(t1 / t).toFixed(2)}x over 1 worker, parallel efficiency ${(t1 / t / 2).toFixed(2)}`);
     });
     return { name: NAME, title: this.title, rows, targets: [], notes: [`input: ${path.relative(ctx.root, input)} (generate population --n ${n} --seed 1)`] };
   },
