@@ -40,11 +40,15 @@ export class ChunkFeed {
   private buf: unknown[] = [];
   private bufPos = 0;
 
+  /**
+   * @param remaining items this session will cut into chunks (sizes the tail; Infinity if unknown)
+   */
   constructor(
     private readonly source: Source,
     private readonly sizer: ChunkSizer,
     done: Interval[] = [],
     private readonly only: ((idx: number) => boolean) | null = null,
+    private remaining = Infinity,
   ) {
     this.skip = new SkipCursor(done);
   }
@@ -71,7 +75,7 @@ export class ChunkFeed {
 
   private async take(): Promise<Chunk | null> {
     if (this.requeued.length) return this.requeued.shift()!;
-    const want = this.sizer.size;
+    const want = this.sizer.sizeFor(this.remaining);
     const items: unknown[] = [];
     const indices: number[] = [];
     let contiguous = true;
@@ -107,6 +111,7 @@ export class ChunkFeed {
   }
 
   private makeChunk(items: unknown[], indices: number[], contiguous: boolean): Chunk {
+    this.remaining -= items.length;
     return { id: this.newId(), start: indices[0]!, items, crashes: 0, ...(contiguous ? {} : { indices }) };
   }
 }

@@ -51,11 +51,11 @@ export async function executeRun(
   if (o.outDir) mkdirSync(o.outDir, { recursive: true });
   const writer = new ResultsWriter(db, model.name, columns.length, run.id);
   const done = writer.doneIntervals(o.retryErrors ?? false);
-  const sizer = o.chunkSize === 'auto' ? autoChunkSize() : fixedChunkSize(o.chunkSize);
+  const sizer = o.chunkSize === 'auto' ? autoChunkSize(o.workers) : fixedChunkSize(o.chunkSize);
   const source = await openSource(spec);
   const shard = shardFeed(source, run);
-  const feed = new ChunkFeed(shard.source, sizer, done, shard.only);
   const startDone = intervalCount(done);
+  const feed = new ChunkFeed(shard.source, sizer, done, shard.only, run.total - startDone);
   setRunStatus(db, run.id, 'running', { pid: process.pid, workers: o.workers, message: null });
   log.info({ run: run.id, model: model.name, total: run.total, alreadyDone: startDone, workers: o.workers }, 'run session start');
 
