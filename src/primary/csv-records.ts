@@ -82,6 +82,12 @@ export function csvRecords(raw: Readable, file: string): CsvRecords {
       }
       if (!header) {
         header = row.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h));
+        const dup = header.find((h, i) => header!.indexOf(h) !== i);
+        if (dup !== undefined) {
+          failAt(0, 0, `the header names column '${dup}' twice; every column needs its own name`);
+          p.abort();
+          return;
+        }
         gotHeader(header);
       } else if (row.length !== header.length) {
         failAt(Math.max(0, res.meta.cursor - 1), 0, `${row.length} fields where the header has ${header.length}; every record needs one field per header column`);

@@ -36,6 +36,14 @@ describe('inputs', () => {
     expect(existsSync(r.db)).toBe(false);
   });
 
+  it('rejects a header that names a column twice', async () => {
+    const file = path.join(tmpDir(), 'dup.csv');
+    writeFileSync(file, 'id,wage,wage\n1,2,3\n');
+    const r = await echoRun(file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/dup\.csv: line 1: the header names column 'wage' twice/);
+  });
+
   it('rejects an unterminated quote', async () => {
     const file = path.join(tmpDir(), 'quote.csv');
     writeFileSync(file, 'a,b\n1,"open\n2,3\n');
