@@ -33,6 +33,8 @@ export interface SessionOptions {
   quiet: boolean;
 }
 
+const NEW_RUN_VISIBLE_MS = 2000;
+
 function say(quiet: boolean, line: string): void {
   if (!quiet) process.stderr.write(`${line}\n`);
 }
@@ -50,6 +52,19 @@ export async function executeRun(
   const columns = modelColumns(model);
   if (o.outDir) mkdirSync(o.outDir, { recursive: true });
   const writer = new ResultsWriter(db, model.name, columns.length, run.id);
+  /**
+   * A new run's row is still uncommitted (see startRun) so that a model bug found on the first
+   * chunk leaves no trace. It becomes visible with the first committed chunk, or after
+   * NEW_RUN_VISIBLE_MS at the latest, so `status` shows a run whose first items are slow.
+   */
+  const publish = () => {
+    if (db.open && db.inTransaction) db.exec('COMMIT');
+  };
+  const publishTimer = setTimeout(publish, NEW_RUN_VISIBLE_MS);
+  const commit: ResultsWriter['commit'] = (rows, errors, ms) => {
+    writer.commit(rows, errors, ms);
+    publish();
+  };
   const done = writer.doneIntervals(o.retryErrors ?? false);
   const sizer = o.chunkSize === 'auto' ? autoChunkSize(o.workers) : fixedChunkSize(o.chunkSize);
   const source = await openSource(spec);
@@ -67,7 +82,7 @@ export async function executeRun(
 
   let sawRow = false;
   const recordError = (e: ErrorRow) => {
-    writer.commit({ idx: [], start: e.idx, values: [] }, [e], activeMs());
+    commit({ idx: [], start: e.idx, values: [] }, [e], activeMs());
     doneCount++;
     errorCount++;
     progress.update(doneCount, errorCount);
@@ -90,7 +105,7 @@ export async function executeRun(
       }
       sawRow ||= msg.values.length > 0;
       const idx = msg.idx ?? chunk.indices ?? null;
-      writer.commit({ idx, start: chunk.start, values: msg.values }, msg.errors.map((e) => ({ ...e, attempts: chunk.crashes + 1 })), activeMs());
+      commit({ idx, start: chunk.start, values: msg.values }, msg.errors.map((e) => ({ ...e, attempts: chunk.crashes + 1 })), activeMs());
       doneCount += chunk.items.length;
       errorCount += msg.errors.length;
       progress.update(doneCount, errorCount);
@@ -152,6 +167,7 @@ export async function executeRun(
     say(o.quiet, summary);
     return EXIT.done;
   } finally {
+    clearTimeout(publishTimer);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     source.close();

@@ -64,8 +64,10 @@ export async function startRun(o: RunOptions): Promise<number> {
         `${o.db} already holds run ${unfinished.id} (${unfinished.status}) of ${model.name} over the same input and params; finish it with: simrun resume --db ${o.db} --run ${unfinished.id}`,
       );
     }
-    const id = db.transaction(() => {
-      ensureResultsTable(db, model.name, modelColumns(model));
+    // The new run stays in an open transaction until its first chunk commits (or 2 s pass, see
+    // execute.ts): a model whose rows do not match its columns is rolled back, leaving no trace.
+    db.exec('BEGIN IMMEDIATE');
+    const id = (() => {      ensureResultsTable(db, model.name, modelColumns(model));
       return createRun(db, {
         model: model.name,
         model_ref: modelRef,
@@ -91,14 +93,23 @@ export async function startRun(o: RunOptions): Promise<number> {
     })();
     run = getRun(db, id)!;
   } catch (err) {
+    if (db.inTransaction) db.exec('ROLLBACK');
     db.close();
     if (isNew) removeDbFiles(o.db);
     throw err;
   }
+  let discarded = false;
   try {
     return await executeRun(db, o.db, run, model, params.effective, spec, { ...o, outDir: run.out_dir }, log);
+  } catch (err) {
+    // Still uncommitted means no chunk was ever written: a model bug found on the first chunk
+    // (rows vs columns) leaves the database as it was; other failures keep the failed run.
+    discarded = db.open && db.inTransaction && (err as { code?: string }).code === 'E_MODEL';
+    throw err;
   } finally {
+    if (db.open && db.inTransaction) db.exec(discarded ? 'ROLLBACK' : 'COMMIT');
     if (db.open) db.close();
+    if (discarded && isNew) removeDbFiles(o.db);
   }
 }
 

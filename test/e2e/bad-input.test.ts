@@ -45,6 +45,10 @@ describe('bad input leaves an existing database untouched', () => {
     await expectRefused(['run', 'montecarlo', '--db', db, '--quiet', ...args], message as RegExp);
   });
 
+  it('a model whose rows do not match its columns (found on the first chunk)', async () => {
+    await expectRefused(['run', fixtureModel('bad-rows.mjs'), '--input', 'range:50', '--db', db, '--quiet'], /model badrows returns rows that do not match its columns/);
+  });
+
   it('a model file that does not export a model', async () => {
     await expectRefused(['run', fixtureModel('no-export.mjs'), '--input', 'range:5', '--db', db], /no-export\.mjs has no default export/);
   });
