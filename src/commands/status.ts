@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import { listRuns, listShards, openStore, runIsLive, type RunRecord, type ShardRecord } from '../primary/store.js';
+import { formatDuration } from '../duration.js';
 import { writeRows } from './output.js';
 import { watchStatus } from './status-watch.js';
 
@@ -30,11 +31,8 @@ export function viewRun(run: RunRecord): RunStatusView {
   };
 }
 
-function fmtSecs(s: number | null): string {
-  if (s === null) return '';
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = Math.round(s % 60);
-  return h ? `${h}h${String(m).padStart(2, '0')}m` : m ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
-}
+/** Blank when unknown; whole seconds (rounded, so 59.6 s reads 1m00s, never 0m60s). */
+const fmtSecs = (s: number | null) => (s === null ? '' : formatDuration(Math.round(s)));
 
 function secondsArg(raw: string): number {
   const n = Number(raw);

@@ -4,6 +4,7 @@
  */
 import cliProgress from 'cli-progress';
 import pino from 'pino';
+import { formatDuration } from '../duration.js';
 
 export interface Progress {
   update(done: number, errors: number): void;
@@ -11,12 +12,6 @@ export interface Progress {
 }
 
 const LOG_EVERY_MS = 5000;
-
-function fmtEta(s: number): string {
-  if (!Number.isFinite(s)) return '?';
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = Math.floor(s % 60);
-  return h ? `${h}h${String(m).padStart(2, '0')}m` : m ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
-}
 
 export function createProgress(opts: { runId: number; total: number; startDone: number; quiet: boolean }): Progress {
   const { runId, total, startDone } = opts;
@@ -38,7 +33,7 @@ export function createProgress(opts: { runId: number; total: number; startDone: 
     return {
       update(done, errors) {
         const r = rate(done);
-        bar.update(done, { rate: Math.round(r).toLocaleString('en-US'), etaText: fmtEta((total - done) / r), errors });
+        bar.update(done, { rate: Math.round(r).toLocaleString('en-US'), etaText: formatDuration((total - done) / r), errors });
       },
       stop: () => bar.stop(),
     };

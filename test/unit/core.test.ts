@@ -4,6 +4,7 @@ import { intervalCount, mergeIntervals, SkipCursor, subtractPoints, toIntervals 
 import { canonicalJson, parseParamFlag, resolveParams } from '../../src/params.js';
 import { itemRandom } from '../../src/worker/random.js';
 import type { Model } from '../../src/index.js';
+import { formatDuration } from '../../src/duration.js';
 
 describe('chunk size', () => {
   it('auto starts small, grows at most 4x per observation toward ~100 ms, and caps', () => {
@@ -66,5 +67,11 @@ describe('ctx.random', () => {
     const xs = Array.from({ length: 20000 }, itemRandom(7, 0));
     expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
     expect(Math.abs(xs.reduce((a, b) => a + b, 0) / xs.length - 0.5)).toBeLessThan(0.01);
+  });
+});
+
+describe('formatDuration', () => {
+  it('prints seconds, minutes and hours, and ? when unknown', () => {
+    expect([5, 59.9, 60, 187, 7500, Infinity, NaN].map(formatDuration)).toEqual(['5s', '59s', '1m00s', '3m07s', '2h05m', '?', '?']);
   });
 });
