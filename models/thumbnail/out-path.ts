@@ -58,12 +58,16 @@ export function prepareParents(outDir: string, target: string): void {
   let dir = root;
   for (const seg of rel ? rel.split(path.sep) : []) {
     dir = path.join(dir, seg);
-    let st;
-    try {
-      st = lstatSync(dir);
-    } catch {
-      mkdirSync(dir);
-      continue;
+    let st = lstatSync(dir, { throwIfNoEntry: false });
+    if (!st) {
+      try {
+        mkdirSync(dir);
+        continue;
+      } catch (err) {
+        // Another worker made it between our look and our mkdir: check what is there now.
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        st = lstatSync(dir);
+      }
     }
     if (st.isSymbolicLink()) throw new UnsafePathError(`refusing to write through symbolic link ${dir} inside --out`);
     if (!st.isDirectory()) throw new UnsafePathError(`cannot create folder ${dir} inside --out: a file is in the way`);
