@@ -1,13 +1,14 @@
 /**
- * CSV records as an object-mode stream, parsed by papaparse (about 3x faster than csv-parse
- * here, which matters: the primary parses every record twice, once to validate and once to
- * run). Header row gives the keys, values stay strings; BOM, quotes, embedded commas and
- * newlines, CRLF and blank lines are handled. Back-pressure: the file stream pauses while
- * the consumer is behind, so memory stays flat. A malformed record stops the stream with an error
- * naming the file and line.
+ * CSV records parsed by papaparse (about 3x faster than csv-parse here, which matters: the
+ * primary parses every record twice, once to validate and count, once to run). Header row gives
+ * the keys, values stay strings; BOM, quotes, embedded commas and newlines, CRLF and blank lines
+ * are handled. A malformed record stops the parse with an error naming the file and line.
+ * Records go straight from papaparse's callback into a plain array that `read(max)` slices in
+ * batches (an object-mode stream cost as much as the parsing itself); the file stream pauses
+ * while that array is full, so memory stays flat.
  */
 import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import { inputError } from '../errors.js';
 
@@ -25,51 +26,40 @@ async function lineAt(file: string, offset: number): Promise<number> {
   return line;
 }
 
-export interface CsvRecords {
-  /** Data records as arrays of strings, one per header column. */
-  records: Readable;
-  /** The header row (BOM stripped); null for an empty file. */
-  header: Promise<string[] | null>;
+/** Where parsed records go; `end` is called exactly once. */
+interface CsvSink {
+  header(h: string[] | null): void;
+  /** A data record, one string per header column. */
+  record(row: string[]): void;
+  end(err: Error | null): void;
 }
 
-/**
- * Records stay arrays: the primary never builds an object per record; workers zip them with
- * the header (fields travel once, in the init message).
- */
-export function csvRecords(raw: Readable, file: string): CsvRecords {
-  let failed = false;
+function parseCsv(raw: Readable, file: string, sink: CsvSink): void {
+  let finished = false;
   let header: string[] | null = null;
   let prevCursor = 0;
-  let gotHeader!: (h: string[] | null) => void;
-  const headerPromise = new Promise<string[] | null>((resolve) => (gotHeader = resolve));
-  const out = new Readable({
-    objectMode: true,
-    highWaterMark: 2048,
-    read() {
-      if (raw.isPaused()) raw.resume();
-    },
-  });
-  const fail = (err: Error) => {
-    if (failed) return;
-    failed = true;
-    raw.destroy();
-    gotHeader(null);
-    out.destroy(err);
+  const finish = (err: Error | null) => {
+    if (finished) return;
+    finished = true;
+    if (err) raw.destroy();
+    sink.header(header);
+    sink.end(err);
   };
   /** Stops at the line holding `offset`, with `what` went wrong there. */
   const failAt = (offset: number, extraLine: number, what: string) => {
-    failed = true; // set before abort(): abort() calls complete() at once
+    if (finished) return;
+    finished = true; // before abort(): abort() calls complete() at once
     raw.destroy();
-    gotHeader(header);
-    void lineAt(file, offset).then((line) => out.destroy(inputError(`${file}: line ${line + extraLine}: ${what}`)));
+    sink.header(header);
+    void lineAt(file, offset).then((line) => sink.end(inputError(`${file}: line ${line + extraLine}: ${what}`)));
   };
-  raw.on('error', (err) => fail(err));
+  raw.on('error', (err) => finish(err));
   Papa.parse(raw as unknown as NodeJS.ReadableStream, {
     header: false,
     delimiter: ',',
     skipEmptyLines: true,
     step(res, p) {
-      if (failed) return;
+      if (finished) return;
       const err = res.errors[0];
       const row = res.data as string[];
       if (err) {
@@ -88,25 +78,99 @@ export function csvRecords(raw: Readable, file: string): CsvRecords {
           p.abort();
           return;
         }
-        gotHeader(header);
+        sink.header(header);
       } else if (row.length !== header.length) {
         failAt(Math.max(0, res.meta.cursor - 1), 0, `${row.length} fields where the header has ${header.length}; every record needs one field per header column`);
         p.abort();
         return;
-      } else if (!out.push(row)) {
-        // Back-pressure on the bytes: at most one read chunk (1 MiB) of records sits past the mark.
-        raw.pause();
+      } else {
+        sink.record(row);
       }
       prevCursor = res.meta.cursor;
     },
     complete() {
-      if (failed) return;
-      gotHeader(header);
-      out.push(null);
+      finish(null);
     },
     error(err: Error) {
-      fail(err);
+      finish(err);
     },
   });
-  return { records: out, header: headerPromise };
+}
+
+/** Validates every record and counts them (the input scan): nothing is kept. */
+export function csvCount(raw: Readable, file: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let n = 0;
+    parseCsv(raw, file, {
+      header: () => {},
+      record: () => void n++,
+      end: (err) => (err ? reject(err) : resolve(n)),
+    });
+  });
+}
+
+export interface CsvReader {
+  /** Up to `max` records (fewer only at the end), as arrays of strings in header order. */
+  read(max: number): Promise<string[][]>;
+  /** The header row (BOM stripped); null for an empty file. */
+  header: Promise<string[] | null>;
+  close(): void;
+}
+
+/** Records above this many waiting pause the file; papaparse finishes its current 1 MiB piece. */
+const HIGH_WATER = 8192;
+
+/**
+ * Records stay arrays: the primary never builds an object per record; workers zip them with
+ * the header (fields travel once, in the init message).
+ */
+export function csvReader(raw: Readable, file: string): CsvReader {
+  let queue: string[][] = [];
+  let head = 0;
+  let ended = false;
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  let gotHeader!: (h: string[] | null) => void;
+  let headerSeen = false;
+  const header = new Promise<string[] | null>((resolve) => (gotHeader = resolve));
+  parseCsv(raw, file, {
+    header: (h) => {
+      if (!headerSeen) gotHeader(h);
+      headerSeen = true;
+    },
+    record: (row) => {
+      if (queue.push(row) - head >= HIGH_WATER && !raw.isPaused()) raw.pause();
+      if (wake) notify();
+    },
+    end: (err) => {
+      failure = err;
+      ended = true;
+      notify();
+    },
+  });
+  return {
+    header,
+    close: () => raw.destroy(),
+    async read(max) {
+      while (!failure && !ended && queue.length - head < max) {
+        if (raw.isPaused()) raw.resume();
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+      if (failure) throw failure;
+      const out = queue.slice(head, head + max);
+      head += out.length;
+      if (head >= HIGH_WATER || head === queue.length) {
+        queue = queue.slice(head);
+        head = 0;
+      }
+      // Refill before the queue runs dry, so that the next read does not wait for the disk.
+      if (!ended && queue.length < HIGH_WATER / 2 && raw.isPaused()) raw.resume();
+      return out;
+    },
+  };
 }

@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import split2 from 'split2';
 import { glob } from 'tinyglobby';
 import { inputError } from '../errors.js';
-import { csvRecords } from './csv-records.js';
+import { csvCount, csvReader } from './csv-records.js';
 import { objectReader, type ReadBatch } from './object-reader.js';
 
 export type InputKind = 'range' | 'csv' | 'jsonl' | 'files';
@@ -58,12 +58,11 @@ function fileStream(file: string): Readable {
   return createReadStream(file, { highWaterMark: 1 << 20 });
 }
 
-/** Records of a CSV (arrays, with the header row) or a JSONL stream. */
-function recordsFrom(kind: 'csv' | 'jsonl', raw: Readable, file: string): { records: Readable; header: Promise<string[] | null> } {
-  if (kind === 'csv') return csvRecords(raw, file);
+/** Values of a JSONL stream, one per non-blank line. */
+function jsonlRecords(raw: Readable, file: string): Readable {
   const records = raw.pipe(jsonlLines(file));
   raw.on('error', (err) => records.destroy(err));
-  return { records, header: Promise.resolve(null) };
+  return records;
 }
 
 /** JSONL: one JSON value per line; blank lines are skipped and take no index. */
@@ -111,9 +110,12 @@ export async function scanInput(spec: InputSpec): Promise<ScanResult> {
   } else {
     const raw = fileStream(spec.uri);
     raw.on('data', (d) => hash.update(d));
-    const { records } = recordsFrom(spec.kind, raw, spec.uri);
-    const read = objectReader(records, mapInputError(spec.uri));
-    for (let batch = await read(10000); batch.length; batch = await read(10000)) total += batch.length;
+    if (spec.kind === 'csv') {
+      total = await csvCount(raw, spec.uri).catch((err: Error) => Promise.reject(mapInputError(spec.uri)(err)));
+    } else {
+      const read = objectReader(jsonlRecords(raw, spec.uri), mapInputError(spec.uri));
+      for (let batch = await read(10000); batch.length; batch = await read(10000)) total += batch.length;
+    }
   }
   if (total === 0) throw inputError(`input ${spec.uri} is empty: it holds no items`);
   return { total, fingerprint: `sha256:${hash.digest('hex')}` };
@@ -147,7 +149,12 @@ export async function openSource(spec: InputSpec): Promise<Source> {
       fields: null,
     };
   }
-  const { records, header } = recordsFrom(spec.kind, fileStream(spec.uri), spec.uri);
-  const read = objectReader(records, mapInputError(spec.uri));
-  return { read, close: () => records.destroy(), fields: await header };
+  if (spec.kind === 'csv') {
+    const csv = csvReader(fileStream(spec.uri), spec.uri);
+    const mapError = mapInputError(spec.uri);
+    const read: ReadBatch = (max) => csv.read(max).catch((err: Error) => Promise.reject(mapError(err)));
+    return { read, close: csv.close, fields: await csv.header };
+  }
+  const records = jsonlRecords(fileStream(spec.uri), spec.uri);
+  return { read: objectReader(records, mapInputError(spec.uri)), close: () => records.destroy(), fields: null };
 }
