@@ -128,6 +128,7 @@ function parse(buf: Buffer): Buffer | null {
     if (dataEnd < 0) return null;
     // SOS: Ns, then Ns (id, tables) pairs, then Ss; a DC scan has Ss = 0.
     const ns = seg[4]!;
+    if (ns < 1 || seg.length !== 8 + 2 * ns) return null; // a malformed scan header: let libjpeg say so
     const ss = seg[5 + 2 * ns];
     // An AC scan holds one component; it can go if that component is decoded at 1x1.
     if (ss !== 0 && ns === 1 && full.has(seg[5]!)) dropped += 1;
