@@ -66,6 +66,24 @@ describe('dcOnlyJpeg: declines what it cannot shorten safely', () => {
   });
 });
 
+describe('dcOnlyJpeg on damaged files', () => {
+  it('never throws or hangs on 2,000 randomly damaged copies; what it returns is a whole JPEG', () => {
+    let seed = 12345;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    for (let t = 0; t < 2000; t++) {
+      const b = Buffer.from(yuv420);
+      // Damage where it matters most: the headers and the first scans.
+      for (let k = 1 + rand(4); k > 0; k--) b[rand(Math.min(b.length, 4000))] = rand(256);
+      const cut = t % 5 === 0 ? b.subarray(0, rand(b.length)) : b;
+      const out = dcOnlyJpeg(cut);
+      if (out !== null) {
+        expect(out.readUInt16BE(0)).toBe(0xffd8);
+        expect(out.readUInt16BE(out.length - 2)).toBe(0xffd9);
+      }
+    }
+  });
+});
+
 describe('decodesAtEighth', () => {
   it("follows sharp's shrink-on-load rule: 1/8 scale from a shrink factor of 9", () => {
     expect(decodesAtEighth(1152, 800, 128)).toBe(true);
