@@ -54,6 +54,9 @@ function parseCsv(raw: Readable, file: string, sink: CsvSink): void {
     void lineAt(file, offset).then((line) => sink.end(inputError(`${file}: line ${line + extraLine}: ${what}`)));
   };
   raw.on('error', (err) => finish(err));
+  // Decode UTF-8 in the stream, which carries a character split across two reads over to the
+  // next: papaparse would decode each Buffer alone and garble it.
+  raw.setEncoding('utf8');
   Papa.parse(raw as unknown as NodeJS.ReadableStream, {
     header: false,
     delimiter: ',',

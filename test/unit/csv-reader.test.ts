@@ -33,6 +33,17 @@ describe('csvReader', () => {
     expect(rows[N - 1]).toEqual([String(N - 1), `n${N - 1}`, pad]);
   });
 
+  it('keeps a character whose UTF-8 bytes are split between two 1 MiB reads', async () => {
+    const utf = path.join(tmp, 'utf8.csv');
+    const text = ['id,name'];
+    for (let i = 0; i < 200_000; i++) text.push(`${i},Zoë Ångström ${i}`);
+    writeFileSync(utf, text.join('\n') + '\n');
+    const r = csvReader(createReadStream(utf, { highWaterMark: 1 << 20 }), utf);
+    const rows = await r.read(300_000);
+    expect(rows.length).toBe(200_000);
+    expect(rows.filter((row) => row[1] !== `Zoë Ångström ${row[0]}`)).toEqual([]);
+  });
+
   it('stops reading the file while nobody takes the records (memory stays flat)', async () => {
     const raw = open();
     const r = csvReader(raw, file);
