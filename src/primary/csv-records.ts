@@ -26,8 +26,9 @@ async function lineAt(file: string, offset: number): Promise<number> {
   return line;
 }
 
-/** Where parsed records go; `end` is called exactly once. */
+/** Where parsed records go; `header` and `end` are each called exactly once, header first. */
 interface CsvSink {
+  /** The header row (BOM stripped); null for an empty file or one that failed before it. */
   header(h: string[] | null): void;
   /** A data record, one string per header column. */
   record(row: string[]): void;
@@ -38,11 +39,16 @@ function parseCsv(raw: Readable, file: string, sink: CsvSink): void {
   let finished = false;
   let header: string[] | null = null;
   let prevCursor = 0;
+  let headerSent = false;
+  const sendHeader = () => {
+    if (!headerSent) sink.header(header);
+    headerSent = true;
+  };
   const finish = (err: Error | null) => {
     if (finished) return;
     finished = true;
     if (err) raw.destroy();
-    sink.header(header);
+    sendHeader();
     sink.end(err);
   };
   /** Stops at the line holding `offset`, with `what` went wrong there. */
@@ -50,7 +56,7 @@ function parseCsv(raw: Readable, file: string, sink: CsvSink): void {
     if (finished) return;
     finished = true; // before abort(): abort() calls complete() at once
     raw.destroy();
-    sink.header(header);
+    sendHeader();
     void lineAt(file, offset).then((line) => sink.end(inputError(`${file}: line ${line + extraLine}: ${what}`)));
   };
   raw.on('error', (err) => finish(err));
@@ -81,7 +87,7 @@ function parseCsv(raw: Readable, file: string, sink: CsvSink): void {
           p.abort();
           return;
         }
-        sink.header(header);
+        sendHeader();
       } else if (row.length !== header.length) {
         failAt(Math.max(0, res.meta.cursor - 1), 0, `${row.length} fields where the header has ${header.length}; every record needs one field per header column`);
         p.abort();
@@ -139,13 +145,9 @@ export function csvReader(raw: Readable, file: string): CsvReader {
     w?.();
   };
   let gotHeader!: (h: string[] | null) => void;
-  let headerSeen = false;
   const header = new Promise<string[] | null>((resolve) => (gotHeader = resolve));
   parseCsv(raw, file, {
-    header: (h) => {
-      if (!headerSeen) gotHeader(h);
-      headerSeen = true;
-    },
+    header: (h) => gotHeader(h),
     record: (row) => {
       if (queue.push(row) - head >= HIGH_WATER && !raw.isPaused()) raw.pause();
       if (wake) notify();
