@@ -47,6 +47,18 @@ describe('dcOnlyJpeg: the thumbnail is pixel-identical to the full decode, from 
   }
 });
 
+describe("decode() at the edge of sharp's 1/8 shrink-on-load", () => {
+  it('an image exactly 9x the thumbnail size still gets identical pixels (pins the rule to sharp)', async () => {
+    const jpeg = await sharp(yuv420).resize(576, 384).jpeg({ quality: 90, progressive: true }).toBuffer();
+    expect(decodesAtEighth(576, 384, p.size)).toBe(true);
+    const d = await decode(jpeg, 'edge.jpg', p);
+    const full = await shrink(jpeg, p);
+    expect(d.thumb.data.equals(full.data)).toBe(true);
+    // The shortcut was taken: the file given to sharp is smaller than the original.
+    expect(dcOnlyJpeg(jpeg)!.length).toBeLessThan(jpeg.length * 0.8);
+  });
+});
+
 describe('dcOnlyJpeg: declines what it cannot shorten safely', () => {
   it('a baseline (non-progressive) JPEG', async () => {
     expect(dcOnlyJpeg(await photo({ progressive: false }))).toBeNull();
