@@ -109,6 +109,8 @@ export async function scanInput(spec: InputSpec): Promise<ScanResult> {
     total = files.length;
   } else {
     const raw = fileStream(spec.uri);
+    // For CSV the parser sets the stream to decode UTF-8, so the hash sees text re-encoded as
+    // UTF-8: the file's own bytes for any valid UTF-8 file.
     raw.on('data', (d) => hash.update(d));
     if (spec.kind === 'csv') {
       total = await csvCount(raw, spec.uri).catch((err: Error) => Promise.reject(mapInputError(spec.uri)(err)));
