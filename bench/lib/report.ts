@@ -55,7 +55,7 @@ export function renderText(rep: Report): string {
   const rows = rep.cases.flatMap((c) => c.rows.map(cells));
   const targets = rep.cases.flatMap((c) => c.targets.map(targetCells));
   const notes = rep.cases.flatMap((c) => c.notes.map((n) => `  ${c.name}: ${n}`));
-  return [header(rep), '', textTable(HEAD, rows), '', textTable(['case', 'target (issue 9)', 'measured', ''], targets), '', 'notes:', ...notes].join('\n');
+  return [header(rep), '', textTable(HEAD, rows), '', textTable(['case', 'target', 'measured', ''], targets), '', 'notes:', ...notes].join('\n');
 }
 
 export function renderMarkdown(rep: Report): string {
@@ -69,7 +69,7 @@ export function renderMarkdown(rep: Report): string {
     '',
     mdTable(HEAD, rows),
     '',
-    mdTable(['case', 'target (issue 9)', 'measured', 'status'], targets),
+    mdTable(['case', 'target', 'measured', 'status'], targets),
     '',
     ...notes,
     '',
