@@ -7,7 +7,7 @@
  * base*(1+d) and base*(1-d), so the sum is exact while deciles still depend on the weights.
  */
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { sfc32 } from '../../src/worker/random.js';
 import { NUMERIC_FIELDS } from './household.js';
@@ -105,10 +105,33 @@ export interface PopulationOptions {
   total?: number;
 }
 
-/** Writes the CSV with back-pressure; resolves when the file is closed. */
+/**
+ * Writes the CSV with back-pressure into a temporary file beside `output` and renames it into
+ * place when complete, so an interrupted or failed generate never leaves a short population
+ * under the real name (a later run would take it for the whole file).
+ */
 export async function writePopulation(o: PopulationOptions): Promise<void> {
   mkdirSync(path.dirname(path.resolve(o.output)), { recursive: true });
-  const out = createWriteStream(o.output, { highWaterMark: 1 << 20 });
+  const partial = `${o.output}.partial-${process.pid}`;
+  const removePartial = () => rmSync(partial, { force: true });
+  const onSignal = (sig: NodeJS.Signals) => {
+    removePartial();
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await writeRows(o, partial);
+    renameSync(partial, o.output);
+  } finally {
+    removePartial();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function writeRows(o: PopulationOptions, file: string): Promise<void> {
+  const out = createWriteStream(file, { highWaterMark: 1 << 20 });
   const failed = once(out, 'error').then(([err]) => {
     throw err;
   });

@@ -2,10 +2,10 @@
  * The tax workload end to end through the built CLI: generate, run baseline and a CTC reform
  * on data/population-sample.csv, report and compare, refusals, bad rows, determinism.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { query, root, runCli, sqlDiffCount, tmpDir } from '../helpers.js';
+import { query, root, runCli, sqlDiffCount, startCli, tmpDir, waitFor } from '../helpers.js';
 
 const sample = path.join(root, 'data/population-sample.csv');
 const reformFile = path.join(root, 'models/tax/reforms/ctc-3000.json');
@@ -104,6 +104,16 @@ describe('tax model end to end', () => {
     const again = path.join(dir, 'sample-again.csv');
     expect((await runCli(['generate', 'population', '--n', String(SAMPLE_ROWS), '--seed', '1', '--output', again])).code).toBe(0);
     expect(readFileSync(again, 'utf8')).toBe(readFileSync(sample, 'utf8'));
+  });
+
+  it('an interrupted generate leaves no file under the output name (a later run would take a short file for the whole)', async () => {
+    const out = path.join(dir, 'big.csv');
+    const { child, done } = startCli(['generate', 'population', '--n', '5000000', '--output', out]);
+    await waitFor(() => readdirSync(dir).some((f) => f.startsWith('big.csv.partial-')));
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(130);
+    expect(readdirSync(dir).filter((f) => f.startsWith('big.csv'))).toEqual([]);
   });
 
   it('bad household rows become error rows naming the column; the rest of the run goes on', async () => {
