@@ -1,7 +1,7 @@
 /**
  * `npm start`: the tax microsimulation in one command. Generates a population of 200,000
- * households (once; reused after), runs 2024 law and a reform (CTC $3,000, refundable up to
- * $3,000) into out/tax-demo.db, prints the baseline's distribution table and the reform's
+ * households (once; reused after), runs 2024 law and a reform (a $3,000 child tax credit, fully
+ * refundable as in 2021) into out/tax-demo.db, prints the baseline's distribution table and the reform's
  * change table, and the commands to try next. Every step is the CLI itself, printed as it runs.
  *
  *   npm start [-- --households N] [-- --workers N]
@@ -34,7 +34,7 @@ if (values.workers !== undefined && !/^[1-9][0-9]*$/.test(values.workers)) usage
 const out = path.resolve('out');
 const population = path.join(out, households === 200_000 ? 'population-200k.csv' : `population-${households}.csv`);
 const db = path.join(out, 'tax-demo.db');
-const reform = path.join(root, 'models/tax/reforms/ctc-3000.json');
+const reform = path.join(root, 'models/tax/reforms/ctc-3000-fully-refundable.json');
 const workers = values.workers ? ['--workers', values.workers] : [];
 
 /** Runs one CLI command with the terminal attached (progress bars and tables show as usual). */
@@ -49,7 +49,7 @@ function simrun(args: string[], okCodes = [0]): void {
 
 process.stdout.write(
   `simrun demo: the tax model (US federal income + payroll tax, 2024) on ${households.toLocaleString('en-US')} generated households,\n` +
-    `2024 law (run 1) against a reform (run 2: child tax credit $3,000, refundable up to $3,000).\n` +
+    `2024 law (run 1) against a reform (run 2: a $3,000 child tax credit, fully refundable as in 2021).\n` +
     `(simrun here is node dist/src/cli.js; npx simrun works too)\n`,
 );
 mkdirSync(out, { recursive: true });

@@ -121,10 +121,14 @@ export function computeRaw(h: Household, p: Policy, extraWages = 0): TaxResult {
   const credit = Math.max(0, h.children * c.amount + h.other_dependents * c.other_dependent_amount - reduction);
   const ctc = Math.min(credit, regular);
   const earned = Math.max(0, wages + h.self_employment - halfSe);
+  // Refundable: the unused credit, at most refundable_max per child and 15 % of earnings above
+  // 2,500; fully refundable (2021 law), the unused credit up to the children's full amount.
   const actc =
-    h.children > 0
-      ? Math.min(credit - ctc, h.children * c.refundable_max, c.refundable_rate * Math.max(0, earned - c.earnings_threshold))
-      : 0;
+    h.children === 0
+      ? 0
+      : c.fully_refundable
+        ? Math.min(credit - ctc, h.children * c.amount)
+        : Math.min(credit - ctc, h.children * c.refundable_max, c.refundable_rate * Math.max(0, earned - c.earnings_threshold));
   const eitc = eitcAmount(h, agi, earned, p);
 
   // Employee payroll tax: Social Security per worker up to the wage base, Medicare on all

@@ -21,7 +21,7 @@ function policyOf(params: object): Policy {
 
 export default defineModel<unknown, { h: Household; t: TaxOutput }, Policy & Record<string, unknown>>({
   name: 'tax',
-  version: '2024.1',
+  version: '2024.2',
   description: 'US federal income + payroll tax 2024 per household (reforms via --params/--param)',
   columns: {
     id: 'text',

@@ -19,6 +19,8 @@ export interface Policy {
     refundable_max: number;
     refundable_rate: number;
     earnings_threshold: number;
+    /** 2021 (ARPA) style: the child credit is refundable without earnings, up to its full amount. */
+    fully_refundable: boolean;
     other_dependent_amount: number;
     phaseout_per_step: number;
     phaseout_step: number;

@@ -154,4 +154,24 @@ describe('tax 2024: hand-checked households', () => {
     expect(computeTax(hh(cases[10]![1]), reform).actc).toBe(375);
     expect(computeTax(hh(cases[1]![1]), reform).actc).toBe(4_920);
   });
+
+  it('a fully refundable CTC (2021 style) reaches families without earnings', () => {
+    const reform = structuredClone(policy);
+    reform.ctc.amount = 3000;
+    reform.ctc.fully_refundable = true;
+    // hoh, 2 kids, no income. 2024 law: ACTC min(4,000, 2 x 1,700, 15% x max(0, 0 - 2,500) = 0) = 0.
+    // Fully refundable at 3,000: credit 6,000, regular tax 0 -> ACTC min(6,000, 2 x 3,000) = 6,000;
+    // no earnings, no EITC, no payroll tax: income tax -6,000.
+    const noEarnings = hh({ filing_status: 'hoh', age_head: 30, children: 2 });
+    expect(computeTax(noEarnings, policy)).toMatchObject({ ctc: 0, actc: 0, eitc: 0, income_tax: 0 });
+    expect(computeTax(noEarnings, reform)).toMatchObject({ ctc: 0, actc: 6_000, eitc: 0, income_tax: -6_000, payroll_tax: 0, combined_tax: -6_000 });
+    // 1 child + 1 other dependent, no income: credit 3,000 + 500 = 3,500, but only the child's
+    // 3,000 is refundable: ACTC min(3,500, 1 x 3,000) = 3,000.
+    expect(computeTax(hh({ filing_status: 'hoh', age_head: 30, children: 1, other_dependents: 1 }), reform)).toMatchObject({ ctc: 0, actc: 3_000 });
+    // mfj 40k, 2 kids: non-refundable 1,080 (the regular tax), ACTC min(6,000 - 1,080, 6,000) = 4,920:
+    // the same as refundable up to 3,000 with the phase-in, whose 15% x 37,500 = 5,625 does not bind.
+    expect(computeTax(hh(cases[1]![1]), reform)).toMatchObject({ ctc: 1_080, actc: 4_920 });
+    // Childless households never move.
+    for (const [, input] of cases) if (!input.children) expect(computeTax(hh(input), reform).combined_tax).toBe(computeTax(hh(input), policy).combined_tax);
+  });
 });
