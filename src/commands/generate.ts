@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { writePopulation } from '../../models/tax/population.js';
+import { usageError } from '../errors.js';
 import { intArg } from './options.js';
 
 export function registerGenerate(program: Command): void {
@@ -16,7 +17,11 @@ export function registerGenerate(program: Command): void {
     .addHelpText('after', '\nExample:\n  simrun generate population --n 1000000 --seed 1 --output data/population.csv\n')
     .action(async (f: { n: number; seed: number; output: string }) => {
       const t0 = performance.now();
-      await writePopulation({ n: f.n, seed: f.seed, output: f.output });
+      try {
+        await writePopulation({ n: f.n, seed: f.seed, output: f.output });
+      } catch (err) {
+        throw usageError(`cannot write ${f.output}: ${(err as Error).message}`);
+      }
       process.stderr.write(`wrote ${f.n} households to ${f.output} in ${((performance.now() - t0) / 1000).toFixed(1)} s (weights sum to ~150M)\n`);
     });
   gen.commands.forEach((c) => c.exitOverride());

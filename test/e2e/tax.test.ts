@@ -116,6 +116,18 @@ describe('tax model end to end', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('big.csv'))).toEqual([]);
   });
 
+  it('generate into a path it cannot write: one line, exit 2, nothing left behind', async () => {
+    const file = path.join(dir, 'not-a-folder.csv');
+    writeFileSync(file, 'x\n');
+    for (const output of [path.join(file, 'pop.csv'), dir]) {
+      const r = await runCli(['generate', 'population', '--n', '10', '--output', output]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.startsWith(`simrun: cannot write ${output}: E`)).toBe(true);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+    expect(readdirSync(path.dirname(dir)).filter((f) => f.startsWith(`${path.basename(dir)}.partial-`))).toEqual([]);
+  });
+
   it('bad household rows become error rows naming the column; the rest of the run goes on', async () => {
     const lines = readFileSync(sample, 'utf8').split('\n').slice(0, 4);
     const cols = lines[0]!.split(',');
