@@ -48,9 +48,9 @@ export async function startRun(o: RunOptions): Promise<number> {
     throw usageError(`--shard ${formatShard(o.shard)}: the input has only ${scan.total} item(s), fewer than ${o.shard.count} shards`);
   }
   const block = o.shard ? shardBlock(o.shard, scan.total) : null;
+  const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
   const isNew = !existsSync(o.db);
   const db = openStore(o.db, { readonly: false });
-  const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
   let run: RunRecord;
   try {
     const paramsJson = canonicalJson(params.effective);

@@ -3,7 +3,7 @@
  * problem, and the database file is byte-identical afterwards.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,15 @@ describe('bad input leaves an existing database untouched', () => {
   ])('%s', async (_name, flags, message) => {
     const args = (flags as string[]).map((f) => (/\.(csv|jsonl)$/.test(f) ? path.join(dir, f) : f));
     await expectRefused(['run', 'montecarlo', '--db', db, '--quiet', ...args], message as RegExp);
+  });
+
+  it('a --log file it cannot write: refused before the database is opened, or created', async () => {
+    const log = path.join(dir, 'empty.csv', 'run.log'); // a file where a folder should be
+    await expectRefused(['run', 'montecarlo', '--input', 'range:5', '--db', db, '--log', log], /^simrun: cannot write the log file .*run\.log: E/);
+    const fresh = path.join(dir, 'fresh.db');
+    const r = await runCli(['run', 'montecarlo', '--input', 'range:5', '--db', fresh, '--log', log]);
+    expect(r.code).toBe(2);
+    expect(existsSync(fresh)).toBe(false);
   });
 
   it('a model whose rows do not match its columns (found on the first chunk)', async () => {
