@@ -3,7 +3,6 @@
  * signals, and the final status. Returns the process exit code.
  */
 import cluster from 'node:cluster';
-import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { EXIT, modelError, SimrunError } from '../errors.js';
 import type { Model } from '../index.js';
@@ -50,7 +49,6 @@ export async function executeRun(
   log: Logger,
 ): Promise<number> {
   const columns = modelColumns(model);
-  if (o.outDir) mkdirSync(o.outDir, { recursive: true });
   const writer = new ResultsWriter(db, model.name, columns.length, run.id);
   /**
    * A new run's row is still uncommitted (see startRun) so that a model bug found on the first

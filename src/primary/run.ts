@@ -2,7 +2,7 @@
  * `run` and `resume`: everything is checked (model, params, input, database) before the
  * database is changed; then executeRun drives the workers.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { dbError, usageError } from '../errors.js';
@@ -34,6 +34,16 @@ export interface ResumeOptions extends SessionOptions {
   allowModelChange: boolean;
 }
 
+/** Creates the --out folder before the database is touched: a path that cannot be one fails first. */
+function prepareOutDir(dir: string | null): void {
+  if (!dir) return;
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw usageError(`cannot create the --out folder ${dir}: ${(err as Error).message}`);
+  }
+}
+
 function removeDbFiles(file: string): void {
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
 }
@@ -48,6 +58,7 @@ export async function startRun(o: RunOptions): Promise<number> {
     throw usageError(`--shard ${formatShard(o.shard)}: the input has only ${scan.total} item(s), fewer than ${o.shard.count} shards`);
   }
   const block = o.shard ? shardBlock(o.shard, scan.total) : null;
+  prepareOutDir(o.outDir);
   const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
   const isNew = !existsSync(o.db);
   const db = openStore(o.db, { readonly: false });
@@ -146,13 +157,15 @@ export async function resumeRun(o: ResumeOptions): Promise<number> {
     const spec = parseInputSpec(run.input);
     const scan = await scanInput(spec);
     if (scan.fingerprint !== run.input_fingerprint) throw usageError(`cannot resume run ${run.id}: input ${run.input} changed since the run started (content fingerprint differs); start a new run instead`);
+    const outDir = o.outDir ?? run.out_dir;
+    prepareOutDir(outDir);
+    const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
     if (changes.length) {
       db.prepare(`UPDATE runs SET model_version = ?, params_json = ? WHERE id = ?`).run(model.version, paramsJson, run.id);
       addRunNote(db, run.id, `resume --allow-model-change: ${changes.join('; ')} (was version ${run.model_version}, params ${run.params_json})`);
     }
     if (o.retryErrors) addRunNote(db, run.id, `resume --retry-errors: retrying ${run.errors} item(s) in errors`);
-    const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
-    return await executeRun(db, o.db, run, model, params.effective, spec, { ...o, outDir: o.outDir ?? run.out_dir }, log);
+    return await executeRun(db, o.db, run, model, params.effective, spec, { ...o, outDir }, log);
   } finally {
     if (db.open) db.close();
   }

@@ -54,6 +54,20 @@ describe('bad input leaves an existing database untouched', () => {
     expect(existsSync(fresh)).toBe(false);
   });
 
+  it('an --out folder it cannot create: refused before the database is opened, on run and on resume', async () => {
+    const out = path.join(dir, 'empty.csv', 'thumbs'); // a file where a folder should be
+    await expectRefused(['run', 'montecarlo', '--input', 'range:5', '--db', db, '--out', out], /^simrun: cannot create the --out folder .*thumbs: E/);
+    const fresh = path.join(dir, 'fresh-out.db');
+    expect((await runCli(['run', 'montecarlo', '--input', 'range:5', '--db', fresh, '--out', out])).code).toBe(2);
+    expect(existsSync(fresh)).toBe(false);
+    const stopped = path.join(dir, 'stopped.db');
+    copyFileSync(db, stopped);
+    const d = new Database(stopped);
+    d.prepare(`UPDATE runs SET status = 'interrupted'`).run();
+    d.close();
+    await expectRefused(['resume', '--db', stopped, '--out', out], /^simrun: cannot create the --out folder .*thumbs: E/, stopped);
+  });
+
   it('a model whose rows do not match its columns (found on the first chunk)', async () => {
     await expectRefused(['run', fixtureModel('bad-rows.mjs'), '--input', 'range:50', '--db', db, '--quiet'], /model badrows returns rows that do not match its columns/);
   });
