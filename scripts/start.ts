@@ -54,12 +54,17 @@ process.stdout.write(
     `2024 law (run 1) against a reform (run 2: a $3,000 child tax credit, fully refundable as in 2021).\n` +
     `(simrun here is node dist/src/cli.js; npx simrun works too)\n`,
 );
-mkdirSync(out, { recursive: true });
+try {
+  mkdirSync(out, { recursive: true });
+  // The demo's own database starts empty each time, so its runs are always 1 and 2.
+  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+} catch (err) {
+  process.stderr.write(`npm start: cannot prepare ${here(out)}: ${(err as Error).message}\n`);
+  process.exit(1);
+}
 if (existsSync(population)) process.stdout.write(`\nusing ${here(population)} (delete it to generate it again)\n`);
 else simrun(['generate', 'population', '--n', String(households), '--seed', '1', '--output', here(population)]);
 
-// The demo's own database starts empty each time, so its runs are always 1 and 2.
-for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
 simrun(['run', 'tax', '--input', here(population), '--db', here(db), ...workers]);
 simrun(['run', 'tax', '--input', here(population), '--db', here(db), '--params', here(reform), ...workers]);
 simrun(['report', '--db', here(db), '--run', '1']);
