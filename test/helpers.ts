@@ -16,8 +16,9 @@ export interface CliResult {
   stderr: string;
 }
 
-export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [cli, ...args], { cwd: opts.cwd ?? root, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs a built script (default: the CLI) with node, collecting its output. */
+export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; script?: string } = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [opts.script ?? cli, ...args], { cwd: opts.cwd ?? root, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -26,7 +27,7 @@ export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
   return { child, done };
 }
 
-export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; script?: string } = {}): Promise<CliResult> {
   return startCli(args, opts).done;
 }
 

@@ -13,6 +13,7 @@ import Papa from 'papaparse';
 import taxModel from '../../models/tax/index.js';
 import type { ColumnType, Context, Row } from '../../src/index.js';
 import { rowValues } from '../../src/worker/row.js';
+import { toObject } from '../../src/worker/run-chunk.js';
 
 const BLOCK = 4000;
 const NL = 10;
@@ -45,8 +46,7 @@ while (pos < buf.length) {
   pos = end;
   const values: unknown[] = [];
   for (const r of records) {
-    const item: Record<string, string> = {};
-    for (let i = 0; i < fields.length; i++) item[fields[i]!] = r[i]!;
+    const item = toObject(fields, r);
     (ctx as { index: number }).index = n++;
     rowValues(tax.format(tax.analyze(item, ctx), item, ctx), columns, values);
   }

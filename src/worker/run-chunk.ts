@@ -59,7 +59,8 @@ class ItemContext implements Context {
 const YIELD_MS = 4;
 const turnEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function toObject(fields: string[], values: string[]): Record<string, string> {
+/** A CSV record (values in header order) as the item object a model receives. */
+export function toObject(fields: string[], values: string[]): Record<string, string> {
   const o: Record<string, string> = {};
   for (let i = 0; i < fields.length; i++) o[fields[i]!] = values[i]!;
   return o;

@@ -3,22 +3,14 @@
  * print both tables and the next commands; a second start reuses the population and rebuilds
  * its own database, so its runs are 1 and 2 again.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { query, root, tmpDir, type CliResult } from '../helpers.js';
+import { query, root, runCli, tmpDir } from '../helpers.js';
 
 const start = path.join(root, 'dist/scripts/start.js');
 
-function npmStart(args: string[], cwd: string): Promise<CliResult> {
-  const child = spawn(process.execPath, [start, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-}
+const npmStart = (args: string[], cwd: string) => runCli(args, { cwd, script: start });
 
 describe('npm start', () => {
   it('runs the tax demo into out/, prints both tables and what to try next; runs again the same', async () => {
