@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { modelError } from './errors.js';
+import { changedFiles, fingerprintModel, type ModelFingerprint } from './model-fingerprint.js';
 import type { ColumnType, Model } from './index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -81,4 +82,31 @@ export function validateModel(m: unknown, ref: string): Model {
 
 export function modelColumns(model: Model): [string, ColumnType][] {
   return Object.entries(model.columns);
+}
+
+export interface LoadedModel {
+  model: Model;
+  fingerprint: ModelFingerprint;
+}
+
+/** The entry file of a model reference, and its compiled folder when it is a built-in model. */
+function modelFiles(modelRef: string): { file: string; builtinDir: string | null } {
+  if (looksLikePath(modelRef)) return { file: modelRef, builtinDir: null };
+  const dir = path.join(builtinModelsDir, modelRef);
+  return { file: path.join(dir, 'index.js'), builtinDir: dir };
+}
+
+/**
+ * Loads a model and fingerprints the code it was loaded from (read before and after the
+ * import: a file edited while it loads cannot pass for the code that ran).
+ */
+export async function loadFingerprintedModel(modelRef: string): Promise<LoadedModel> {
+  const { file, builtinDir } = modelFiles(modelRef);
+  const before = fingerprintModel(file, builtinDir);
+  const model = await loadModel(modelRef);
+  const after = fingerprintModel(file, builtinDir);
+  if (after.hash !== before.hash) {
+    throw modelError(`model ${modelRef} changed while it loaded (${changedFiles(before.files, after.files).join(', ')}); try again`);
+  }
+  return { model, fingerprint: before };
 }

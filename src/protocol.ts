@@ -17,8 +17,10 @@ export interface InitMessage {
   logLevel: string;
   /** CSV input: the header. Items then arrive as arrays and become objects with these keys. */
   fields: string[] | null;
-  /** Send an `item` message as each item starts (only with --item-timeout). */
-  reportItems: boolean;
+  /** --item-timeout in ms (0: none), enforced by a watchdog thread in the worker. */
+  itemTimeoutMs: number;
+  /** Folder where a worker's watchdog writes `<pid>.json` (the item it timed out on). */
+  timeoutDir: string | null;
 }
 
 /**
@@ -41,16 +43,11 @@ export interface HelloMessage {
   type: 'hello';
 }
 
+/** The model loaded: what it declares and the fingerprint of the code it was loaded from. */
 export interface ReadyMessage {
   type: 'ready';
   columns: [string, ColumnType][];
-}
-
-/** Item k of chunk `id` starts now (sent only when the primary asked: --item-timeout). */
-export interface ItemStartMessage {
-  type: 'item';
-  id: number;
-  k: number;
+  modelFingerprint: string;
 }
 
 /** Model failed to load or its setup threw: the run cannot go on. */
@@ -76,12 +73,25 @@ export interface ResultMessage {
   values: unknown[];
   idx: number[] | null;
   errors: ItemError[];
+  /**
+   * Values JSON cannot carry, as [position in values, text]: 'Infinity', '-Infinity', or an
+   * integer beyond 2^53 as decimal digits (stored exactly as a 64-bit integer). Null if none.
+   */
+  specials: [number, string][] | null;
   /** Wall time the worker spent on the chunk's items, in ms. */
   ms: number;
 }
 
-export type WorkerMessage = HelloMessage | ReadyMessage | ItemStartMessage | LoadFailedMessage | ResultMessage;
+export type WorkerMessage = HelloMessage | ReadyMessage | LoadFailedMessage | ResultMessage;
 
 export function chunkIndex(chunk: Pick<ChunkMessage, 'start' | 'indices'>, k: number): number {
   return chunk.indices ? chunk.indices[k]! : chunk.start + k;
+}
+
+/** Primary side of ResultMessage.specials: puts the exact values back in place for SQLite. */
+export function restoreSpecials(values: unknown[], specials: [number, string][] | null): void {
+  if (!specials) return;
+  for (const [pos, text] of specials) {
+    values[pos] = text === 'Infinity' ? Infinity : text === '-Infinity' ? -Infinity : BigInt(text);
+  }
 }

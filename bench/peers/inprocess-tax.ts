@@ -45,10 +45,11 @@ while (pos < buf.length) {
   const records = Papa.parse<string[]>(buf.toString('utf8', pos, end), { skipEmptyLines: true }).data;
   pos = end;
   const values: unknown[] = [];
+  const specials: [number, string][] = [];
   for (const r of records) {
     const item = toObject(fields, r);
     (ctx as { index: number }).index = n++;
-    rowValues(tax.format(tax.analyze(item, ctx), item, ctx), columns, values);
+    rowValues(tax.format(tax.analyze(item, ctx), item, ctx), columns, values, specials);
   }
 }
 console.log(JSON.stringify({ n, loopMs: performance.now() - t0 }));

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
-import { listRuns, listShards, openStore, runIsLive, type RunRecord, type ShardRecord } from '../primary/store.js';
+import { listRuns, listShards, openStore, liveOwner, type RunRecord, type ShardRecord } from '../primary/store.js';
 import { formatDuration } from '../duration.js';
 import { writeRows } from './output.js';
 import { watchStatus } from './status-watch.js';
@@ -19,7 +19,7 @@ export interface RunStatusView extends RunRecord {
 export function viewRun(run: RunRecord): RunStatusView {
   const finished = run.done + run.errors;
   const rate = run.active_ms > 0 ? finished / (run.active_ms / 1000) : null;
-  const stale = run.status === 'running' && run.host === os.hostname() && !runIsLive(run, os.hostname()) && run.pid !== process.pid;
+  const stale = run.status === 'running' && !liveOwner(run, os.hostname());
   const unfinished = run.status !== 'done';
   return {
     ...run,

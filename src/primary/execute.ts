@@ -3,8 +3,11 @@
  * signals, and the final status. Returns the process exit code.
  */
 import cluster from 'node:cluster';
+import os from 'node:os';
 import type { Logger } from 'pino';
-import { EXIT, modelError, SimrunError } from '../errors.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { EXIT, modelError, runFailed, SimrunError } from '../errors.js';
 import type { Model } from '../index.js';
 import { modelColumns } from '../model-loader.js';
 import type { Params } from '../index.js';
@@ -13,8 +16,10 @@ import { autoChunkSize, fixedChunkSize } from './chunk-size.js';
 import { intervalCount } from './intervals.js';
 import { createProgress } from './progress.js';
 import { ResultsWriter, type ErrorRow } from './results-writer.js';
-import { getRun, setRunStatus, type DB, type RunRecord } from './store.js';
-import { openSource, type InputSpec } from './sources.js';
+import { restoreSpecials } from '../protocol.js';
+import { resultShapeError } from './result-shape.js';
+import { getRun, HEARTBEAT_MS, renewClaim, setRunStatus, type DB, type RunRecord } from './store.js';
+import { openSource, type InputSpec, type ScanResult } from './sources.js';
 import { shardFeed } from './shard.js';
 import { Supervisor, type CrashInfo } from './supervisor.js';
 
@@ -33,6 +38,13 @@ export interface SessionOptions {
 }
 
 const NEW_RUN_VISIBLE_MS = 2000;
+/** Signals that drain a run: stop dispatching, finish in-flight chunks, commit, exit 128+n. */
+const RUN_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** The shell's convention: 128 + signal number (SIGINT 130, SIGTERM 143, SIGHUP 129). */
+export function signalExitCode(sig: NodeJS.Signals): number {
+  return 128 + (os.constants.signals[sig] ?? 2);
+}
 
 function say(quiet: boolean, line: string): void {
   if (!quiet) process.stderr.write(`${line}\n`);
@@ -42,13 +54,16 @@ export async function executeRun(
   db: DB,
   dbFile: string,
   run: RunRecord,
-  model: Model,
+  { model, fingerprint }: { model: Model; fingerprint: string },
   params: Params,
-  spec: InputSpec,
+  { spec, scan }: { spec: InputSpec; scan: ScanResult },
   o: SessionOptions,
   log: Logger,
 ): Promise<number> {
   const columns = modelColumns(model);
+  const heartbeat = setInterval(() => {
+    if (db.open && !renewClaim(db, run.id)) log.error({ run: run.id }, 'the run was taken over by another process');
+  }, HEARTBEAT_MS);
   const writer = new ResultsWriter(db, model.name, columns.length, run.id);
   /**
    * A new run's row is still uncommitted (see startRun) so that a model bug found on the first
@@ -65,11 +80,12 @@ export async function executeRun(
   };
   const done = writer.doneIntervals(o.retryErrors ?? false);
   const sizer = o.chunkSize === 'auto' ? autoChunkSize(o.workers) : fixedChunkSize(o.chunkSize);
-  const source = await openSource(spec);
+  const source = await openSource(spec, scan);
+  const timeoutDir = o.itemTimeoutMs > 0 ? mkdtempSync(path.join(os.tmpdir(), 'simrun-timeouts-')) : null;
   const shard = shardFeed(source, run);
   const startDone = intervalCount(done);
   const feed = new ChunkFeed(shard.source, sizer, done, shard.only, run.total - startDone);
-  setRunStatus(db, run.id, 'running', { pid: process.pid, workers: o.workers, message: null });
+  setRunStatus(db, run.id, 'running', { workers: o.workers, message: null });
   log.info({ run: run.id, model: model.name, total: run.total, alreadyDone: startDone, workers: o.workers }, 'run session start');
 
   const t0 = Date.now();
@@ -88,12 +104,13 @@ export async function executeRun(
 
   const sup = new Supervisor({
     workers: o.workers,
-    init: { type: 'init', modelRef: run.model_ref, params, seed: run.seed, outDir: o.outDir, logFile: o.logFile, logLevel: o.logLevel, reportItems: o.itemTimeoutMs > 0, fields: source.fields },
+    init: { type: 'init', modelRef: run.model_ref, params, seed: run.seed, outDir: o.outDir, logFile: o.logFile, logLevel: o.logLevel, itemTimeoutMs: o.itemTimeoutMs, timeoutDir, fields: source.fields },
+    columns,
+    modelFingerprint: fingerprint,
     feed,
     sizer,
     retries: o.retries,
     graceMs: o.graceMs,
-    itemTimeoutMs: o.itemTimeoutMs,
     itemsAreIndices: spec.kind === 'range',
     log,
     onResult(chunk, msg) {
@@ -101,6 +118,9 @@ export async function executeRun(
         // Every row of the first chunk disagrees with the declared columns: a model bug, not bad items.
         throw modelError(`model ${model.name} returns rows that do not match its columns: ${msg.errors[0]!.error.message}`);
       }
+      const malformed = resultShapeError(chunk, msg, columns.length);
+      if (malformed) throw runFailed(`a worker sent a malformed result for chunk ${chunk.start}..: ${malformed}; the run is stopped`);
+      restoreSpecials(msg.values, msg.specials);
       sawRow ||= msg.values.length > 0;
       const idx = msg.idx ?? chunk.indices ?? null;
       commit({ idx, start: chunk.start, values: msg.values }, msg.errors.map((e) => ({ ...e, attempts: chunk.crashes + 1 })), activeMs());
@@ -114,16 +134,20 @@ export async function executeRun(
       log.error({ idx, crashes, ...info }, 'item crashes its worker; recorded as an error');
       recordError({ idx, attempts: crashes, kind: 'crash', error: { name: 'WorkerCrash', message, code: info.signal ?? String(info.code) } });
     },
-    onTimedOutItem(idx: number, timeoutMs: number) {
-      const message = `item ran longer than --item-timeout ${timeoutMs} ms; its worker was killed`;
-      recordError({ idx, attempts: 1, kind: 'timeout', error: { name: 'ItemTimeout', message, code: 'ETIMEDOUT' } });
+    onTimedOutItem(idx: number, attempts: number) {
+      const message = `item ran longer than --item-timeout ${o.itemTimeoutMs} ms, ${attempts} time(s); its worker was killed`;
+      log.error({ idx, attempts, timeoutMs: o.itemTimeoutMs }, 'item times out; recorded as an error');
+      recordError({ idx, attempts, kind: 'timeout', error: { name: 'ItemTimeout', message, code: 'ETIMEDOUT' } });
     },
   });
 
   let signals = 0;
+  let exitCode: number = EXIT.interrupted;
   const onSignal = (sig: NodeJS.Signals) => {
     if (++signals === 1) {
+      exitCode = signalExitCode(sig);
       say(o.quiet, `\nsimrun: ${sig}: finishing in-flight chunks (up to ${o.graceMs / 1000} s); press again to stop at once`);
+      log.warn({ signal: sig, graceMs: o.graceMs }, 'signal: draining');
       sup.interrupt();
       return;
     }
@@ -132,10 +156,9 @@ export async function executeRun(
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL');
     db.close();
     say(o.quiet, `simrun: stopped at once; finish with: simrun resume --db ${dbFile} --run ${run.id}`);
-    process.exit(EXIT.interrupted);
+    process.exit(exitCode);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const sig of RUN_SIGNALS) process.on(sig, onSignal);
 
   try {
     const outcome = await sup.run();
@@ -153,7 +176,7 @@ export async function executeRun(
     if (outcome.kind === 'interrupted') {
       setRunStatus(db, run.id, 'interrupted', { active_ms: activeMs() });
       say(o.quiet, `run ${run.id} interrupted at ${doneCount}/${run.total}; finish it with: simrun resume --db ${dbFile} --run ${run.id}`);
-      return EXIT.interrupted;
+      return exitCode;
     }
     setRunStatus(db, run.id, 'done', { active_ms: activeMs() });
     const final = getRun(db, run.id)!;
@@ -166,8 +189,9 @@ export async function executeRun(
     return EXIT.done;
   } finally {
     clearTimeout(publishTimer);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    clearInterval(heartbeat);
+    if (timeoutDir) rmSync(timeoutDir, { recursive: true, force: true });
+    for (const sig of RUN_SIGNALS) process.off(sig, onSignal);
     source.close();
   }
 }

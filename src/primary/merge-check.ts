@@ -80,6 +80,7 @@ export function readShard(file: string): ShardInfo {
 const SAME: [keyof RunRecord, string][] = [
   ['model', 'model'],
   ['model_version', 'model version'],
+  ['model_fingerprint', 'model code (fingerprint of its files)'],
   ['input_fingerprint', 'input fingerprint (input content)'],
   ['input_total', 'input item count'],
   ['params_json', 'params'],

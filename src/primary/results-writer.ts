@@ -4,7 +4,8 @@
  * and the run's counters. A chunk is committed whole or not at all.
  */
 import type { Statement } from 'better-sqlite3';
-import type { SerializedError } from '../errors.js';
+import os from 'node:os';
+import { runFailed, type SerializedError } from '../errors.js';
 import { mergeIntervals, subtractPoints, toIntervals, type Interval } from './intervals.js';
 import { quoteIdent, type DB } from './store.js';
 
@@ -29,6 +30,7 @@ const MAX_SQL_PARAMS = 32000;
 
 export class ResultsWriter {
   private readonly batch: number;
+  private readonly host = os.hostname();
   private readonly insertMany: Statement;
   private readonly insertOne: Statement;
   private readonly insertError: Statement;
@@ -56,7 +58,8 @@ export class ResultsWriter {
     this.deleteErrors = db.prepare(`DELETE FROM errors WHERE run_id = ? AND idx BETWEEN ? AND ?`);
     this.deleteError = db.prepare(`DELETE FROM errors WHERE run_id = ? AND idx = ?`);
     this.insertRange = db.prepare(`INSERT INTO chunks (run_id, lo, hi, at) VALUES (?,?,?,?)`);
-    this.bumpRun = db.prepare(`UPDATE runs SET done = done + ?, errors = errors + ?, active_ms = ?, updated_at = ? WHERE id = ?`);
+    // Only the process that holds the run's claim may commit to it (see claimRun in store.ts).
+    this.bumpRun = db.prepare(`UPDATE runs SET done = done + ?, errors = errors + ?, active_ms = ?, updated_at = ? WHERE id = ? AND pid = ? AND host = ?`);
     this.commit = db.transaction((rows: RowBatch, errors: ErrorRow[], activeMs: number) => this.write(rows, errors, activeMs));
   }
 
@@ -94,7 +97,9 @@ export class ResultsWriter {
     }
     const ranges = mergeIntervals([...okRanges, ...toIntervals(errors.map((e) => e.idx))].sort((a, b) => a[0] - b[0]));
     for (const [lo, hi] of ranges) this.insertRange.run(this.runId, lo, hi, at);
-    this.bumpRun.run(n, errors.length - retired, activeMs, at, this.runId);
+    if (this.bumpRun.run(n, errors.length - retired, activeMs, at, this.runId, process.pid, this.host).changes !== 1) {
+      throw runFailed(`run ${this.runId} was taken over by another process (see simrun status); this one stops without writing more`);
+    }
   }
 
   /** Intervals of indices this run has already finished (results, and errors unless retried). */

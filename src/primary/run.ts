@@ -5,13 +5,14 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { dbError, usageError } from '../errors.js';
+import { usageError } from '../errors.js';
 import { createLogger } from '../log.js';
-import { loadModel, modelColumns, resolveModelRef } from '../model-loader.js';
+import { changedFiles } from '../model-fingerprint.js';
+import { loadFingerprintedModel, modelColumns, resolveModelRef } from '../model-loader.js';
 import { canonicalJson, readParamsFile, resolveParams } from '../params.js';
 import { SIMRUN_VERSION } from '../version.js';
 import { executeRun, type SessionOptions } from './execute.js';
-import { addRunNote, createRun, ensureResultsTable, getRun, openStore, runIsLive, type DB, type RunRecord } from './store.js';
+import { addRunNote, claimRun, createRun, ensureResultsTable, getRun, openStore, releaseClaim, renewClaim, resultsTableMismatch, HEARTBEAT_MS, type DB, type RunRecord } from './store.js';
 import { parseInputSpec, scanInput } from './sources.js';
 import { formatShard, shardBlock, type Shard } from './shard.js';
 
@@ -50,7 +51,7 @@ function removeDbFiles(file: string): void {
 
 export async function startRun(o: RunOptions): Promise<number> {
   const modelRef = resolveModelRef(o.model);
-  const model = await loadModel(modelRef);
+  const { model, fingerprint } = await loadFingerprintedModel(modelRef);
   const params = resolveParams(model, o.paramsFile ? readParamsFile(o.paramsFile) : {}, o.params);
   const spec = parseInputSpec(o.input);
   const scan = await scanInput(spec);
@@ -65,6 +66,10 @@ export async function startRun(o: RunOptions): Promise<number> {
   let run: RunRecord;
   try {
     const paramsJson = canonicalJson(params.effective);
+    // The new run stays in an open transaction until its first chunk commits (or 2 s pass, see
+    // execute.ts): a model whose rows do not match its columns is rolled back, leaving no trace.
+    // The check for the same unfinished run is inside it: two runs started at once cannot both pass.
+    db.exec('BEGIN IMMEDIATE');
     const unfinished = db
       .prepare(
         `SELECT id, status FROM runs WHERE model = ? AND input_fingerprint = ? AND params_json = ? AND seed = ? AND shard_index IS ? AND shard_count IS ? AND status != 'done' ORDER BY id DESC LIMIT 1`,
@@ -75,14 +80,15 @@ export async function startRun(o: RunOptions): Promise<number> {
         `${o.db} already holds run ${unfinished.id} (${unfinished.status}) of ${model.name} over the same input and params; finish it with: simrun resume --db ${o.db} --run ${unfinished.id}`,
       );
     }
-    // The new run stays in an open transaction until its first chunk commits (or 2 s pass, see
-    // execute.ts): a model whose rows do not match its columns is rolled back, leaving no trace.
-    db.exec('BEGIN IMMEDIATE');
-    const id = (() => {      ensureResultsTable(db, model.name, modelColumns(model));
+    const id = (() => {
+      ensureResultsTable(db, model.name, modelColumns(model));
       return createRun(db, {
         model: model.name,
         model_ref: modelRef,
         model_version: model.version,
+        model_fingerprint: fingerprint.hash,
+        model_files_json: JSON.stringify(fingerprint.files),
+        heartbeat_at: Date.now(),
         input: spec.uri,
         input_fingerprint: scan.fingerprint,
         params_json: paramsJson,
@@ -111,7 +117,7 @@ export async function startRun(o: RunOptions): Promise<number> {
   }
   let discarded = false;
   try {
-    return await executeRun(db, o.db, run, model, params.effective, spec, { ...o, outDir: run.out_dir }, log);
+    return await executeRun(db, o.db, run, { model, fingerprint: fingerprint.hash }, params.effective, { spec, scan }, { ...o, outDir: run.out_dir }, log);
   } catch (err) {
     // Still uncommitted means no chunk was ever written: a model bug found on the first chunk
     // (rows vs columns) leaves the database as it was; other failures keep the failed run.
@@ -139,19 +145,29 @@ function pickRun(db: DB, file: string, runId: number | null, retryErrors: boolea
 
 export async function resumeRun(o: ResumeOptions): Promise<number> {
   const db = openStore(o.db, { readonly: false, mustExist: true });
+  let claimed: number | null = null;
+  const heartbeat = setInterval(() => claimed !== null && db.open && renewClaim(db, claimed), HEARTBEAT_MS).unref();
   try {
     const run = pickRun(db, o.db, o.runId, o.retryErrors);
     if (run.status === 'done' && !(o.retryErrors && run.errors > 0)) {
       if (!o.quiet) process.stderr.write(`run ${run.id} is already done${o.retryErrors ? ' with no errors' : ''}; nothing to resume\n`);
       return 0;
     }
-    if (runIsLive(run, os.hostname())) throw dbError(`run ${run.id} is still running (pid ${run.pid}); wait for it or stop it first`);
+    // Before anything else: a second resume of the same run is refused here, at once.
+    claimRun(db, run.id, os.hostname());
+    claimed = run.id;
     const refuse = (what: string) => usageError(`cannot resume run ${run.id}: ${what}; start a new run, or pass --allow-model-change if that is intended`);
-    const model = await loadModel(run.model_ref);
+    const { model, fingerprint } = await loadFingerprintedModel(run.model_ref);
+    const mismatch = resultsTableMismatch(db, run.model, modelColumns(model));
+    if (mismatch) throw usageError(`cannot resume run ${run.id}: ${mismatch}; start a new run in another --db`);
     const params = resolveParams(model, JSON.parse(run.param_overrides_json), []);
     const paramsJson = canonicalJson(params.effective);
     const changes: string[] = [];
     if (model.version !== run.model_version) changes.push(`model ${run.model} is now version ${model.version}, the run used ${run.model_version}`);
+    if (run.model_fingerprint !== null && fingerprint.hash !== run.model_fingerprint) {
+      const files = changedFiles(JSON.parse(run.model_files_json ?? '{}') as Record<string, string>, fingerprint.files);
+      changes.push(`the code of model ${run.model} changed since the run started (${files.join(', ') || 'its files'})`);
+    }
     if (paramsJson !== run.params_json) changes.push(`the params of model ${run.model} changed since the run started`);
     if (changes.length && !o.allowModelChange) throw refuse(changes[0]!);
     const spec = parseInputSpec(run.input);
@@ -160,13 +176,17 @@ export async function resumeRun(o: ResumeOptions): Promise<number> {
     const outDir = o.outDir ?? run.out_dir;
     prepareOutDir(outDir);
     const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
-    if (changes.length) {
-      db.prepare(`UPDATE runs SET model_version = ?, params_json = ? WHERE id = ?`).run(model.version, paramsJson, run.id);
-      addRunNote(db, run.id, `resume --allow-model-change: ${changes.join('; ')} (was version ${run.model_version}, params ${run.params_json})`);
+    if (changes.length) addRunNote(db, run.id, `resume --allow-model-change: ${changes.join('; ')} (was version ${run.model_version}, code ${run.model_fingerprint}, params ${run.params_json})`);
+    if (changes.length || run.model_fingerprint === null) {
+      db.prepare(`UPDATE runs SET model_version = ?, params_json = ?, model_fingerprint = ?, model_files_json = ? WHERE id = ?`).run(model.version, paramsJson, fingerprint.hash, JSON.stringify(fingerprint.files), run.id);
     }
     if (o.retryErrors) addRunNote(db, run.id, `resume --retry-errors: retrying ${run.errors} item(s) in errors`);
-    return await executeRun(db, o.db, run, model, params.effective, spec, { ...o, outDir }, log);
+    return await executeRun(db, o.db, getRun(db, run.id)!, { model, fingerprint: fingerprint.hash }, params.effective, { spec, scan }, { ...o, outDir }, log);
   } finally {
-    if (db.open) db.close();
+    clearInterval(heartbeat);
+    if (db.open) {
+      if (claimed !== null) releaseClaim(db, claimed);
+      db.close();
+    }
   }
 }

@@ -4,7 +4,7 @@
  * counting items, fingerprinting content) so that bad input fails before the database is
  * touched; `openSource` then streams the items in index order.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -12,6 +12,7 @@ import split2 from 'split2';
 import { glob } from 'tinyglobby';
 import { inputError } from '../errors.js';
 import { csvCount, csvReader } from './csv-records.js';
+import { guardSource } from './input-guard.js';
 import { objectReader, type ReadBatch } from './object-reader.js';
 
 export type InputKind = 'range' | 'csv' | 'jsonl' | 'files';
@@ -25,6 +26,8 @@ export interface InputSpec {
 export interface ScanResult {
   total: number;
   fingerprint: string;
+  /** CSV/JSONL: the file's size and mtime when scanned (a change during the run fails it). */
+  stat: { size: number; mtimeMs: number } | null;
 }
 
 export interface Source {
@@ -65,14 +68,17 @@ function jsonlRecords(raw: Readable, file: string): Readable {
   return records;
 }
 
-/** JSONL: one JSON value per line; blank lines are skipped and take no index. */
+/**
+ * JSONL: one JSON value per line; blank lines are skipped and take no index. Every value is
+ * boxed in a one-element array: a bare `null` would end the object stream.
+ */
 function jsonlLines(file: string) {
   let line = 0;
   return split2((text: string) => {
     line++;
     if (!text.trim()) return undefined;
     try {
-      return JSON.parse(text);
+      return [JSON.parse(text)];
     } catch (err) {
       throw inputError(`${file}:${line}: invalid JSON (${(err as Error).message}); fix or remove that line`);
     }
@@ -120,10 +126,20 @@ export async function scanInput(spec: InputSpec): Promise<ScanResult> {
     }
   }
   if (total === 0) throw inputError(`input ${spec.uri} is empty: it holds no items`);
-  return { total, fingerprint: `sha256:${hash.digest('hex')}` };
+  const st = spec.kind === 'csv' || spec.kind === 'jsonl' ? statSync(spec.uri) : null;
+  return { total, fingerprint: `sha256:${hash.digest('hex')}`, stat: st && { size: st.size, mtimeMs: st.mtimeMs } };
 }
 
-export async function openSource(spec: InputSpec): Promise<Source> {
+/**
+ * Streams the items in index order, exactly as scanned: never more than the scan counted, and a
+ * change of the input during the run (see input-guard.ts) fails the run instead of mixing contents.
+ */
+export async function openSource(spec: InputSpec, scan: ScanResult): Promise<Source> {
+  const hash = createHash('sha256');
+  return guardSource(await openRawSource(spec, hash), spec, scan, hash, () => scanInput(spec));
+}
+
+async function openRawSource(spec: InputSpec, hash: Hash): Promise<Source> {
   if (spec.kind === 'range') {
     const n = Number(spec.uri.slice('range:'.length));
     let next = 0;
@@ -151,12 +167,15 @@ export async function openSource(spec: InputSpec): Promise<Source> {
       fields: null,
     };
   }
+  const raw = fileStream(spec.uri);
+  raw.on('data', (d) => hash.update(d));
   if (spec.kind === 'csv') {
-    const csv = csvReader(fileStream(spec.uri), spec.uri);
+    const csv = csvReader(raw, spec.uri);
     const mapError = mapInputError(spec.uri);
     const read: ReadBatch = (max) => csv.read(max).catch((err: Error) => Promise.reject(mapError(err)));
     return { read, close: csv.close, fields: await csv.header };
   }
-  const records = jsonlRecords(fileStream(spec.uri), spec.uri);
-  return { read: objectReader(records, mapInputError(spec.uri)), close: () => records.destroy(), fields: null };
+  const records = jsonlRecords(raw, spec.uri);
+  const read = objectReader(records, mapInputError(spec.uri));
+  return { read: async (max) => (await read(max)).map((boxed) => (boxed as [unknown])[0]), close: () => records.destroy(), fields: null };
 }

@@ -3,6 +3,7 @@
  * written by results-writer.ts; this file owns opening, checking and the `runs` table.
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { dbError } from '../errors.js';
@@ -46,6 +47,11 @@ export interface RunRecord {
   shard_count: number | null;
   /** Items in the whole input (a sharded run's `total` is its own block). */
   input_total: number | null;
+  /** Fingerprint of the model's code (model-fingerprint.ts) and its files as JSON {file: sha256}. */
+  model_fingerprint: string | null;
+  model_files_json: string | null;
+  /** The claim: the process in `host`/`pid` owns the run while heartbeat_at (epoch ms) is set and fresh. */
+  heartbeat_at: number | null;
 }
 
 /** One shard merged into a run by `simrun merge` (provenance, shown by `simrun status`). */
@@ -105,6 +111,9 @@ const ADDED_RUN_COLUMNS: [string, string][] = [
   ['shard_index', 'INTEGER'],
   ['shard_count', 'INTEGER'],
   ['input_total', 'INTEGER'],
+  ['model_fingerprint', 'TEXT'],
+  ['model_files_json', 'TEXT'],
+  ['heartbeat_at', 'INTEGER'],
 ];
 
 function addMissingRunColumns(db: DB): void {
@@ -159,17 +168,23 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/** How an existing results table differs from the model's columns (names, order, types), or null if it does not. */
+export function resultsTableMismatch(db: DB, table: string, columns: [string, ColumnType][]): string | null {
+  const existing = db.prepare(`SELECT name, type FROM pragma_table_info(?)`).all(table) as { name: string; type: string }[];
+  if (!existing.length) return null;
+  const want = [['run_id', 'INTEGER'], ['idx', 'INTEGER'], ...columns.map(([n, t]) => [n, t.toUpperCase()])];
+  const same = existing.length === want.length && existing.every((c, i) => c.name === want[i]![0] && c.type === want[i]![1]);
+  if (same) return null;
+  const show = (cols: { name: string; type: string }[]) => cols.map((c) => `${c.name} ${c.type.toLowerCase()}`).join(', ');
+  return `table ${table} has columns (${show(existing.slice(2))}) but model ${table} declares (${show(columns.map(([name, type]) => ({ name, type })))})`;
+}
+
 /** Creates the model's results table, or checks that an existing one has the same columns. */
 export function ensureResultsTable(db: DB, table: string, columns: [string, ColumnType][]): void {
-  const existing = db.prepare(`SELECT name, type FROM pragma_table_info(?)`).all(table) as { name: string; type: string }[];
-  const want = [['run_id', 'INTEGER'], ['idx', 'INTEGER'], ...columns.map(([n, t]) => [n, t.toUpperCase()])];
-  if (existing.length) {
-    const same = existing.length === want.length && existing.every((c, i) => c.name === want[i]![0] && c.type === want[i]![1]);
-    if (!same) {
-      const have = existing.slice(2).map((c) => `${c.name} ${c.type.toLowerCase()}`).join(', ');
-      throw dbError(`table ${table} already exists with other columns (${have}); use another --db for this model version`);
-    }
-  } else {
+  const mismatch = resultsTableMismatch(db, table, columns);
+  if (mismatch) throw dbError(`${mismatch}; use another --db for this model version`);
+  const exists = db.prepare(`SELECT 1 FROM pragma_table_info(?)`).get(table);
+  if (!exists) {
     const cols = columns.map(([n, t]) => `${quoteIdent(n)} ${t.toUpperCase()}`).join(', ');
     db.exec(`CREATE TABLE ${quoteIdent(table)} (run_id INTEGER NOT NULL, idx INTEGER NOT NULL, ${cols}, PRIMARY KEY (run_id, idx)) WITHOUT ROWID`);
   }
@@ -227,13 +242,45 @@ export function addRunNote(db: DB, id: number, note: string): void {
   db.prepare(`UPDATE runs SET notes = CASE WHEN notes IS NULL THEN @line ELSE notes || char(10) || @line END WHERE id = @id`).run({ id, line });
 }
 
-/** True when the run's recorded process is still alive on this host. */
-export function runIsLive(run: RunRecord, host: string): boolean {
-  if (run.status !== 'running' || run.host !== host || run.pid === process.pid) return false;
+/** A claim whose heartbeat is older than this is stale: its owner is gone (or frozen) and it may be taken over. */
+export const CLAIM_STALE_MS = 60_000;
+/** How often the owner of a run renews its claim. */
+export const HEARTBEAT_MS = 5_000;
+
+function pidAlive(pid: number): boolean {
   try {
-    process.kill(run.pid, 0);
+    process.kill(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Who holds the run, if anyone does: a claim with a fresh heartbeat whose process (on this host) is alive. */
+export function liveOwner(run: RunRecord, host: string, now = Date.now()): string | null {
+  if (run.heartbeat_at === null || now - run.heartbeat_at > CLAIM_STALE_MS) return null;
+  if (run.host === host && (run.pid === process.pid || !pidAlive(run.pid))) return null;
+  return `pid ${run.pid} on ${run.host}, last heartbeat ${Math.round((now - run.heartbeat_at) / 1000)} s ago`;
+}
+
+/**
+ * Takes the run for this process in one write transaction (BEGIN IMMEDIATE: two processes
+ * cannot both see it free), or refuses while another live process holds it.
+ */
+export function claimRun(db: DB, id: number, host: string): void {
+  db.transaction(() => {
+    const run = getRun(db, id)!;
+    const owner = liveOwner(run, host);
+    if (owner) throw dbError(`run ${id} is being run by ${owner}; wait for it to finish or stop it first`);
+    db.prepare(`UPDATE runs SET host = ?, pid = ?, heartbeat_at = ? WHERE id = ?`).run(host, process.pid, Date.now(), id);
+  }).immediate();
+}
+
+/** Renews this process's claim; false when another process has taken the run over. */
+export function renewClaim(db: DB, id: number): boolean {
+  return db.prepare(`UPDATE runs SET heartbeat_at = ? WHERE id = ? AND pid = ? AND host = ?`).run(Date.now(), id, process.pid, os.hostname()).changes === 1;
+}
+
+export function releaseClaim(db: DB, id: number): void {
+  db.prepare(`UPDATE runs SET heartbeat_at = NULL WHERE id = ? AND pid = ? AND host = ?`).run(id, process.pid, os.hostname());
 }

@@ -5,12 +5,15 @@
  * poison item is isolated), and stops the run on a model that cannot load or a crash loop.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import throng from 'throng';
 import { runFailed } from '../errors.js';
-import type { InitMessage, ResultMessage, WorkerMessage } from '../protocol.js';
+import type { ColumnType } from '../index.js';
+import type { InitMessage, ReadyMessage, ResultMessage, WorkerMessage } from '../protocol.js';
+import type { TimedOutItem } from '../worker/item-watchdog.js';
 import { positions, subChunk, type ChunkFeed, type Chunk } from './chunk-feed.js';
 import type { ChunkSizer } from './chunk-size.js';
 
@@ -30,19 +33,20 @@ export interface CrashInfo {
 export interface SupervisorOptions {
   workers: number;
   init: InitMessage;
+  /** What every worker must report having loaded: the run's columns and model code. */
+  columns: [string, ColumnType][];
+  modelFingerprint: string;
   feed: ChunkFeed;
   sizer: ChunkSizer;
-  /** Times a single item may crash a worker before it is recorded as an error. */
+  /** Times a single item may crash (or time out) a worker before it is recorded as an error. */
   retries: number;
   graceMs: number;
-  /** Kill a worker whose current item runs longer than this (0: no limit). */
-  itemTimeoutMs: number;
   /** range:N input: every item is its own index, so chunks travel without their items. */
   itemsAreIndices: boolean;
   log: Logger;
   onResult(chunk: Chunk, msg: ResultMessage): void;
   onPoisonItem(idx: number, crashes: number, info: CrashInfo): void;
-  onTimedOutItem(idx: number, timeoutMs: number): void;
+  onTimedOutItem(idx: number, attempts: number, item: TimedOutItem): void;
 }
 
 interface Slot {
@@ -51,9 +55,23 @@ interface Slot {
   retiring: boolean;
   pulling: number;
   inflight: Chunk[];
-  /** --item-timeout watchdog: fires when the current item runs too long. */
-  timer: NodeJS.Timeout | null;
-  current: { id: number; k: number } | null;
+}
+
+const THRONG_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/**
+ * Forks the workers through throng with revival off. throng merges `signals: []` with its
+ * defaults (lodash defaultsDeep) and installs SIGTERM/SIGINT handlers that kill the workers and
+ * call process.exit() after its grace time, cutting a commit short and exiting 0. Its handlers
+ * are removed as soon as it has installed them (synchronously, before any signal can arrive):
+ * signals belong to the run session alone.
+ */
+async function startCluster(count: number): Promise<void> {
+  const before = new Map(THRONG_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  await throng({ master: () => {}, worker: () => {}, count, lifetime: 0, signals: [] });
+  for (const sig of THRONG_SIGNALS) {
+    for (const l of process.listeners(sig)) if (!before.get(sig)!.has(l)) process.off(sig, l);
+  }
 }
 
 function describeExit({ code, signal }: CrashInfo): string {
@@ -81,7 +99,7 @@ export class Supervisor {
     cluster.setupPrimary({ exec: workerEntry, serialization: 'json' });
     cluster.on('fork', this.onFork);
     cluster.on('exit', this.onExit);
-    await throng({ master: () => {}, worker: () => {}, count: this.opts.workers, lifetime: 0, signals: [] });
+    await startCluster(this.opts.workers);
     const result = await outcome;
     await this.stopWorkers();
     cluster.off('fork', this.onFork);
@@ -105,7 +123,7 @@ export class Supervisor {
   }
 
   private onFork = (worker: Worker): void => {
-    const slot: Slot = { worker, ready: false, retiring: false, pulling: 0, inflight: [], timer: null, current: null };
+    const slot: Slot = { worker, ready: false, retiring: false, pulling: 0, inflight: [] };
     this.slots.set(worker.id, slot);
     worker.on('message', (msg: WorkerMessage) => this.onMessage(slot, msg));
     // A send to a worker that just died (EPIPE): its 'exit' is handled in onExit.
@@ -113,10 +131,15 @@ export class Supervisor {
   };
 
   private onMessage(slot: Slot, msg: WorkerMessage): void {
-    if (this.finished) return;
+    // A retired or dead worker's late messages are ignored: its chunks were requeued.
+    if (this.finished || !this.slots.has(slot.worker.id)) return;
     if (msg.type === 'hello') slot.worker.send(this.opts.init);
-    else if (msg.type === 'item') this.watch(slot, msg.id, msg.k);
     else if (msg.type === 'ready') {
+      const mismatch = this.loadedOtherModel(msg);
+      if (mismatch) {
+        this.finish({ kind: 'failed', error: runFailed(`worker ${slot.worker.process.pid} ${mismatch}; the run is stopped (nothing that worker computed was written): restore the model, or resume with --allow-model-change`) });
+        return;
+      }
       slot.ready = true;
       void this.pump(slot);
     } else if (msg.type === 'loadFailed') {
@@ -126,7 +149,6 @@ export class Supervisor {
       const k = slot.inflight.findIndex((c) => c.id === msg.id);
       if (k < 0) return;
       const [chunk] = slot.inflight.splice(k, 1);
-      this.unwatch(slot);
       try {
         this.opts.onResult(chunk!, msg);
       } catch (err) {
@@ -139,6 +161,19 @@ export class Supervisor {
       void this.pump(slot);
       this.checkDone();
     }
+  }
+
+  /** Why a worker's model is not the run's model (columns or code), or null when it is. */
+  private loadedOtherModel(msg: ReadyMessage): string | null {
+    const show = (cols: [string, ColumnType][]) => cols.map(([n, t]) => `${n} ${t}`).join(', ');
+    const ref = this.opts.init.modelRef;
+    if (show(msg.columns) !== show(this.opts.columns)) {
+      return `loaded model ${ref} with columns (${show(msg.columns)}), but the run's columns are (${show(this.opts.columns)})`;
+    }
+    if (msg.modelFingerprint !== this.opts.modelFingerprint) {
+      return `loaded model ${ref} from code that differs from the run's (its files changed during the run)`;
+    }
+    return null;
   }
 
   private canDispatch(slot: Slot): boolean {
@@ -171,53 +206,11 @@ export class Supervisor {
     for (const slot of this.slots.values()) void this.pump(slot);
   }
 
-  private watch(slot: Slot, id: number, k: number): void {
-    slot.current = { id, k };
-    if (slot.timer) slot.timer.refresh();
-    else slot.timer = setTimeout(() => this.onItemTimeout(slot), this.opts.itemTimeoutMs);
-  }
-
-  private unwatch(slot: Slot): void {
-    if (slot.timer) clearTimeout(slot.timer);
-    slot.timer = null;
-    slot.current = null;
-  }
-
-  /** The current item overran --item-timeout: record it, kill and replace the worker, requeue the rest. */
-  private onItemTimeout(slot: Slot): void {
-    const cur = slot.current;
-    const chunk = slot.inflight.find((c) => c.id === cur?.id);
-    this.unwatch(slot);
-    if (!cur || !chunk || this.finished || !this.slots.has(slot.worker.id)) return;
-    this.retire(slot);
-    slot.worker.process.kill('SIGKILL');
-    const idx = chunk.indices ? chunk.indices[cur.k]! : chunk.start + cur.k;
-    this.opts.log.warn({ pid: slot.worker.process.pid, idx, timeoutMs: this.opts.itemTimeoutMs }, 'item timed out; worker killed');
-    try {
-      this.opts.onTimedOutItem(idx, this.opts.itemTimeoutMs);
-    } catch (err) {
-      this.finish({ kind: 'failed', error: err as Error });
-      return;
-    }
-    for (const c of slot.inflight) {
-      if (c !== chunk) this.opts.feed.requeue(c);
-      else if (c.items.length > 1) this.opts.feed.requeue(subChunk(c, positions(c).filter((j) => j !== cur.k), this.opts.feed.newId()));
-    }
-    if (!this.stopping) cluster.fork();
-    this.pumpAll();
-    this.checkDone();
-  }
-
-  private retire(slot: Slot): void {
-    slot.retiring = true;
-    this.slots.delete(slot.worker.id);
-  }
-
   private onExit = (worker: Worker, code: number | null, signal: string | null): void => {
     const slot = this.slots.get(worker.id);
     if (!slot || slot.retiring) return;
-    this.unwatch(slot);
     this.slots.delete(worker.id);
+    const timedOut = this.takeTimeoutReport(worker);
     if (this.finished) return;
     const info = { code, signal };
     const { log } = this.opts;
@@ -228,13 +221,19 @@ export class Supervisor {
         return;
       }
     } else {
-      log.warn({ pid: worker.process.pid, ...info, inflight: slot.inflight.length }, 'worker died; requeueing its chunks');
-      this.requeueAfterCrash(slot.inflight, info);
+      if (timedOut) {
+        log.warn({ pid: worker.process.pid, ...timedOut, timeoutMs: this.opts.init.itemTimeoutMs }, 'item timed out; its worker killed itself');
+        this.requeueAfterTimeout(slot.inflight, timedOut);
+      } else {
+        log.warn({ pid: worker.process.pid, ...info, inflight: slot.inflight.length }, 'worker died; requeueing its chunks');
+        this.requeueAfterCrash(slot.inflight, info);
+      }
       // Bisecting a poison chunk costs a few crashes per item; a model that crashes on
       // everything isolates item after item with no chunk finishing in between.
       this.crashStreak++;
       if (this.crashStreak >= MAX_CRASH_STREAK + 2 * this.opts.workers || this.poisonStreak >= MAX_POISON_STREAK) {
-        const what = `${this.crashStreak} crashes, ${this.poisonStreak} items isolated, no chunk done; last: ${describeExit(info)}`;
+        const last = timedOut ? `item ${timedOut.idx} timed out` : describeExit(info);
+        const what = `${this.crashStreak} crashes, ${this.poisonStreak} items isolated, no chunk done; last: ${last}`;
         this.finish({ kind: 'failed', error: runFailed(`workers keep crashing (${what}); model ${this.opts.init.modelRef}`) });
         return;
       }
@@ -243,6 +242,49 @@ export class Supervisor {
     this.pumpAll();
     this.checkDone();
   };
+
+  /** The item a worker's watchdog reported before it killed the worker (see item-watchdog.ts). */
+  private takeTimeoutReport(worker: Worker): TimedOutItem | null {
+    const dir = this.opts.init.timeoutDir;
+    if (!dir) return null;
+    const file = path.join(dir, `${worker.process.pid}.json`);
+    try {
+      const item = JSON.parse(readFileSync(file, 'utf8')) as TimedOutItem;
+      rmSync(file, { force: true });
+      return item;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * The watchdog named the item that overran: it alone is suspect. It goes back as a chunk of
+   * its own (retried under --retries, like a crash) or is recorded; every other item in flight
+   * is innocent and requeued.
+   */
+  private requeueAfterTimeout(inflight: Chunk[], item: TimedOutItem): void {
+    for (const c of inflight) {
+      const all = positions(c);
+      const j = all.find((p) => (c.indices ? c.indices[p] : c.start + p) === item.idx);
+      if (j === undefined) {
+        this.opts.feed.requeue(c);
+        continue;
+      }
+      const rest = all.filter((p) => p !== j);
+      if (rest.length) this.opts.feed.requeue({ ...subChunk(c, rest, this.opts.feed.newId()), crashes: 0 });
+      const attempts = (all.length === 1 ? c.crashes : 0) + 1;
+      if (attempts <= this.opts.retries) {
+        this.opts.feed.requeue({ ...subChunk(c, [j], this.opts.feed.newId()), crashes: attempts });
+        continue;
+      }
+      this.poisonStreak++;
+      try {
+        this.opts.onTimedOutItem(item.idx, attempts, item);
+      } catch (err) {
+        this.finish({ kind: 'failed', error: err as Error });
+      }
+    }
+  }
 
   /** The oldest in-flight chunk was running when the worker died: bisect it; the rest are innocent. */
   private requeueAfterCrash(inflight: Chunk[], info: CrashInfo): void {
@@ -279,7 +321,6 @@ export class Supervisor {
     if (this.finished) return;
     this.finished = true;
     if (this.graceTimer) clearTimeout(this.graceTimer);
-    for (const slot of this.slots.values()) this.unwatch(slot);
     this.resolve(outcome);
   }
 

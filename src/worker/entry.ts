@@ -3,15 +3,17 @@
  * the model, runs chunks one at a time in arrival order, and exits when the primary's IPC
  * channel goes away. SIGINT/SIGTERM are left to the primary, which finishes in-flight work.
  */
+import path from 'node:path';
 import { serializeError } from '../errors.js';
 import { createLogger } from '../log.js';
-import { loadModel, modelColumns } from '../model-loader.js';
+import { loadFingerprintedModel, modelColumns } from '../model-loader.js';
 import type { ChunkMessage, InitMessage, PrimaryMessage, WorkerMessage } from '../protocol.js';
+import { ItemWatchdog } from './item-watchdog.js';
 import { killWhenOrphaned } from './orphan-watchdog.js';
 import { runChunk, type WorkerSetup } from './run-chunk.js';
 
-process.on('SIGINT', () => {});
-process.on('SIGTERM', () => {});
+// Signals are the primary's to handle (it drains, then stops us); a closed terminal too.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => {});
 process.on('disconnect', () => process.exit(0));
 killWhenOrphaned();
 
@@ -27,12 +29,12 @@ let busy = false;
 async function init(msg: InitMessage): Promise<void> {
   const log = createLogger(msg.logFile, msg.logLevel, { pid: process.pid, role: 'worker' });
   try {
-    const model = await loadModel(msg.modelRef);
+    const { model, fingerprint } = await loadFingerprintedModel(msg.modelRef);
     const columns = modelColumns(model);
     await model.setup?.({ params: msg.params, log, outDir: msg.outDir });
-    const onItem = msg.reportItems ? (id: number, k: number) => send({ type: 'item', id, k }) : null;
-    setup = { model, columns, params: msg.params, seed: msg.seed, outDir: msg.outDir, log, onItem, fields: msg.fields };
-    send({ type: 'ready', columns });
+    const watchdog = msg.itemTimeoutMs > 0 && msg.timeoutDir ? new ItemWatchdog(msg.itemTimeoutMs, path.join(msg.timeoutDir, `${process.pid}.json`)) : null;
+    setup = { model, columns, params: msg.params, seed: msg.seed, outDir: msg.outDir, log, watchdog, fields: msg.fields };
+    send({ type: 'ready', columns, modelFingerprint: fingerprint.hash });
   } catch (err) {
     send({ type: 'loadFailed', error: serializeError(err) });
     process.disconnect();

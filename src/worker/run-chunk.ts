@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { serializeError } from '../errors.js';
 import type { ColumnType, Context, Model, Params } from '../index.js';
 import { chunkIndex, type ChunkMessage, type ItemError, type ResultMessage } from '../protocol.js';
+import type { ItemWatchdog } from './item-watchdog.js';
 import { itemRandom } from './random.js';
 import { rowValues } from './row.js';
 
@@ -15,8 +16,8 @@ export interface WorkerSetup {
   log: Logger;
   /** CSV header: items arrive as arrays of values. */
   fields: string[] | null;
-  /** Called as each item starts (the --item-timeout watchdog), or null. */
-  onItem: ((chunkId: number, k: number) => void) | null;
+  /** --item-timeout: told as each item starts, or null. */
+  watchdog: ItemWatchdog | null;
   ctx?: ItemContext;
 }
 
@@ -71,7 +72,8 @@ export async function runChunk(s: WorkerSetup, chunk: ChunkMessage): Promise<Res
   const values: unknown[] = [];
   const okIdx: number[] = [];
   const errors: ItemError[] = [];
-  const { model, columns } = s;
+  const specials: [number, string][] = [];
+  const { model, columns, watchdog } = s;
   const ctx = (s.ctx ??= new ItemContext(s));
   let turned = t0;
   for (let k = 0; k < chunk.count; k++) {
@@ -82,7 +84,7 @@ export async function runChunk(s: WorkerSetup, chunk: ChunkMessage): Promise<Res
     const idx = chunkIndex(chunk, k);
     const item = !chunk.items ? idx : s.fields ? toObject(s.fields, chunk.items[k] as string[]) : chunk.items[k];
     ctx.moveTo(idx);
-    s.onItem?.(chunk.id, k);
+    watchdog?.start(idx);
     let stage: 'throw' | 'row' = 'throw';
     const mark = values.length;
     try {
@@ -91,12 +93,14 @@ export async function runChunk(s: WorkerSetup, chunk: ChunkMessage): Promise<Res
       let row = model.format(result, item, ctx);
       if (isThenable(row)) row = await row;
       stage = 'row';
-      rowValues(row, columns, values);
+      rowValues(row, columns, values, specials);
       okIdx.push(idx);
     } catch (err) {
       values.length = mark;
       errors.push({ idx, kind: stage, error: serializeError(err) });
     }
   }
-  return { type: 'result', id: chunk.id, values, idx: errors.length ? okIdx : null, errors, ms: performance.now() - t0 };
+  watchdog?.idle();
+  const ms = performance.now() - t0;
+  return { type: 'result', id: chunk.id, values, idx: errors.length ? okIdx : null, errors, specials: specials.length ? specials : null, ms };
 }

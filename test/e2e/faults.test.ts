@@ -68,12 +68,18 @@ describe('faulty items', () => {
     const plain = await runCli(['resume', '--db', db]);
     expect(plain.code).toBe(0);
     expect(plain.stderr).toContain('already done');
-    const retry = await runCli(['resume', '--db', db, '--retry-errors', '--quiet']);
+    // The fix changed the model's code: resume names the file and refuses unless told.
+    const refused = await runCli(['resume', '--db', db, '--retry-errors', '--quiet']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/the code of model faulty changed since the run started \(fixable\.mjs\).*--allow-model-change/);
+    const retry = await runCli(['resume', '--db', db, '--retry-errors', '--allow-model-change', '--quiet']);
     expect(retry.code).toBe(0);
     expect(query(db, 'SELECT status, done, errors FROM runs')).toEqual([{ status: 'done', done: N, errors: 0 }]);
     expect(query(db, 'SELECT count(*) AS n FROM errors')).toEqual([{ n: 0 }]);
     expect(tableDump(db, 'faulty', 1)).toEqual(clean);
-    expect(String(query<{ notes: string }>(db, 'SELECT notes FROM runs')[0]!.notes)).toContain('--retry-errors: retrying 2 item(s)');
+    const notes = String(query<{ notes: string }>(db, 'SELECT notes FROM runs')[0]!.notes);
+    expect(notes).toContain('--retry-errors: retrying 2 item(s)');
+    expect(notes).toContain('--allow-model-change: the code of model faulty changed since the run started (fixable.mjs)');
   });
 });
 

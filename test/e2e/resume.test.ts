@@ -71,7 +71,7 @@ describe('interrupt and resume', () => {
     copyFileSync(slow, model);
     const db = path.join(dir, 'r.db');
     const { result } = await interruptedRun(db, 'SIGTERM', csv, model);
-    expect(result.code).toBe(130);
+    expect(result.code).toBe(143);
     const before = [runRow(db), committed(db, 'slow')];
 
     writeFileSync(csv, readFileSync(csv, 'utf8') + '3000\n');

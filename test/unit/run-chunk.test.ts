@@ -21,7 +21,7 @@ function spinModel(spinMs: number): Model {
 
 function setupFor(model: Model): WorkerSetup {
   const columns: [string, ColumnType][] = [['twice', 'integer']];
-  return { model, columns, params: {}, seed: 1, outDir: null, log: pino({ enabled: false }), fields: null, onItem: null };
+  return { model, columns, params: {}, seed: 1, outDir: null, log: pino({ enabled: false }), fields: null, watchdog: null };
 }
 
 describe('runChunk', () => {
