@@ -1,6 +1,7 @@
 /** Writes rows as a table (cli-table3), CSV (csv-stringify) or JSON to stdout. */
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
+import { jsonObject } from '../results/exact-values.js';
 
 export type OutputFormat = 'table' | 'csv' | 'json';
 export const OUTPUT_FORMATS: OutputFormat[] = ['table', 'csv', 'json'];
@@ -17,7 +18,7 @@ export function writeRows(columns: string[], rows: Iterable<unknown[]>, format: 
   if (format === 'json') {
     out.write('[');
     for (const r of rows) {
-      out.write((n++ ? ',\n' : '\n') + JSON.stringify(Object.fromEntries(columns.map((c, i) => [c, r[i]]))));
+      out.write((n++ ? ',\n' : '\n') + jsonObject(columns, r));
     }
     out.write(n ? '\n]\n' : ']\n');
     return n;
@@ -25,7 +26,7 @@ export function writeRows(columns: string[], rows: Iterable<unknown[]>, format: 
   if (format === 'csv') {
     out.write(stringify([columns]));
     for (const r of rows) {
-      out.write(stringify([r.map((v) => (v === null ? '' : v))]));
+      out.write(stringify([r.map((v) => (v === null ? '' : typeof v === 'bigint' ? v.toString() : v))]));
       n++;
     }
     return n;

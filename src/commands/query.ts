@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { usageError } from '../errors.js';
 import { openStore } from '../primary/store.js';
+import { exactRows } from '../results/exact-values.js';
 import { OUTPUT_FORMATS, writeRows, type OutputFormat } from './output.js';
 
 export function registerQuery(program: Command): void {
@@ -27,7 +28,7 @@ export function registerQuery(program: Command): void {
         if (!stmt.reader) throw usageError('query is read-only: it runs statements that return rows (SELECT, WITH, PRAGMA), not writes');
         const columns = stmt.columns().map((c) => c.name);
         try {
-          writeRows(columns, stmt.raw().iterate() as Iterable<unknown[]>, f.format);
+          writeRows(columns, exactRows(stmt.safeIntegers(true).raw().iterate() as Iterable<unknown[]>), f.format);
         } catch (err) {
           throw usageError(`SQL error: ${(err as Error).message}`);
         }

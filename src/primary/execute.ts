@@ -18,7 +18,7 @@ import { createProgress } from './progress.js';
 import { ResultsWriter, type ErrorRow } from './results-writer.js';
 import { restoreSpecials } from '../protocol.js';
 import { resultShapeError } from './result-shape.js';
-import { getRun, HEARTBEAT_MS, renewClaim, setRunStatus, type DB, type RunRecord } from './store.js';
+import { getRun, HEARTBEAT_MS, releaseClaim, renewClaim, setRunStatus, type DB, type RunRecord } from './store.js';
 import { openSource, type InputSpec, type ScanResult } from './sources.js';
 import { shardFeed } from './shard.js';
 import { Supervisor, type CrashInfo } from './supervisor.js';
@@ -153,6 +153,7 @@ export async function executeRun(
     }
     // Second signal: every committed chunk is already durable (transactions are synchronous).
     setRunStatus(db, run.id, 'interrupted', { active_ms: activeMs() });
+    releaseClaim(db, run.id);
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL');
     db.close();
     say(o.quiet, `simrun: stopped at once; finish with: simrun resume --db ${dbFile} --run ${run.id}`);
@@ -190,6 +191,7 @@ export async function executeRun(
   } finally {
     clearTimeout(publishTimer);
     clearInterval(heartbeat);
+    if (db.open) releaseClaim(db, run.id);
     if (timeoutDir) rmSync(timeoutDir, { recursive: true, force: true });
     for (const sig of RUN_SIGNALS) process.off(sig, onSignal);
     source.close();

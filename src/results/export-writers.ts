@@ -9,6 +9,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
+import { jsonObject } from './exact-values.js';
 import type { Column } from './run-rows.js';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'parquet'] as const;
@@ -29,9 +30,7 @@ function* jsonLines(columns: Column[], rows: Iterable<unknown[]>): Generator<str
   let batch = '';
   let n = 0;
   for (const r of rows) {
-    const obj: Record<string, unknown> = {};
-    for (let i = 0; i < names.length; i++) obj[names[i]!] = r[i];
-    batch += JSON.stringify(obj) + '\n';
+    batch += jsonObject(names, r) + '\n';
     if (++n === 256) {
       yield batch;
       batch = '';
@@ -48,7 +47,7 @@ export async function exportText(format: 'csv' | 'jsonl', columns: Column[], row
   const dest: Writable = out === '-' ? process.stdout : createWriteStream(out);
   const options = out === '-' ? { end: false } : {};
   if (format === 'csv') {
-    const csv = stringify({ header: true, columns: columns.map((c) => c.name) });
+    const csv = stringify({ header: true, columns: columns.map((c) => c.name), cast: { bigint: (v) => v.toString() } });
     await pipeline(Readable.from(source, { objectMode: true }), csv, dest, options);
   } else {
     await pipeline(Readable.from(jsonLines(columns, source), { objectMode: false }), dest, options);
@@ -83,7 +82,7 @@ export function exportParquet(columns: Column[], rows: Iterable<unknown[]>, file
   for (const r of rows) {
     for (let i = 0; i < columns.length; i++) {
       const v = r[i] ?? null;
-      batch[i]!.push(int64[i] && typeof v === 'number' ? BigInt(v) : v);
+      batch[i]!.push(int64[i] && typeof v === 'number' ? BigInt(v) : !int64[i] && typeof v === 'bigint' ? Number(v) : v);
     }
     if (++n === ROW_GROUP) flush();
   }

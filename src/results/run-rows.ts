@@ -3,6 +3,7 @@
  * columns with their SQL types, and a streaming iterator over the rows (idx order, bounded memory).
  */
 import { usageError } from '../errors.js';
+import { exactRows } from './exact-values.js';
 import { getRun, quoteIdent, type DB, type RunRecord } from '../primary/store.js';
 
 export interface Column {
@@ -27,8 +28,9 @@ export function runTable(db: DB, id: number, flag = '--run'): RunTable {
 }
 
 /** The run's rows as arrays in `columns` order; a lazy iterator over one SQLite statement. */
-export function iterateRows(db: DB, t: RunTable): IterableIterator<unknown[]> {
-  return db.prepare(`SELECT * FROM ${quoteIdent(t.table)} WHERE run_id = ? ORDER BY idx`).raw().iterate(t.run.id) as IterableIterator<unknown[]>;
+export function iterateRows(db: DB, t: RunTable): Iterable<unknown[]> {
+  const stmt = db.prepare(`SELECT * FROM ${quoteIdent(t.table)} WHERE run_id = ? ORDER BY idx`).safeIntegers(true);
+  return exactRows(stmt.raw().iterate(t.run.id) as Iterable<unknown[]>);
 }
 
 export const rowCount = (db: DB, t: RunTable): number =>
