@@ -12,7 +12,7 @@ import { loadFingerprintedModel, modelColumns, resolveModelRef } from '../model-
 import { canonicalJson, readParamsFile, resolveParams } from '../params.js';
 import { SIMRUN_VERSION } from '../version.js';
 import { executeRun, type SessionOptions } from './execute.js';
-import { addRunNote, claimRun, createRun, ensureResultsTable, getRun, openStore, releaseClaim, renewClaim, resultsTableMismatch, HEARTBEAT_MS, type DB, type RunRecord } from './store.js';
+import { addRunNote, claimRun, createRun, ensureResultsTable, getRun, HEARTBEAT_MS, openStore, renewClaim, resultsTableMismatch, type DB, type RunRecord } from './store.js';
 import { parseInputSpec, scanInput } from './sources.js';
 import { formatShard, shardBlock, type Shard } from './shard.js';
 
@@ -145,48 +145,57 @@ function pickRun(db: DB, file: string, runId: number | null, retryErrors: boolea
 
 export async function resumeRun(o: ResumeOptions): Promise<number> {
   const db = openStore(o.db, { readonly: false, mustExist: true });
-  let claimed: number | null = null;
-  const heartbeat = setInterval(() => claimed !== null && db.open && renewClaim(db, claimed), HEARTBEAT_MS).unref();
   try {
     const run = pickRun(db, o.db, o.runId, o.retryErrors);
     if (run.status === 'done' && !(o.retryErrors && run.errors > 0)) {
       if (!o.quiet) process.stderr.write(`run ${run.id} is already done${o.retryErrors ? ' with no errors' : ''}; nothing to resume\n`);
       return 0;
     }
-    // Before anything else: a second resume of the same run is refused here, at once.
-    claimRun(db, run.id, os.hostname());
-    claimed = run.id;
-    const refuse = (what: string) => usageError(`cannot resume run ${run.id}: ${what}; start a new run, or pass --allow-model-change if that is intended`);
-    const { model, fingerprint } = await loadFingerprintedModel(run.model_ref);
-    const mismatch = resultsTableMismatch(db, run.model, modelColumns(model));
-    if (mismatch) throw usageError(`cannot resume run ${run.id}: ${mismatch}; start a new run in another --db`);
-    const params = resolveParams(model, JSON.parse(run.param_overrides_json), []);
-    const paramsJson = canonicalJson(params.effective);
-    const changes: string[] = [];
-    if (model.version !== run.model_version) changes.push(`model ${run.model} is now version ${model.version}, the run used ${run.model_version}`);
-    if (run.model_fingerprint !== null && fingerprint.hash !== run.model_fingerprint) {
-      const files = changedFiles(JSON.parse(run.model_files_json ?? '{}') as Record<string, string>, fingerprint.files);
-      changes.push(`the code of model ${run.model} changed since the run started (${files.join(', ') || 'its files'})`);
-    }
-    if (paramsJson !== run.params_json) changes.push(`the params of model ${run.model} changed since the run started`);
-    if (changes.length && !o.allowModelChange) throw refuse(changes[0]!);
-    const spec = parseInputSpec(run.input);
-    const scan = await scanInput(spec);
-    if (scan.fingerprint !== run.input_fingerprint) throw usageError(`cannot resume run ${run.id}: input ${run.input} changed since the run started (content fingerprint differs); start a new run instead`);
     const outDir = o.outDir ?? run.out_dir;
     prepareOutDir(outDir);
-    const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
-    if (changes.length) addRunNote(db, run.id, `resume --allow-model-change: ${changes.join('; ')} (was version ${run.model_version}, code ${run.model_fingerprint}, params ${run.params_json})`);
-    if (changes.length || run.model_fingerprint === null) {
-      db.prepare(`UPDATE runs SET model_version = ?, params_json = ?, model_fingerprint = ?, model_files_json = ? WHERE id = ?`).run(model.version, paramsJson, fingerprint.hash, JSON.stringify(fingerprint.files), run.id);
+    // Before any work: a second resume of the same run is refused here, at once. A resume
+    // refused by the checks below puts the previous claim back: it leaves the run as it was.
+    const unclaim = claimRun(db, run.id, os.hostname());
+    const heartbeat = setInterval(() => db.open && renewClaim(db, run.id), HEARTBEAT_MS).unref();
+    let session: { done: Promise<number> };
+    try {
+      session = await checkedResume(db, run, o, outDir);
+    } catch (err) {
+      if (db.open) unclaim();
+      throw err;
+    } finally {
+      clearInterval(heartbeat);
     }
-    if (o.retryErrors) addRunNote(db, run.id, `resume --retry-errors: retrying ${run.errors} item(s) in errors`);
-    return await executeRun(db, o.db, getRun(db, run.id)!, { model, fingerprint: fingerprint.hash }, params.effective, { spec, scan }, { ...o, outDir }, log);
+    return await session.done;
   } finally {
-    clearInterval(heartbeat);
-    if (db.open) {
-      if (claimed !== null) releaseClaim(db, claimed);
-      db.close();
-    }
+    if (db.open) db.close();
   }
+}
+
+/** The checks a resume must pass (model code, columns, params, input); then the session, not yet awaited. */
+async function checkedResume(db: DB, run: RunRecord, o: ResumeOptions, outDir: string | null): Promise<{ done: Promise<number> }> {
+  const refuse = (what: string) => usageError(`cannot resume run ${run.id}: ${what}; start a new run, or pass --allow-model-change if that is intended`);
+  const { model, fingerprint } = await loadFingerprintedModel(run.model_ref);
+  const mismatch = resultsTableMismatch(db, run.model, modelColumns(model));
+  if (mismatch) throw usageError(`cannot resume run ${run.id}: ${mismatch}; start a new run in another --db`);
+  const params = resolveParams(model, JSON.parse(run.param_overrides_json), []);
+  const paramsJson = canonicalJson(params.effective);
+  const changes: string[] = [];
+  if (model.version !== run.model_version) changes.push(`model ${run.model} is now version ${model.version}, the run used ${run.model_version}`);
+  if (run.model_fingerprint !== null && fingerprint.hash !== run.model_fingerprint) {
+    const files = changedFiles(JSON.parse(run.model_files_json ?? '{}') as Record<string, string>, fingerprint.files);
+    changes.push(`the code of model ${run.model} changed since the run started (${files.join(', ') || 'its files'})`);
+  }
+  if (paramsJson !== run.params_json) changes.push(`the params of model ${run.model} changed since the run started`);
+  if (changes.length && !o.allowModelChange) throw refuse(changes.join('; '));
+  const spec = parseInputSpec(run.input);
+  const scan = await scanInput(spec);
+  if (scan.fingerprint !== run.input_fingerprint) throw usageError(`cannot resume run ${run.id}: input ${run.input} changed since the run started (content fingerprint differs); start a new run instead`);
+  const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
+  if (changes.length) addRunNote(db, run.id, `resume --allow-model-change: ${changes.join('; ')} (was version ${run.model_version}, code ${run.model_fingerprint}, params ${run.params_json})`);
+  if (changes.length || run.model_fingerprint === null) {
+    db.prepare(`UPDATE runs SET model_version = ?, params_json = ?, model_fingerprint = ?, model_files_json = ? WHERE id = ?`).run(model.version, paramsJson, fingerprint.hash, JSON.stringify(fingerprint.files), run.id);
+  }
+  if (o.retryErrors) addRunNote(db, run.id, `resume --retry-errors: retrying ${run.errors} item(s) in errors`);
+  return { done: executeRun(db, o.db, getRun(db, run.id)!, { model, fingerprint: fingerprint.hash }, params.effective, { spec, scan }, { ...o, outDir }, log) };
 }
