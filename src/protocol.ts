@@ -1,9 +1,19 @@
 /**
  * The primary <-> worker message contract: the only place a message shape is written down.
- * Both src/primary and src/worker import it.
+ * Both src/primary and src/worker import it. Messages travel with node:cluster's 'advanced'
+ * serialization (structured clone), so result columns cross as typed arrays.
  */
 import type { SerializedError } from './errors.js';
 import type { ColumnType, Params } from './index.js';
+
+/** A CSV or JSONL input, which workers read and parse themselves, a byte range at a time. */
+export interface TextInput {
+  kind: 'csv' | 'jsonl';
+  file: string;
+  /** CSV: the header (items become objects with these keys) and the line ending. */
+  fields: string[] | null;
+  newline: '\n' | '\r\n';
+}
 
 /** Sent once to each new worker. */
 export interface InitMessage {
@@ -15,8 +25,8 @@ export interface InitMessage {
   outDir: string | null;
   logFile: string | null;
   logLevel: string;
-  /** CSV input: the header. Items then arrive as arrays and become objects with these keys. */
-  fields: string[] | null;
+  /** CSV/JSONL input that chunks refer to by byte range; null for range:N and file inputs. */
+  input: TextInput | null;
   /** --item-timeout in ms (0: none), enforced by a watchdog thread in the worker. */
   itemTimeoutMs: number;
   /** Folder where a worker's watchdog writes `<pid>.json` (the item it timed out on). */
@@ -24,16 +34,29 @@ export interface InitMessage {
 }
 
 /**
- * A slice of the input: `count` items. Item k has index `indices[k]`, or `start + k` when
- * indices is absent. `items` is absent for range:N input, where each item is its own index.
+ * Where a chunk's items are in a text input: the bytes from `offset`, block after block
+ * (`lens[b]` bytes with CRC-32 `crcs[b]`, from the scan), of which the first `skip` records
+ * are not the chunk's. `line` is the file line where the range starts (for error messages).
+ */
+export interface InputSlice {
+  offset: number;
+  skip: number;
+  line: number;
+  lens: number[];
+  crcs: number[];
+}
+
+/**
+ * Items [start, start + count) of the input. range:N items are their own index (nothing
+ * else travels); files come as `items`; CSV/JSONL items as a `slice` the worker reads.
  */
 export interface ChunkMessage {
   type: 'chunk';
   id: number;
   start: number;
   count: number;
-  indices?: number[];
   items?: unknown[];
+  slice?: InputSlice;
 }
 
 export type PrimaryMessage = InitMessage | ChunkMessage;
@@ -56,6 +79,13 @@ export interface LoadFailedMessage {
   error: SerializedError;
 }
 
+/** The chunk's input could not be read as scanned (changed file, bad record): the run cannot go on. */
+export interface ChunkFailedMessage {
+  type: 'chunkFailed';
+  id: number;
+  error: SerializedError;
+}
+
 export interface ItemError {
   idx: number;
   kind: 'throw' | 'row';
@@ -63,35 +93,26 @@ export interface ItemError {
 }
 
 /**
- * One finished chunk. `values` holds the rows flat, `width` values per row in column order.
- * `idx` gives each row's item index; it is null when every item of the chunk succeeded, so
- * the rows are the chunk's items in order (the common case costs no index list on the wire).
+ * One result column: a real or integer column as a Float64Array (NaN is NULL: a model's NaN
+ * is refused, see worker/row.ts), a text column as an array of strings and nulls.
+ */
+export type ResultColumn = Float64Array | (string | null)[];
+
+/**
+ * One finished chunk: `rows` rows as columns, in model column order. `idx` gives each row's
+ * item index; it is null when every item succeeded, so the rows are the chunk's items in order.
  */
 export interface ResultMessage {
   type: 'result';
   id: number;
-  values: unknown[];
+  rows: number;
+  columns: ResultColumn[];
   idx: number[] | null;
   errors: ItemError[];
-  /**
-   * Values JSON cannot carry, as [position in values, text]: 'Infinity', '-Infinity', or an
-   * integer beyond 2^53 as decimal digits (stored exactly as a 64-bit integer). Null if none.
-   */
-  specials: [number, string][] | null;
+  /** Integers beyond 2^53 (bigint), exact as decimal text: [row, column, digits]. Null if none. */
+  specials: [number, number, string][] | null;
   /** Wall time the worker spent on the chunk's items, in ms. */
   ms: number;
 }
 
-export type WorkerMessage = HelloMessage | ReadyMessage | LoadFailedMessage | ResultMessage;
-
-export function chunkIndex(chunk: Pick<ChunkMessage, 'start' | 'indices'>, k: number): number {
-  return chunk.indices ? chunk.indices[k]! : chunk.start + k;
-}
-
-/** Primary side of ResultMessage.specials: puts the exact values back in place for SQLite. */
-export function restoreSpecials(values: unknown[], specials: [number, string][] | null): void {
-  if (!specials) return;
-  for (const [pos, text] of specials) {
-    values[pos] = text === 'Infinity' ? Infinity : text === '-Infinity' ? -Infinity : BigInt(text);
-  }
-}
+export type WorkerMessage = HelloMessage | ReadyMessage | LoadFailedMessage | ChunkFailedMessage | ResultMessage;

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import taxModel from '../../models/tax/index.js';
 import type { ColumnType, Context, Row } from '../../src/index.js';
-import { rowValues } from '../../src/worker/row.js';
+import { RowColumns } from '../../src/worker/row.js';
 import { toObject } from '../../src/worker/run-chunk.js';
 
 const BLOCK = 4000;
@@ -44,12 +44,11 @@ while (pos < buf.length) {
   if (end <= 0) end = buf.length;
   const records = Papa.parse<string[]>(buf.toString('utf8', pos, end), { skipEmptyLines: true }).data;
   pos = end;
-  const values: unknown[] = [];
-  const specials: [number, string][] = [];
+  const out = new RowColumns(columns, records.length);
   for (const r of records) {
     const item = toObject(fields, r);
     (ctx as { index: number }).index = n++;
-    rowValues(tax.format(tax.analyze(item, ctx), item, ctx), columns, values, specials);
+    out.add(tax.format(tax.analyze(item, ctx), item, ctx));
   }
 }
 console.log(JSON.stringify({ n, loopMs: performance.now() - t0 }));

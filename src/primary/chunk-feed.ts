@@ -1,61 +1,48 @@
 /**
- * Cuts the streamed input into chunks on demand (bounded read-ahead: only as many items as the
- * chunks in flight), skipping indices a resumed run already finished, and serving requeued
- * chunks (from crashed workers) before new input.
+ * Cuts a run's index range into chunks on demand: contiguous runs of indices [start, start +
+ * count) that skip what a resumed run already finished, sized by the chunk sizer, with
+ * requeued chunks (from crashed or timed-out workers) served first. Chunks carry no items:
+ * what a worker needs to find them comes from the input source when the chunk is sent.
  */
 import type { ChunkSizer } from './chunk-size.js';
-import { SkipCursor, type Interval } from './intervals.js';
-import type { Source } from './sources.js';
-
-const READ_AHEAD = 1024;
-
-/** 0 .. n-1 for a chunk of n items. */
-export function positions(c: Chunk): number[] {
-  return Array.from({ length: c.items.length }, (_, j) => j);
-}
-
-/** A new chunk of the items of `c` at `picked` positions, keeping their indices and crash count. */
-export function subChunk(c: Chunk, picked: number[], id: number): Chunk {
-  const indices = picked.map((j) => (c.indices ? c.indices[j]! : c.start + j));
-  return { id, start: indices[0]!, indices, items: picked.map((j) => c.items[j]), crashes: c.crashes };
-}
+import { intervalCount, subtractIntervals, type Interval } from './intervals.js';
 
 export interface Chunk {
   id: number;
   start: number;
-  indices?: number[];
-  items: unknown[];
-  /** How many times this chunk (or the single item in it) has crashed a worker. */
+  count: number;
+  /** How many times this chunk (or the single item in it) has crashed or timed out a worker. */
   crashes: number;
 }
 
 export class ChunkFeed {
   private nextId = 1;
-  private nextIndex = 0;
-  private ended = false;
   private readonly requeued: Chunk[] = [];
-  private readonly skip: SkipCursor;
-  private pending: Promise<unknown> = Promise.resolve();
-  /** Read-ahead: items read from the source but not yet cut into a chunk (at most READ_AHEAD). */
-  private buf: unknown[] = [];
-  private bufPos = 0;
+  /** What is left to cut: undone intervals, the first of which starts at `pos`. */
+  private readonly todo: Interval[];
+  private k = 0;
+  private pos: number;
 
   /**
-   * @param remaining items this session will cut into chunks (sizes the tail; Infinity if unknown)
+   * @param bounds the run's index range (a shard's block, or the whole input)
+   * @param done intervals already finished, sorted
    */
   constructor(
-    private readonly source: Source,
     private readonly sizer: ChunkSizer,
+    bounds: Interval,
     done: Interval[] = [],
-    private readonly only: ((idx: number) => boolean) | null = null,
-    private remaining = Infinity,
   ) {
-    this.skip = new SkipCursor(done);
+    this.todo = subtractIntervals([bounds], done);
+    this.pos = this.todo[0]?.[0] ?? 0;
+    this.remaining = intervalCount(this.todo);
   }
+
+  /** Items this session still has to cut into new chunks. */
+  remaining: number;
 
   /** True when neither the input nor the requeue has anything left. */
   get exhausted(): boolean {
-    return this.ended && this.bufPos === this.buf.length && this.requeued.length === 0;
+    return this.k >= this.todo.length && this.requeued.length === 0;
   }
 
   requeue(chunk: Chunk): void {
@@ -66,52 +53,24 @@ export class ChunkFeed {
     return this.nextId++;
   }
 
-  /** The next chunk, or null at the end. Calls are serialised: the source is read in order. */
-  next(): Promise<Chunk | null> {
-    const p = this.pending.then(() => this.take());
-    this.pending = p.catch(() => {});
-    return p;
+  /** A new chunk of items [start, start + count) of `from`, keeping its crash count unless given. */
+  sub(from: Chunk, start: number, count: number, crashes = from.crashes): Chunk {
+    return { id: this.newId(), start, count, crashes };
   }
 
-  private async take(): Promise<Chunk | null> {
+  next(): Chunk | null {
     if (this.requeued.length) return this.requeued.shift()!;
-    const want = this.sizer.sizeFor(this.remaining);
-    const items: unknown[] = [];
-    const indices: number[] = [];
-    let contiguous = true;
-    while (items.length < want) {
-      if (this.bufPos === this.buf.length) {
-        if (this.ended) break;
-        this.buf = await this.source.read(Math.max(READ_AHEAD, want - items.length));
-        this.bufPos = 0;
-        if (this.buf.length === 0) {
-          this.ended = true;
-          break;
-        }
-      }
-      while (items.length < want && this.bufPos < this.buf.length) {
-        const item = this.buf[this.bufPos++];
-        const idx = this.nextIndex++;
-        if (this.skip.has(idx) || (this.only && !this.only(idx))) continue;
-        if (indices.length && idx !== indices[indices.length - 1]! + 1) contiguous = false;
-        indices.push(idx);
-        items.push(item);
-      }
+    const cur = this.todo[this.k];
+    if (!cur) return null;
+    const want = Math.max(1, this.sizer.sizeFor(this.remaining));
+    const count = Math.min(want, cur[1] - this.pos + 1);
+    const chunk = { id: this.newId(), start: this.pos, count, crashes: 0 };
+    this.pos += count;
+    this.remaining -= count;
+    if (this.pos > cur[1]) {
+      this.k++;
+      this.pos = this.todo[this.k]?.[0] ?? 0;
     }
-    if (this.bufPos === this.buf.length) {
-      this.buf = [];
-      this.bufPos = 0;
-    }
-    if (this.requeued.length) {
-      // A crash requeued work while we read: serve it first, keep what we read for later.
-      if (items.length) this.requeued.push(this.makeChunk(items, indices, contiguous));
-      return this.requeued.shift()!;
-    }
-    return items.length ? this.makeChunk(items, indices, contiguous) : null;
-  }
-
-  private makeChunk(items: unknown[], indices: number[], contiguous: boolean): Chunk {
-    this.remaining -= items.length;
-    return { id: this.newId(), start: indices[0]!, items, crashes: 0, ...(contiguous ? {} : { indices }) };
+    return chunk;
   }
 }

@@ -16,11 +16,11 @@ import { autoChunkSize, fixedChunkSize } from './chunk-size.js';
 import { intervalCount } from './intervals.js';
 import { createProgress } from './progress.js';
 import { ResultsWriter, type ErrorRow } from './results-writer.js';
-import { restoreSpecials } from '../protocol.js';
 import { resultShapeError } from './result-shape.js';
 import { getRun, HEARTBEAT_MS, releaseClaim, renewClaim, setRunStatus, type DB, type RunRecord } from './store.js';
-import { openSource, type InputSpec, type ScanResult } from './sources.js';
-import { shardFeed } from './shard.js';
+import { inputChangedError, openSource, type ScanResult } from './input/source.js';
+import type { InputSpec } from './sources.js';
+import { runBounds } from './shard.js';
 import { Supervisor, type CrashInfo } from './supervisor.js';
 
 export interface SessionOptions {
@@ -80,11 +80,11 @@ export async function executeRun(
   };
   const done = writer.doneIntervals(o.retryErrors ?? false);
   const sizer = o.chunkSize === 'auto' ? autoChunkSize(o.workers) : fixedChunkSize(o.chunkSize);
-  const source = await openSource(spec, scan);
+  const source = openSource(spec, scan);
   const timeoutDir = o.itemTimeoutMs > 0 ? mkdtempSync(path.join(os.tmpdir(), 'simrun-timeouts-')) : null;
-  const shard = shardFeed(source, run);
+
   const startDone = intervalCount(done);
-  const feed = new ChunkFeed(shard.source, sizer, done, shard.only, run.total - startDone);
+  const feed = new ChunkFeed(sizer, runBounds(run), done);
   setRunStatus(db, run.id, 'running', { workers: o.workers, message: null });
   log.info({ run: run.id, model: model.name, total: run.total, alreadyDone: startDone, workers: o.workers }, 'run session start');
 
@@ -96,7 +96,7 @@ export async function executeRun(
 
   let sawRow = false;
   const recordError = (e: ErrorRow) => {
-    commit({ idx: [], start: e.idx, values: [] }, [e], activeMs());
+    commit({ idx: [], start: e.idx, rows: 0, columns: [], specials: null }, [e], activeMs());
     doneCount++;
     errorCount++;
     progress.update(doneCount, errorCount);
@@ -104,27 +104,26 @@ export async function executeRun(
 
   const sup = new Supervisor({
     workers: o.workers,
-    init: { type: 'init', modelRef: run.model_ref, params, seed: run.seed, outDir: o.outDir, logFile: o.logFile, logLevel: o.logLevel, itemTimeoutMs: o.itemTimeoutMs, timeoutDir, fields: source.fields },
+    init: { type: 'init', modelRef: run.model_ref, params, seed: run.seed, outDir: o.outDir, logFile: o.logFile, logLevel: o.logLevel, itemTimeoutMs: o.itemTimeoutMs, timeoutDir, input: scan.text },
     columns,
     modelFingerprint: fingerprint,
     feed,
     sizer,
     retries: o.retries,
     graceMs: o.graceMs,
-    itemsAreIndices: spec.kind === 'range',
+    payload: (chunk) => source.payload(chunk.start, chunk.count),
+    inputFailed: (e) => (e.code === 'E_INPUT_CHANGED' ? inputChangedError(spec, e.message) : runFailed(`${e.message}; the run is marked failed`)),
     log,
     onResult(chunk, msg) {
-      if (!sawRow && msg.errors.length === chunk.items.length && msg.errors.every((e) => e.kind === 'row')) {
+      if (!sawRow && msg.errors.length === chunk.count && msg.errors.every((e) => e.kind === 'row')) {
         // Every row of the first chunk disagrees with the declared columns: a model bug, not bad items.
         throw modelError(`model ${model.name} returns rows that do not match its columns: ${msg.errors[0]!.error.message}`);
       }
       const malformed = resultShapeError(chunk, msg, columns.length);
       if (malformed) throw runFailed(`a worker sent a malformed result for chunk ${chunk.start}..: ${malformed}; the run is stopped`);
-      restoreSpecials(msg.values, msg.specials);
-      sawRow ||= msg.values.length > 0;
-      const idx = msg.idx ?? chunk.indices ?? null;
-      commit({ idx, start: chunk.start, values: msg.values }, msg.errors.map((e) => ({ ...e, attempts: chunk.crashes + 1 })), activeMs());
-      doneCount += chunk.items.length;
+      sawRow ||= msg.rows > 0;
+      commit({ idx: msg.idx, start: chunk.start, rows: msg.rows, columns: msg.columns, specials: msg.specials }, msg.errors.map((e) => ({ ...e, attempts: chunk.crashes + 1 })), activeMs());
+      doneCount += chunk.count;
       errorCount += msg.errors.length;
       progress.update(doneCount, errorCount);
     },
@@ -162,7 +161,11 @@ export async function executeRun(
   for (const sig of RUN_SIGNALS) process.on(sig, onSignal);
 
   try {
-    const outcome = await sup.run();
+    let outcome = await sup.run();
+    if (outcome.kind === 'done') {
+      // Done means done on the scanned input: it must still be as scanned.
+      await source.verifyEnd().catch((error: Error) => (outcome = { kind: 'failed', error }));
+    }
     progress.stop();
     const secs = (Date.now() - t0) / 1000;
     const rate = Math.round((doneCount - startDone) / Math.max(secs, 0.001));
@@ -194,6 +197,5 @@ export async function executeRun(
     if (db.open) releaseClaim(db, run.id);
     if (timeoutDir) rmSync(timeoutDir, { recursive: true, force: true });
     for (const sig of RUN_SIGNALS) process.off(sig, onSignal);
-    source.close();
   }
 }

@@ -55,3 +55,20 @@ export function subtractPoints(iv: Interval[], sortedPoints: number[]): Interval
   }
   return out;
 }
+
+/** Sorted disjoint intervals minus other sorted disjoint intervals. */
+export function subtractIntervals(iv: Interval[], minus: Interval[]): Interval[] {
+  const out: Interval[] = [];
+  let m = 0;
+  for (const [lo, hi] of iv) {
+    let from = lo;
+    while (m < minus.length && minus[m]![1] < from) m++;
+    for (let j = m; j < minus.length && minus[j]![0] <= hi; j++) {
+      const [a, b] = minus[j]!;
+      if (a > from) out.push([from, a - 1]);
+      from = Math.max(from, b + 1);
+    }
+    if (from <= hi) out.push([from, hi]);
+  }
+  return out;
+}

@@ -7,14 +7,17 @@ import type { ResultMessage } from '../protocol.js';
 import type { Chunk } from './chunk-feed.js';
 
 export function resultShapeError(chunk: Chunk, msg: ResultMessage, width: number): string | null {
-  const n = chunk.items.length;
+  const n = chunk.count;
   const rows = msg.idx ? msg.idx.length : n;
-  if (msg.values.length !== rows * width) return `${msg.values.length} values for ${rows} rows of ${width} columns`;
+  if (msg.rows !== rows) return `${msg.rows} rows where ${rows} are listed`;
+  if (msg.columns.length !== width) return `${msg.columns.length} columns where the model has ${width}`;
+  if (msg.columns.some((c) => c.length !== rows)) return `a column without one value per row (${rows} rows)`;
   if (rows + msg.errors.length !== n) return `${rows} rows and ${msg.errors.length} errors for ${n} items`;
-  if (!msg.idx) return msg.errors.length ? 'errors without row indices' : null;
-  const expected = new Set(chunk.indices ?? Array.from({ length: n }, (_, k) => chunk.start + k));
+  if (!msg.idx) return null;
+  const seen = new Set<number>();
   for (const idx of [...msg.idx, ...msg.errors.map((e) => e.idx)]) {
-    if (!expected.delete(idx)) return `item ${idx} is not in the chunk or appears twice`;
+    if (idx < chunk.start || idx >= chunk.start + n || seen.has(idx)) return `item ${idx} is not in the chunk or appears twice`;
+    seen.add(idx);
   }
   return null;
 }

@@ -6,17 +6,20 @@
 import type { Statement } from 'better-sqlite3';
 import os from 'node:os';
 import { runFailed, type SerializedError } from '../errors.js';
+import type { ResultColumn } from '../protocol.js';
 import { mergeIntervals, subtractPoints, toIntervals, type Interval } from './intervals.js';
 import { quoteIdent, type DB } from './store.js';
 
 /**
- * Rows as they come from a worker: `values` flat (width per row); row k has index `idx[k]`,
- * or `start + k` when idx is null.
+ * Rows as they come from a worker (protocol.ts ResultMessage): `rows` rows as columns; row k
+ * has index `idx[k]`, or `start + k` when idx is null.
  */
 export interface RowBatch {
   idx: number[] | null;
   start: number;
-  values: unknown[];
+  rows: number;
+  columns: ResultColumn[];
+  specials: [number, number, string][] | null;
 }
 
 export interface ErrorRow {
@@ -65,24 +68,30 @@ export class ResultsWriter {
 
   private write(rows: RowBatch, errors: ErrorRow[], activeMs: number): void {
     const { batch, width } = this;
-    const { idx, start, values } = rows;
-    const n = values.length / width;
+    const { idx, start, rows: n, columns } = rows;
+    const exact = rows.specials ? specialsMap(rows.specials, width) : null;
+    const put = (params: unknown[], p: number, r: number): number => {
+      params[p++] = idx ? idx[r] : start + r;
+      for (let c = 0; c < width; c++) {
+        const v = columns[c]![r];
+        // NaN marks NULL in a numeric column (a model's NaN is refused in the worker).
+        params[p++] = v !== v ? null : v;
+      }
+      if (exact) for (let c = 0; c < width; c++) params[p - width + c] = exact.get(r * width + c) ?? params[p - width + c];
+      return p;
+    };
     let k = 0;
     if (n >= batch) {
       const params: unknown[] = new Array(batch * (width + 1));
       for (; k + batch <= n; k += batch) {
         let p = 0;
-        for (let r = k; r < k + batch; r++) {
-          params[p++] = idx ? idx[r] : start + r;
-          for (let c = r * width, end = c + width; c < end; c++) params[p++] = values[c];
-        }
+        for (let r = k; r < k + batch; r++) p = put(params, p, r);
         this.insertMany.run(params);
       }
     }
     const one: unknown[] = new Array(width + 1);
     for (; k < n; k++) {
-      one[0] = idx ? idx[k] : start + k;
-      for (let c = 0; c < width; c++) one[c + 1] = values[k * width + c];
+      put(one, 0, k);
       this.insertOne.run(one);
     }
     const at = new Date().toISOString();
@@ -109,4 +118,9 @@ export class ResultsWriter {
     const failed = this.db.prepare(`SELECT idx FROM errors WHERE run_id = ? ORDER BY idx`).pluck().all(this.runId) as number[];
     return subtractPoints(done, failed);
   }
+}
+
+/** [row, column, digits] of integers beyond 2^53 as exact bigints, keyed row * width + column. */
+function specialsMap(specials: [number, number, string][], width: number): Map<number, bigint> {
+  return new Map(specials.map(([r, c, digits]) => [r * width + c, BigInt(digits)]));
 }

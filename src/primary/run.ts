@@ -13,7 +13,8 @@ import { canonicalJson, readParamsFile, resolveParams } from '../params.js';
 import { SIMRUN_VERSION } from '../version.js';
 import { executeRun, type SessionOptions } from './execute.js';
 import { addRunNote, claimRun, createRun, ensureResultsTable, getRun, HEARTBEAT_MS, openStore, renewClaim, resultsTableMismatch, type DB, type RunRecord } from './store.js';
-import { parseInputSpec, scanInput } from './sources.js';
+import { scanInput } from './input/source.js';
+import { parseInputSpec } from './sources.js';
 import { formatShard, shardBlock, type Shard } from './shard.js';
 
 export interface RunOptions extends SessionOptions {

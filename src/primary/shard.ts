@@ -10,7 +10,6 @@
  */
 import { usageError } from '../errors.js';
 import type { Interval } from './intervals.js';
-import type { Source } from './sources.js';
 
 export interface Shard {
   index: number;
@@ -65,22 +64,9 @@ export function runShard(run: { shard_index?: number | null; shard_count?: numbe
   return run.shard_index == null || run.shard_count == null ? null : { index: run.shard_index, count: run.shard_count };
 }
 
-/** For executeRun: the source cut to the run's block, and the index filter for ChunkFeed. */
-export function shardFeed(source: Source, run: { shard_index?: number | null; shard_count?: number | null; input_total?: number | null }) {
+/** The index range [lo, hi] a run covers: its shard's block, or the whole input. */
+export function runBounds(run: { total: number; shard_index?: number | null; shard_count?: number | null; input_total?: number | null }): Interval {
   const shard = runShard(run);
-  if (!shard || run.input_total == null) return { source, only: null };
-  const [lo, hi] = shardBlock(shard, run.input_total);
-  let read = 0;
-  const limited: Source = {
-    // Stop reading after the block: the rest of the input belongs to other shards.
-    read: async (max) => {
-      if (read > hi) return [];
-      const batch = await source.read(Math.min(max, hi + 1 - read));
-      read += batch.length;
-      return batch;
-    },
-    close: () => source.close(),
-    fields: source.fields,
-  };
-  return { source: limited, only: (idx: number) => idx >= lo && idx <= hi };
+  if (!shard || run.input_total == null) return [0, run.total - 1];
+  return shardBlock(shard, run.input_total);
 }

@@ -1,19 +1,11 @@
 /**
- * Input sources, all streamed: CSV with a header row, JSONL, a folder or glob of files, and
- * range:N. `scanInput` reads the whole input once before any work (validating every record,
- * counting items, fingerprinting content) so that bad input fails before the database is
- * touched; `openSource` then streams the items in index order.
+ * Input specs: what `--input` names (CSV with a header row, JSONL, a folder or glob of files,
+ * or range:N) and the listing of a files input. Scanning and reading are in input/.
  */
-import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, statSync, type Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import split2 from 'split2';
 import { glob } from 'tinyglobby';
 import { inputError } from '../errors.js';
-import { csvCount, csvReader } from './csv-records.js';
-import { guardSource } from './input-guard.js';
-import { objectReader, type ReadBatch } from './object-reader.js';
 
 export type InputKind = 'range' | 'csv' | 'jsonl' | 'files';
 
@@ -21,20 +13,6 @@ export interface InputSpec {
   kind: InputKind;
   /** As stored in runs.input: range:N, or an absolute path / glob. */
   uri: string;
-}
-
-export interface ScanResult {
-  total: number;
-  fingerprint: string;
-  /** CSV/JSONL: the file's size and mtime when scanned (a change during the run fails it). */
-  stat: { size: number; mtimeMs: number } | null;
-}
-
-export interface Source {
-  read: ReadBatch;
-  close(): void;
-  /** CSV: the header. Items are then arrays of field values that workers zip into objects. */
-  fields: string[] | null;
 }
 
 const GLOB_CHARS = /[*?[\]{}]/;
@@ -57,125 +35,10 @@ export function parseInputSpec(input: string): InputSpec {
   throw inputError(`cannot tell the format of ${input}: name it .csv or .jsonl, or give a folder, a glob or range:N`);
 }
 
-function fileStream(file: string): Readable {
-  return createReadStream(file, { highWaterMark: 1 << 20 });
-}
-
-/** Values of a JSONL stream, one per non-blank line. */
-function jsonlRecords(raw: Readable, file: string): Readable {
-  const records = raw.pipe(jsonlLines(file));
-  raw.on('error', (err) => records.destroy(err));
-  return records;
-}
-
-/**
- * JSONL: one JSON value per line; blank lines are skipped and take no index. Every value is
- * boxed in a one-element array: a bare `null` would end the object stream.
- */
-function jsonlLines(file: string) {
-  let line = 0;
-  return split2((text: string) => {
-    line++;
-    if (!text.trim()) return undefined;
-    try {
-      return [JSON.parse(text)];
-    } catch (err) {
-      throw inputError(`${file}:${line}: invalid JSON (${(err as Error).message}); fix or remove that line`);
-    }
-  });
-}
-
-function mapInputError(file: string) {
-  return (err: Error) => {
-    if ((err as { code?: string }).code === 'E_INPUT') return err;
-    if ((err as { code?: string }).code === 'EACCES') return inputError(`cannot read ${file}: permission denied`);
-    return inputError(`${file}: ${err.message}`);
-  };
-}
-
-async function listFiles(uri: string): Promise<{ base: string; files: string[] }> {
+export async function listFiles(uri: string): Promise<{ base: string; files: string[] }> {
   const isGlob = GLOB_CHARS.test(uri);
   const base = isGlob ? process.cwd() : uri;
   const files = await glob(isGlob ? [uri] : ['**/*'], { cwd: base, absolute: true, onlyFiles: true, followSymbolicLinks: false });
   return { base, files: files.sort() };
 }
 
-export async function scanInput(spec: InputSpec): Promise<ScanResult> {
-  const hash = createHash('sha256');
-  let total = 0;
-  if (spec.kind === 'range') {
-    total = Number(spec.uri.slice('range:'.length));
-    hash.update(spec.uri);
-  } else if (spec.kind === 'files') {
-    const { base, files } = await listFiles(spec.uri);
-    for (const f of files) {
-      const st = statSync(f);
-      hash.update(`${path.relative(base, f)}\t${st.size}\t${st.mtimeMs}\n`);
-    }
-    total = files.length;
-  } else {
-    const raw = fileStream(spec.uri);
-    // For CSV the parser sets the stream to decode UTF-8, so the hash sees text re-encoded as
-    // UTF-8: the file's own bytes for any valid UTF-8 file.
-    raw.on('data', (d) => hash.update(d));
-    if (spec.kind === 'csv') {
-      total = await csvCount(raw, spec.uri).catch((err: Error) => Promise.reject(mapInputError(spec.uri)(err)));
-    } else {
-      const read = objectReader(jsonlRecords(raw, spec.uri), mapInputError(spec.uri));
-      for (let batch = await read(10000); batch.length; batch = await read(10000)) total += batch.length;
-    }
-  }
-  if (total === 0) throw inputError(`input ${spec.uri} is empty: it holds no items`);
-  const st = spec.kind === 'csv' || spec.kind === 'jsonl' ? statSync(spec.uri) : null;
-  return { total, fingerprint: `sha256:${hash.digest('hex')}`, stat: st && { size: st.size, mtimeMs: st.mtimeMs } };
-}
-
-/**
- * Streams the items in index order, exactly as scanned: never more than the scan counted, and a
- * change of the input during the run (see input-guard.ts) fails the run instead of mixing contents.
- */
-export async function openSource(spec: InputSpec, scan: ScanResult): Promise<Source> {
-  const hash = createHash('sha256');
-  return guardSource(await openRawSource(spec, hash), spec, scan, hash, () => scanInput(spec));
-}
-
-async function openRawSource(spec: InputSpec, hash: Hash): Promise<Source> {
-  if (spec.kind === 'range') {
-    const n = Number(spec.uri.slice('range:'.length));
-    let next = 0;
-    return {
-      read: async (max) => {
-        const out: number[] = [];
-        for (const end = Math.min(n, next + max); next < end; next++) out.push(next);
-        return out;
-      },
-      close: () => {},
-      fields: null,
-    };
-  }
-  if (spec.kind === 'files') {
-    const { base, files } = await listFiles(spec.uri);
-    let next = 0;
-    return {
-      read: async (max) =>
-        files.slice(next, (next = Math.min(files.length, next + max))).map((f) => ({
-          path: f,
-          name: path.relative(base, f),
-          size: statSync(f).size,
-        })),
-      close: () => {},
-      fields: null,
-    };
-  }
-  const raw = fileStream(spec.uri);
-  raw.on('data', (d) => hash.update(d));
-  if (spec.kind === 'csv') {
-    const csv = csvReader(raw, spec.uri);
-    const mapError = mapInputError(spec.uri);
-    const read: ReadBatch = (max) => csv.read(max).catch((err: Error) => Promise.reject(mapError(err)));
-    return { read, close: csv.close, fields: await csv.header };
-  }
-  const records = jsonlRecords(raw, spec.uri);
-  const read = objectReader(records, mapInputError(spec.uri));
-  return { read: async (max) => (await read(max)).map((boxed) => (boxed as [unknown])[0]), close: () => records.destroy(), fields: null };
-}

@@ -12,9 +12,10 @@ import type { Logger } from 'pino';
 import throng from 'throng';
 import { runFailed } from '../errors.js';
 import type { ColumnType } from '../index.js';
-import type { InitMessage, ReadyMessage, ResultMessage, WorkerMessage } from '../protocol.js';
+import type { SerializedError } from '../errors.js';
+import type { ChunkMessage, InitMessage, ReadyMessage, ResultMessage, WorkerMessage } from '../protocol.js';
 import type { TimedOutItem } from '../worker/item-watchdog.js';
-import { positions, subChunk, type ChunkFeed, type Chunk } from './chunk-feed.js';
+import type { ChunkFeed, Chunk } from './chunk-feed.js';
 import type { ChunkSizer } from './chunk-size.js';
 
 const MAX_IN_FLIGHT = 2;
@@ -41,8 +42,10 @@ export interface SupervisorOptions {
   /** Times a single item may crash (or time out) a worker before it is recorded as an error. */
   retries: number;
   graceMs: number;
-  /** range:N input: every item is its own index, so chunks travel without their items. */
-  itemsAreIndices: boolean;
+  /** What a chunk carries to the worker besides its indices (items or a byte range); may throw. */
+  payload(chunk: Chunk): Pick<ChunkMessage, 'items' | 'slice'>;
+  /** A worker could not read its chunk's input as scanned: the run's error. */
+  inputFailed(error: SerializedError): Error;
   log: Logger;
   onResult(chunk: Chunk, msg: ResultMessage): void;
   onPoisonItem(idx: number, crashes: number, info: CrashInfo): void;
@@ -53,7 +56,6 @@ interface Slot {
   worker: Worker;
   ready: boolean;
   retiring: boolean;
-  pulling: number;
   inflight: Chunk[];
 }
 
@@ -96,7 +98,7 @@ export class Supervisor {
     const outcome = new Promise<Outcome>((r) => (this.resolve = r));
     // glibc malloc fragments under native libraries (sharp/libvips); workers inherit this.
     process.env.MALLOC_ARENA_MAX ??= '2';
-    cluster.setupPrimary({ exec: workerEntry, serialization: 'json' });
+    cluster.setupPrimary({ exec: workerEntry, serialization: 'advanced' });
     cluster.on('fork', this.onFork);
     cluster.on('exit', this.onExit);
     await startCluster(this.opts.workers);
@@ -123,7 +125,7 @@ export class Supervisor {
   }
 
   private onFork = (worker: Worker): void => {
-    const slot: Slot = { worker, ready: false, retiring: false, pulling: 0, inflight: [] };
+    const slot: Slot = { worker, ready: false, retiring: false, inflight: [] };
     this.slots.set(worker.id, slot);
     worker.on('message', (msg: WorkerMessage) => this.onMessage(slot, msg));
     // A send to a worker that just died (EPIPE): its 'exit' is handled in onExit.
@@ -141,10 +143,12 @@ export class Supervisor {
         return;
       }
       slot.ready = true;
-      void this.pump(slot);
+      this.pump(slot);
     } else if (msg.type === 'loadFailed') {
       const e = msg.error;
       this.finish({ kind: 'failed', error: runFailed(`model ${this.opts.init.modelRef} failed to start in a worker: ${e.name}: ${e.message}`) });
+    } else if (msg.type === 'chunkFailed') {
+      this.finish({ kind: 'failed', error: this.opts.inputFailed(msg.error) });
     } else if (msg.type === 'result') {
       const k = slot.inflight.findIndex((c) => c.id === msg.id);
       if (k < 0) return;
@@ -155,10 +159,10 @@ export class Supervisor {
         this.finish({ kind: 'failed', error: err as Error });
         return;
       }
-      this.opts.sizer.observe(chunk!.items.length, msg.ms);
+      this.opts.sizer.observe(chunk!.count, msg.ms);
       this.crashStreak = 0;
       this.poisonStreak = 0;
-      void this.pump(slot);
+      this.pump(slot);
       this.checkDone();
     }
   }
@@ -180,30 +184,26 @@ export class Supervisor {
     return !this.stopping && !this.finished && slot.ready && !slot.retiring && this.slots.has(slot.worker.id);
   }
 
-  private async pump(slot: Slot): Promise<void> {
-    while (this.canDispatch(slot) && slot.inflight.length + slot.pulling < MAX_IN_FLIGHT) {
-      slot.pulling++;
-      let chunk: Chunk | null;
+  private pump(slot: Slot): void {
+    while (this.canDispatch(slot) && slot.inflight.length < MAX_IN_FLIGHT) {
+      const chunk = this.opts.feed.next();
+      if (!chunk) break;
+      let payload;
       try {
-        chunk = await this.opts.feed.next();
+        payload = this.opts.payload(chunk);
       } catch (err) {
         this.finish({ kind: 'failed', error: err as Error });
         return;
-      } finally {
-        slot.pulling--;
       }
-      if (chunk && !this.canDispatch(slot)) this.opts.feed.requeue(chunk);
-      if (!chunk || !this.canDispatch(slot)) break;
       slot.inflight.push(chunk);
-      if (!this.dispatched++) this.opts.log.info({ msSinceStart: Math.round(performance.now()), size: chunk.items.length }, 'first chunk dispatched');
-      const items = this.opts.itemsAreIndices ? undefined : chunk.items;
-      slot.worker.send({ type: 'chunk', id: chunk.id, start: chunk.start, count: chunk.items.length, indices: chunk.indices, items });
+      if (!this.dispatched++) this.opts.log.info({ msSinceStart: Math.round(performance.now()), size: chunk.count }, 'first chunk dispatched');
+      slot.worker.send({ type: 'chunk', id: chunk.id, start: chunk.start, count: chunk.count, ...payload });
     }
     this.checkDone();
   }
 
   private pumpAll(): void {
-    for (const slot of this.slots.values()) void this.pump(slot);
+    for (const slot of this.slots.values()) this.pump(slot);
   }
 
   private onExit = (worker: Worker, code: number | null, signal: string | null): void => {
@@ -263,18 +263,18 @@ export class Supervisor {
    * is innocent and requeued.
    */
   private requeueAfterTimeout(inflight: Chunk[], item: TimedOutItem): void {
+    const { feed } = this.opts;
     for (const c of inflight) {
-      const all = positions(c);
-      const j = all.find((p) => (c.indices ? c.indices[p] : c.start + p) === item.idx);
-      if (j === undefined) {
-        this.opts.feed.requeue(c);
+      const j = item.idx - c.start;
+      if (j < 0 || j >= c.count) {
+        feed.requeue(c);
         continue;
       }
-      const rest = all.filter((p) => p !== j);
-      if (rest.length) this.opts.feed.requeue({ ...subChunk(c, rest, this.opts.feed.newId()), crashes: 0 });
-      const attempts = (all.length === 1 ? c.crashes : 0) + 1;
+      if (j > 0) feed.requeue(feed.sub(c, c.start, j, 0));
+      if (j < c.count - 1) feed.requeue(feed.sub(c, item.idx + 1, c.count - j - 1, 0));
+      const attempts = (c.count === 1 ? c.crashes : 0) + 1;
       if (attempts <= this.opts.retries) {
-        this.opts.feed.requeue({ ...subChunk(c, [j], this.opts.feed.newId()), crashes: attempts });
+        feed.requeue(feed.sub(c, item.idx, 1, attempts));
         continue;
       }
       this.poisonStreak++;
@@ -291,11 +291,11 @@ export class Supervisor {
     const [suspect, ...innocent] = inflight;
     for (const c of innocent) this.opts.feed.requeue(c);
     if (!suspect) return;
-    const n = suspect.items.length;
+    const n = suspect.count;
     if (n > 1) {
-      const all = positions(suspect);
       const h = Math.ceil(n / 2);
-      for (const half of [all.slice(0, h), all.slice(h)]) this.opts.feed.requeue(subChunk(suspect, half, this.opts.feed.newId()));
+      this.opts.feed.requeue(this.opts.feed.sub(suspect, suspect.start, h));
+      this.opts.feed.requeue(this.opts.feed.sub(suspect, suspect.start + h, n - h));
       return;
     }
     const crashes = suspect.crashes + 1;
@@ -311,7 +311,7 @@ export class Supervisor {
 
   private checkDone(): void {
     if (this.finished) return;
-    const idle = [...this.slots.values()].every((s) => s.inflight.length === 0 && s.pulling === 0);
+    const idle = [...this.slots.values()].every((s) => s.inflight.length === 0);
     if (!idle) return;
     if (this.stopping) this.finish({ kind: 'interrupted' });
     else if (this.opts.feed.exhausted) this.finish({ kind: 'done' });

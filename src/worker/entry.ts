@@ -10,6 +10,7 @@ import { loadFingerprintedModel, modelColumns } from '../model-loader.js';
 import type { ChunkMessage, InitMessage, PrimaryMessage, WorkerMessage } from '../protocol.js';
 import { ItemWatchdog } from './item-watchdog.js';
 import { killWhenOrphaned } from './orphan-watchdog.js';
+import { SliceReader } from './read-slice.js';
 import { runChunk, type WorkerSetup } from './run-chunk.js';
 
 // Signals are the primary's to handle (it drains, then stops us); a closed terminal too.
@@ -23,6 +24,7 @@ function send(msg: WorkerMessage): void {
 }
 
 let setup: WorkerSetup | null = null;
+let slices: SliceReader | null = null;
 const queue: ChunkMessage[] = [];
 let busy = false;
 
@@ -33,7 +35,8 @@ async function init(msg: InitMessage): Promise<void> {
     const columns = modelColumns(model);
     await model.setup?.({ params: msg.params, log, outDir: msg.outDir });
     const watchdog = msg.itemTimeoutMs > 0 && msg.timeoutDir ? new ItemWatchdog(msg.itemTimeoutMs, path.join(msg.timeoutDir, `${process.pid}.json`)) : null;
-    setup = { model, columns, params: msg.params, seed: msg.seed, outDir: msg.outDir, log, watchdog, fields: msg.fields };
+    setup = { model, columns, params: msg.params, seed: msg.seed, outDir: msg.outDir, log, watchdog };
+    slices = msg.input ? new SliceReader(msg.input) : null;
     send({ type: 'ready', columns, modelFingerprint: fingerprint.hash });
   } catch (err) {
     send({ type: 'loadFailed', error: serializeError(err) });
@@ -44,7 +47,17 @@ async function init(msg: InitMessage): Promise<void> {
 async function drain(): Promise<void> {
   if (busy || !setup) return;
   busy = true;
-  while (queue.length) send(await runChunk(setup, queue.shift()!));
+  while (queue.length) {
+    const chunk = queue.shift()!;
+    let items: unknown[] | null;
+    try {
+      items = chunk.slice ? slices!.read(chunk.slice, chunk.count) : (chunk.items ?? null);
+    } catch (err) {
+      send({ type: 'chunkFailed', id: chunk.id, error: serializeError(err) });
+      continue;
+    }
+    send(await runChunk(setup, chunk, items));
+  }
   busy = false;
 }
 

@@ -2,10 +2,10 @@
 import type { Logger } from 'pino';
 import { serializeError } from '../errors.js';
 import type { ColumnType, Context, Model, Params } from '../index.js';
-import { chunkIndex, type ChunkMessage, type ItemError, type ResultMessage } from '../protocol.js';
+import type { ChunkMessage, ItemError, ResultMessage } from '../protocol.js';
 import type { ItemWatchdog } from './item-watchdog.js';
 import { itemRandom } from './random.js';
-import { rowValues } from './row.js';
+import { RowColumns } from './row.js';
 
 export interface WorkerSetup {
   model: Model;
@@ -14,8 +14,6 @@ export interface WorkerSetup {
   seed: number;
   outDir: string | null;
   log: Logger;
-  /** CSV header: items arrive as arrays of values. */
-  fields: string[] | null;
   /** --item-timeout: told as each item starts, or null. */
   watchdog: ItemWatchdog | null;
   ctx?: ItemContext;
@@ -67,13 +65,16 @@ export function toObject(fields: string[], values: string[]): Record<string, str
   return o;
 }
 
-export async function runChunk(s: WorkerSetup, chunk: ChunkMessage): Promise<ResultMessage> {
+/**
+ * Runs the chunk's items: `items[k]` is item start + k (null for range:N input, where each
+ * item is its own index).
+ */
+export async function runChunk(s: WorkerSetup, chunk: ChunkMessage, items: unknown[] | null): Promise<ResultMessage> {
   const t0 = performance.now();
-  const values: unknown[] = [];
+  const out = new RowColumns(s.columns, chunk.count);
   const okIdx: number[] = [];
   const errors: ItemError[] = [];
-  const specials: [number, string][] = [];
-  const { model, columns, watchdog } = s;
+  const { model, watchdog } = s;
   const ctx = (s.ctx ??= new ItemContext(s));
   let turned = t0;
   for (let k = 0; k < chunk.count; k++) {
@@ -81,26 +82,25 @@ export async function runChunk(s: WorkerSetup, chunk: ChunkMessage): Promise<Res
       await turnEventLoop();
       turned = performance.now();
     }
-    const idx = chunkIndex(chunk, k);
-    const item = !chunk.items ? idx : s.fields ? toObject(s.fields, chunk.items[k] as string[]) : chunk.items[k];
+    const idx = chunk.start + k;
+    const item = items ? items[k] : idx;
     ctx.moveTo(idx);
     watchdog?.start(idx);
     let stage: 'throw' | 'row' = 'throw';
-    const mark = values.length;
     try {
       let result = model.analyze(item, ctx);
       if (isThenable(result)) result = await result;
       let row = model.format(result, item, ctx);
       if (isThenable(row)) row = await row;
       stage = 'row';
-      rowValues(row, columns, values, specials);
+      out.add(row);
       okIdx.push(idx);
     } catch (err) {
-      values.length = mark;
       errors.push({ idx, kind: stage, error: serializeError(err) });
     }
   }
   watchdog?.idle();
+  const { columns, specials } = out.take();
   const ms = performance.now() - t0;
-  return { type: 'result', id: chunk.id, values, idx: errors.length ? okIdx : null, errors, specials: specials.length ? specials : null, ms };
+  return { type: 'result', id: chunk.id, rows: out.rows, columns, idx: errors.length ? okIdx : null, errors, specials, ms };
 }

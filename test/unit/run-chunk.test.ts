@@ -21,7 +21,7 @@ function spinModel(spinMs: number): Model {
 
 function setupFor(model: Model): WorkerSetup {
   const columns: [string, ColumnType][] = [['twice', 'integer']];
-  return { model, columns, params: {}, seed: 1, outDir: null, log: pino({ enabled: false }), fields: null, watchdog: null };
+  return { model, columns, params: {}, seed: 1, outDir: null, log: pino({ enabled: false }), watchdog: null };
 }
 
 describe('runChunk', () => {
@@ -36,9 +36,9 @@ describe('runChunk', () => {
       if (ctx.index === 399) turnedBeforeEnd = turned;
       return analyze(item, ctx);
     };
-    const res = await runChunk(setupFor(model), { type: 'chunk', id: 1, start: 0, count: 400 });
+    const res = await runChunk(setupFor(model), { type: 'chunk', id: 1, start: 0, count: 400 }, null);
     expect(turnedBeforeEnd).toBe(true);
-    expect(res.values).toEqual(Array.from({ length: 400 }, (_, i) => i * 2));
+    expect(Array.from(res.columns[0] as Float64Array)).toEqual(Array.from({ length: 400 }, (_, i) => i * 2));
     expect(res.idx).toBeNull();
     expect(res.errors).toEqual([]);
   });
