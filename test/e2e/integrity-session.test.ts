@@ -23,7 +23,7 @@ describe('signals', () => {
     ['SIGHUP', 129],
   ] as const)('%s drains the in-flight chunks, marks the run interrupted and exits %i', async (sig, code) => {
     const db = path.join(dir, `${sig}.db`);
-    const { child, done } = startCli(['run', fixtureModel('slow.mjs'), '--input', 'range:100000', '--db', db, '--workers', '1', '--chunk-size', '6000', '--param', 'ms=1', '--quiet']);
+    const { child, done } = startCli(['run', fixtureModel('slow.mjs'), '--input', 'range:100000', '--db', db, '--workers', '1', '--chunk-size', '6000', '--param', 'ms=1', '--grace', '600', '--quiet']);
     await waitFor(() => childPids(child.pid!).length > 0 && query<{ n: number }>(db, 'SELECT count(*) AS n FROM runs')[0]!.n === 1);
     await sleep(1000);
     child.kill(sig);
