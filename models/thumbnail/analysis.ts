@@ -95,25 +95,27 @@ export function sharpness(grey: Uint8Array, width: number, height: number): numb
 export function analyze(img: RawImage): Analysis {
   const { data, width, height, channels } = img;
   const n = width * height;
-  const sums = [0, 0, 0];
+  let sumR = 0;
+  let sumG = 0;
+  let sumB = 0;
   const hist = new Uint32Array(4096);
   const colour = channels >= 3;
   for (let i = 0, j = 0; i < n; i++, j += channels) {
     const r = data[j]!;
     const g = colour ? data[j + 1]! : r;
     const b = colour ? data[j + 2]! : r;
-    sums[0] += r;
-    sums[1] += g;
-    sums[2] += b;
+    sumR += r;
+    sumG += g;
+    sumB += b;
     hist[(BIN[r]! << 8) | (BIN[g]! << 4) | BIN[b]!]!++;
   }
   let best = 0;
   for (let k = 1; k < 4096; k++) if (hist[k]! > hist[best]!) best = k;
   const grey = toGrey(img);
   return {
-    mean_r: round(sums[0]! / n),
-    mean_g: round(sums[1]! / n),
-    mean_b: round(sums[2]! / n),
+    mean_r: round(sumR / n),
+    mean_g: round(sumG / n),
+    mean_b: round(sumB / n),
     entropy: round(entropy(grey), 4),
     sharpness: round(sharpness(grey, width, height), 4),
     dominant: `#${hex2((best >> 8) * 16 + 8)}${hex2(((best >> 4) & 15) * 16 + 8)}${hex2((best & 15) * 16 + 8)}`,

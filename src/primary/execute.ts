@@ -68,12 +68,14 @@ export async function executeRun(
   /**
    * A new run's row is still uncommitted (see startRun) so that a model bug found on the first
    * chunk leaves no trace. It becomes visible with the first committed chunk, or after
-   * NEW_RUN_VISIBLE_MS at the latest, so `status` shows a run whose first items are slow.
+   * NEW_RUN_VISIBLE_MS after the first chunk went out at the latest, so `status` shows a run
+   * whose first items are slow (timed from the first dispatch: a slow worker start-up on a busy
+   * machine must not publish a run before its first chunk could show a model bug).
    */
   const publish = () => {
     if (db.open && db.inTransaction) db.exec('COMMIT');
   };
-  const publishTimer = setTimeout(publish, NEW_RUN_VISIBLE_MS);
+  let publishTimer: NodeJS.Timeout | undefined;
   const commit: ResultsWriter['commit'] = (rows, errors, ms) => {
     writer.commit(rows, errors, ms);
     publish();
@@ -111,7 +113,10 @@ export async function executeRun(
     sizer,
     retries: o.retries,
     graceMs: o.graceMs,
-    payload: (chunk) => source.payload(chunk.start, chunk.count),
+    payload: (chunk) => {
+      publishTimer ??= setTimeout(publish, NEW_RUN_VISIBLE_MS);
+      return source.payload(chunk.start, chunk.count);
+    },
     inputFailed: (e) => (e.code === 'E_INPUT_CHANGED' ? inputChangedError(spec, e.message) : runFailed(`${e.message}; the run is marked failed`)),
     log,
     onResult(chunk, msg) {
