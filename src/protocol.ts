@@ -27,6 +27,9 @@ export interface InitMessage {
   logLevel: string;
   /** CSV/JSONL input that chunks refer to by byte range; null for range:N and file inputs. */
   input: TextInput | null;
+  /** --retries and --retry-delay: how the worker retries an item's transient errors. */
+  retries: number;
+  retryDelayMs: number;
   /** --item-timeout in ms (0: none), enforced by a watchdog thread in the worker. */
   itemTimeoutMs: number;
   /** Folder where a worker's watchdog writes `<pid>.json` (the item it timed out on). */
@@ -90,6 +93,8 @@ export interface ItemError {
   idx: number;
   kind: 'throw' | 'row';
   error: SerializedError;
+  /** Tries made in the worker (transient errors are retried there); absent means one. */
+  attempts?: number;
 }
 
 /**

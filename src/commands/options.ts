@@ -26,8 +26,9 @@ export function addSessionOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('-w, --workers <n>', 'worker processes').argParser(intArg(1, 'workers')).default(os.availableParallelism(), `all cores: ${os.availableParallelism()}`))
     .option('--chunk-size <n|auto>', 'items per chunk; auto aims at ~100 ms of work per chunk', chunkSizeArg, 'auto' as const)
-    .option('--retries <n>', 'times an item may crash its worker before it is recorded as an error', intArg(0, 'retries'), 2)
-    .option('--item-timeout <ms>', 'kill and replace a worker whose item runs longer than this; the item becomes an error (kind timeout)', intArg(1, 'item timeout'))
+    .option('--retries <n>', 'times an item is tried again after it crashed its worker, timed out, or threw a transient error (ctx.transient), before it is recorded as an error', intArg(0, 'retries'), 2)
+    .option('--retry-delay <ms>', 'wait before retrying a transient error; doubles each time, with jitter, up to 30 s', intArg(0, 'retry delay'), 200)
+    .option('--item-timeout <ms>', 'a watchdog in the worker kills it when one item runs longer than this; the item is retried under --retries, then recorded (kind timeout). Default: no limit', intArg(1, 'item timeout'))
     .option('--grace <seconds>', 'on SIGINT/SIGTERM, how long in-flight chunks may take to finish', intArg(0, 'grace'), 30)
     .option('--out <dir>', 'directory for file outputs of the model (ctx.outDir)')
     .option('--log <file>', 'write pino JSON logs to this file (default: stderr, warn and above)')
@@ -39,6 +40,7 @@ export interface SessionFlags {
   workers: number;
   chunkSize: number | 'auto';
   retries: number;
+  retryDelay: number;
   grace: number;
   itemTimeout?: number;
   out?: string;
@@ -52,6 +54,7 @@ export function sessionOptions(f: SessionFlags): SessionOptions {
     workers: f.workers,
     chunkSize: f.chunkSize,
     retries: f.retries,
+    retryDelayMs: f.retryDelay,
     graceMs: f.grace * 1000,
     itemTimeoutMs: f.itemTimeout ?? 0,
     outDir: f.out ? path.resolve(f.out) : null,

@@ -27,6 +27,8 @@ export interface SessionOptions {
   workers: number;
   chunkSize: number | 'auto';
   retries: number;
+  /** Delay before the first retry of an item's transient error (then doubling, with jitter). */
+  retryDelayMs: number;
   graceMs: number;
   itemTimeoutMs: number;
   /** resume --retry-errors: run the items in `errors` again. */
@@ -106,7 +108,7 @@ export async function executeRun(
 
   const sup = new Supervisor({
     workers: o.workers,
-    init: { type: 'init', modelRef: run.model_ref, params, seed: run.seed, outDir: o.outDir, logFile: o.logFile, logLevel: o.logLevel, itemTimeoutMs: o.itemTimeoutMs, timeoutDir, input: scan.text },
+    init: { type: 'init', modelRef: run.model_ref, params, seed: run.seed, outDir: o.outDir, logFile: o.logFile, logLevel: o.logLevel, retries: o.retries, retryDelayMs: o.retryDelayMs, itemTimeoutMs: o.itemTimeoutMs, timeoutDir, input: scan.text },
     columns,
     modelFingerprint: fingerprint,
     feed,
@@ -127,7 +129,7 @@ export async function executeRun(
       const malformed = resultShapeError(chunk, msg, columns.length);
       if (malformed) throw runFailed(`a worker sent a malformed result for chunk ${chunk.start}..: ${malformed}; the run is stopped`);
       sawRow ||= msg.rows > 0;
-      commit({ idx: msg.idx, start: chunk.start, rows: msg.rows, columns: msg.columns, specials: msg.specials }, msg.errors.map((e) => ({ ...e, attempts: chunk.crashes + 1 })), activeMs());
+      commit({ idx: msg.idx, start: chunk.start, rows: msg.rows, columns: msg.columns, specials: msg.specials }, msg.errors.map((e) => ({ ...e, attempts: e.attempts ?? chunk.crashes + 1 })), activeMs());
       doneCount += chunk.count;
       errorCount += msg.errors.length;
       progress.update(doneCount, errorCount);

@@ -1,11 +1,12 @@
 /** Runs every item of one chunk through analyze() and format(); a throw fails that item only. */
 import type { Logger } from 'pino';
 import { serializeError } from '../errors.js';
-import type { ColumnType, Context, Model, Params } from '../index.js';
+import type { ColumnType, Context, Model, Params, Row } from '../index.js';
 import type { ChunkMessage, ItemError, ResultMessage } from '../protocol.js';
 import type { ItemWatchdog } from './item-watchdog.js';
 import { itemRandom } from './random.js';
 import { RowColumns } from './row.js';
+import { isTransient, retryTransient, type RetryPolicy } from './transient.js';
 
 export interface WorkerSetup {
   model: Model;
@@ -16,6 +17,8 @@ export interface WorkerSetup {
   log: Logger;
   /** --item-timeout: told as each item starts, or null. */
   watchdog: ItemWatchdog | null;
+  /** How transient errors are retried (--retries, --retry-delay). */
+  retry: RetryPolicy;
   ctx?: ItemContext;
 }
 
@@ -96,11 +99,32 @@ export async function runChunk(s: WorkerSetup, chunk: ChunkMessage, items: unkno
       out.add(row);
       okIdx.push(idx);
     } catch (err) {
-      errors.push({ idx, kind: stage, error: serializeError(err) });
+      if (stage === 'throw' && isTransient(err) && s.retry.retries > 0) {
+        const again = await retryTransient(err as Error, () => attempt(s, ctx, idx, item), s.retry);
+        if (again.ok) {
+          try {
+            out.add(again.value);
+            okIdx.push(idx);
+            continue;
+          } catch (rowErr) {
+            errors.push({ idx, kind: 'row', error: serializeError(rowErr), attempts: again.attempts });
+            continue;
+          }
+        }
+        errors.push({ idx, kind: 'throw', error: serializeError(again.error), attempts: again.attempts });
+      } else errors.push({ idx, kind: stage, error: serializeError(err) });
     }
   }
   watchdog?.idle();
   const { columns, specials } = out.take();
   const ms = performance.now() - t0;
   return { type: 'result', id: chunk.id, rows: out.rows, columns, idx: errors.length ? okIdx : null, errors, specials, ms };
+}
+
+/** One more try of an item from the start: the same random stream, a new timeout clock. */
+async function attempt(s: WorkerSetup, ctx: ItemContext, idx: number, item: unknown): Promise<Row> {
+  ctx.moveTo(idx);
+  s.watchdog?.start(idx);
+  const result = await s.model.analyze(item, ctx);
+  return s.model.format(result, item, ctx);
 }
