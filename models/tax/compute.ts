@@ -100,7 +100,9 @@ export function computeRaw(h: Household, p: Policy, extraWages = 0): TaxResult {
 
   // Self-employment tax (both halves) on 92.35 % of net earnings; the SS part only up to
   // what the head's wages left of the wage base. Half of it is deducted from AGI.
-  const seNet = h.self_employment * pr.se_earnings_factor;
+  // IRC §1402(b): net earnings under $400 are not self-employment income (no SE tax at all).
+  const seEarnings = h.self_employment * pr.se_earnings_factor;
+  const seNet = seEarnings < pr.se_min_earnings ? 0 : seEarnings;
   const seTax = 2 * pr.ss_rate * Math.min(seNet, Math.max(0, pr.ss_wage_base - wagesHead)) + 2 * pr.medicare_rate * seNet;
   const halfSe = seTax / 2;
 

@@ -44,6 +44,8 @@ export interface Policy {
     addl_medicare_rate: number;
     addl_medicare_threshold: ByStatus<number>;
     se_earnings_factor: number;
+    /** IRC §1402(b): no SE tax when net earnings from self-employment are below this. */
+    se_min_earnings: number;
   };
 }
 
@@ -117,6 +119,7 @@ export function validatePolicy(p: Policy): void {
   rate('payroll.addl_medicare_rate', pr.addl_medicare_rate);
   rate('payroll.se_earnings_factor', pr.se_earnings_factor);
   amount('payroll.ss_wage_base', pr.ss_wage_base);
+  amount('payroll.se_min_earnings', pr.se_min_earnings);
   byStatus('payroll.addl_medicare_threshold', pr.addl_medicare_threshold, amount);
   if (bad.length) throw new Error(`tax model: bad policy parameters: ${bad.join('; ')}`);
 }

@@ -120,6 +120,13 @@ const cases: [string, Partial<Household>, Partial<TaxOutput>][] = [
   // AGI 50,000 - 3,532.3875 = 46,467.61; TI 31,867.6125 -> 1,160 + 12% x 20,267.6125 = 3,592.11.
   ['self-employment tax and its deduction', { self_employment: 50_000 },
     { agi: 46_467.61, taxable_income: 31_867.61, regular_tax: 3_592.11, payroll_tax: 7_064.78, eitc: 0 }],
+  // SE floor, IRC §1402(b) and Schedule SE line 4c: 433.13 x 92.35% = 399.9956 < 400 -> no SE tax;
+  // AGI 433.13 (no half-SE deduction). Childless EITC 7.65% x 433.13 = 33.13.
+  ['SE floor: 433.13 profit is under 400 of net earnings', { self_employment: 433.13 },
+    { agi: 433.13, payroll_tax: 0, eitc: 33.13 }],
+  // 433.14 x 92.35% = 400.00479 >= 400 -> SE tax 15.3% x 400.00479 = 61.2007 -> 61.20;
+  // AGI 433.14 - 30.60037 = 402.54.
+  ['SE floor: 433.14 profit is taxed', { self_employment: 433.14 }, { agi: 402.54, payroll_tax: 61.2 }],
   // Credit for other dependents: TI 20,000 - 14,600 = 5,400 -> 540; 500 non-refundable -> 40.
   ['other dependent credit is non-refundable', { wages_head: 20_000, other_dependents: 1 },
     { regular_tax: 540, ctc: 500, actc: 0, income_tax: 40 }],
