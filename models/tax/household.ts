@@ -21,9 +21,27 @@ export interface Household {
   other_income: number;
   children: number;
   other_dependents: number;
+  self_employment_spouse: number;
+  short_term_gains: number;
+  tax_exempt_interest: number;
+  social_security: number;
+  mortgage_interest: number;
+  state_local_taxes: number;
+  charity: number;
+  medical_expenses: number;
+  care_expenses: number;
+  care_persons: number;
+  qbi_w2_wages: number;
+  qbi_ubia: number;
+  /** Flags are 0 or 1. Specified service trade or business (§199A(d)(2)). */
+  qbi_sstb: number;
+  /** mfs only: lived apart from the spouse the last 6 months of the year, or legally separated (§32(d)(2)(B), §21(e)(4)). */
+  separated: number;
+  /** mfs only: lived apart from the spouse all year (§86(c)(1)(C), §22(e)(1)). */
+  lived_apart_all_year: number;
 }
 
-type Kind = 'amount' | 'signed' | 'count';
+type Kind = 'amount' | 'signed' | 'count' | 'flag';
 interface Field {
   kind: Kind;
   /** Used when the column is missing or empty; undefined = required. */
@@ -45,7 +63,25 @@ export const NUMERIC_FIELDS: Record<Exclude<keyof Household, 'id' | 'filing_stat
   other_income: { kind: 'signed', default: 0 },
   children: { kind: 'count', default: 0 },
   other_dependents: { kind: 'count', default: 0 },
+  // Added in model version 2024.3; every one defaults to 0 / false, so older CSVs still work.
+  self_employment_spouse: { kind: 'amount', default: 0 },
+  short_term_gains: { kind: 'signed', default: 0 },
+  tax_exempt_interest: { kind: 'amount', default: 0 },
+  social_security: { kind: 'amount', default: 0 },
+  mortgage_interest: { kind: 'amount', default: 0 },
+  state_local_taxes: { kind: 'amount', default: 0 },
+  charity: { kind: 'amount', default: 0 },
+  medical_expenses: { kind: 'amount', default: 0 },
+  care_expenses: { kind: 'amount', default: 0 },
+  care_persons: { kind: 'count', default: 0 },
+  qbi_w2_wages: { kind: 'amount', default: 0 },
+  qbi_ubia: { kind: 'amount', default: 0 },
+  qbi_sstb: { kind: 'flag', default: 0 },
+  separated: { kind: 'flag', default: 0 },
+  lived_apart_all_year: { kind: 'flag', default: 0 },
 };
+
+const FLAG_VALUES: Record<string, number> = { '0': 0, '1': 1, false: 0, true: 1 };
 
 export class HouseholdError extends Error {
   constructor(
@@ -63,6 +99,11 @@ function readNumber(item: Record<string, unknown>, column: string, f: Field): nu
   if (empty) {
     if (f.default === undefined) throw new HouseholdError(column, 'is required but missing or empty');
     return f.default;
+  }
+  if (f.kind === 'flag') {
+    const v = typeof raw === 'boolean' ? Number(raw) : FLAG_VALUES[String(raw).trim().toLowerCase()];
+    if (v === undefined) throw new HouseholdError(column, `${JSON.stringify(raw)} is not a flag (use 0, 1, true or false)`);
+    return v;
   }
   const v = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw.trim()) : NaN;
   if (!Number.isFinite(v)) throw new HouseholdError(column, `${JSON.stringify(raw)} is not a number`);
@@ -96,12 +137,34 @@ export function parseHousehold(item: unknown, index: number): Household {
     other_income: num('other_income'),
     children: num('children'),
     other_dependents: num('other_dependents'),
+    self_employment_spouse: num('self_employment_spouse'),
+    short_term_gains: num('short_term_gains'),
+    tax_exempt_interest: num('tax_exempt_interest'),
+    social_security: num('social_security'),
+    mortgage_interest: num('mortgage_interest'),
+    state_local_taxes: num('state_local_taxes'),
+    charity: num('charity'),
+    medical_expenses: num('medical_expenses'),
+    care_expenses: num('care_expenses'),
+    care_persons: num('care_persons'),
+    qbi_w2_wages: num('qbi_w2_wages'),
+    qbi_ubia: num('qbi_ubia'),
+    qbi_sstb: num('qbi_sstb'),
+    separated: num('separated'),
+    lived_apart_all_year: num('lived_apart_all_year'),
   };
   if (h.qualified_dividends > h.ordinary_dividends) {
     throw new HouseholdError('qualified_dividends', `${h.qualified_dividends} exceeds ordinary_dividends ${h.ordinary_dividends} (qualified dividends are part of ordinary dividends)`);
   }
-  if (h.filing_status !== 'mfj' && (h.wages_spouse !== 0 || h.age_spouse !== 0)) {
-    throw new HouseholdError(h.wages_spouse !== 0 ? 'wages_spouse' : 'age_spouse', `must be 0 or empty unless filing_status is mfj (got ${h.filing_status})`);
+  if (h.filing_status !== 'mfj') {
+    const spouseColumn = h.wages_spouse !== 0 ? 'wages_spouse' : h.age_spouse !== 0 ? 'age_spouse' : h.self_employment_spouse !== 0 ? 'self_employment_spouse' : null;
+    if (spouseColumn) throw new HouseholdError(spouseColumn, `must be 0 or empty unless filing_status is mfj (got ${h.filing_status})`);
+  }
+  if (h.filing_status !== 'mfs' && (h.separated !== 0 || h.lived_apart_all_year !== 0)) {
+    throw new HouseholdError(h.separated !== 0 ? 'separated' : 'lived_apart_all_year', `must be 0 or empty unless filing_status is mfs (got ${h.filing_status})`);
+  }
+  if (h.lived_apart_all_year === 1 && h.separated === 0) {
+    throw new HouseholdError('separated', 'must be 1 when lived_apart_all_year is 1 (apart all year includes the last 6 months)');
   }
   return h;
 }
