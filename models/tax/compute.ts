@@ -6,7 +6,7 @@
  * docs/tax.md; the schedules live in deductions.ts, rates.ts and credits.ts.
  */
 import { additionalChildCredit, careCredit, childCreditBeforeLimit, earnedIncomeCredit, elderlyCredit } from './credits.js';
-import { itemizedDeductions, qbiDeduction, seTaxOf, taxableSocialSecurity } from './deductions.js';
+import { itemizedDeductions, qbiDeduction, saltDeduction, seEarnings, seTaxOn, taxableSocialSecurity } from './deductions.js';
 import type { Household } from './household.js';
 import type { FilingStatus, Policy } from './policy.js';
 import { amtBase, netInvestmentIncomeTax, regularTax, tentativeMinimumTax } from './rates.js';
@@ -79,9 +79,11 @@ export function computeRaw(h: Household, p: Policy, extraWages = 0): TaxResult {
   const wages = wagesHead + h.wages_spouse;
 
   // Schedule SE per person (each with their own wage base and $400 floor); half is deducted.
-  const seHead = seTaxOf(h.self_employment, wagesHead, p);
-  const seSpouse = seTaxOf(h.self_employment_spouse, h.wages_spouse, p);
-  const seTax = seHead.tax + seSpouse.tax;
+  const seNetHead = seEarnings(h.self_employment, p);
+  const seNetSpouse = seEarnings(h.self_employment_spouse, p);
+  const seTaxHead = seTaxOn(seNetHead, wagesHead, p);
+  const seTaxSpouse = seTaxOn(seNetSpouse, h.wages_spouse, p);
+  const seTax = seTaxHead + seTaxSpouse;
   const halfSe = seTax / 2;
   const business = h.self_employment + h.self_employment_spouse;
 
@@ -103,23 +105,24 @@ export function computeRaw(h: Household, p: Policy, extraWages = 0): TaxResult {
   const qbi = Math.max(0, business - halfSe);
   let chosen = liability(h, agi, standard, standard, qbi, pref, fs, p);
   let itemized = 0;
-  const items = itemizedDeductions(h, agi, p);
-  if (items.total > 0) {
-    const withItems = liability(h, agi, items.total, items.salt, qbi, pref, fs, p);
+  const salt = saltDeduction(h, p);
+  const items = itemizedDeductions(h, agi, salt, p);
+  if (items > 0) {
+    const withItems = liability(h, agi, items, salt, qbi, pref, fs, p);
     const stdTax = chosen.regular + chosen.amt;
     const itemTax = withItems.regular + withItems.amt;
     const tied = Math.abs(itemTax - stdTax) < 0.01 && stdTax > 0;
-    if (tied ? items.total > standard : itemTax < stdTax) {
+    if (tied ? items > standard : itemTax < stdTax) {
       chosen = withItems;
-      itemized = items.total;
+      itemized = items;
     }
   }
   const beforeCredits = chosen.regular + chosen.amt;
 
   // Earned income (EITC, ACTC): wages + SE profit - half SE tax; per person for Form 2441.
   const earned = Math.max(0, wages + business - halfSe);
-  const earnedHead = Math.max(0, wagesHead + h.self_employment - seHead.tax / 2);
-  const earnedSpouse = Math.max(0, h.wages_spouse + h.self_employment_spouse - seSpouse.tax / 2);
+  const earnedHead = Math.max(0, wagesHead + h.self_employment - seTaxHead / 2);
+  const earnedSpouse = Math.max(0, h.wages_spouse + h.self_employment_spouse - seTaxSpouse / 2);
 
   // Nonrefundable credits in the order of Credit Limit Worksheet A: care, elderly, then child.
   const cdcc = Math.min(careCredit(h, agi, earnedHead, earnedSpouse, p), beforeCredits);
@@ -135,7 +138,7 @@ export function computeRaw(h: Household, p: Policy, extraWages = 0): TaxResult {
 
   // Employee payroll tax: FICA per worker, Additional Medicare on wages + SE earnings over the
   // threshold (Form 8959), and the SE tax.
-  const addl = pr.addl_medicare_rate * Math.max(0, wages + seHead.net + seSpouse.net - pr.addl_medicare_threshold[fs]);
+  const addl = pr.addl_medicare_rate * Math.max(0, wages + seNetHead + seNetSpouse - pr.addl_medicare_threshold[fs]);
   const payroll = ficaOnWages + addl + seTax;
 
   const incomeTax = beforeCredits - cdcc - elderly - ctc + niit - actc - eitc;

@@ -6,17 +6,16 @@
 import type { Household } from './household.js';
 import type { FilingStatus, Policy } from './policy.js';
 
-/**
- * Schedule SE for one person: both halves of social security (up to what the person's wages
- * left of the wage base) and Medicare on 92.35 % of net profit; nothing when that is under
- * $400 (IRC §1402(b)). Returns the net earnings (0 under the floor) and the tax.
- */
-export function seTaxOf(profit: number, wages: number, p: Policy): { net: number; tax: number } {
+/** Schedule SE line 6 for one person: 92.35 % of net profit, 0 when under $400 (IRC §1402(b)). */
+export function seEarnings(profit: number, p: Policy): number {
+  const earnings = profit * p.payroll.se_earnings_factor;
+  return earnings < p.payroll.se_min_earnings ? 0 : earnings;
+}
+
+/** Schedule SE for one person: both halves of social security, up to what the person's wages left of the wage base, and Medicare. */
+export function seTaxOn(earnings: number, wages: number, p: Policy): number {
   const pr = p.payroll;
-  const earnings = profit * pr.se_earnings_factor;
-  if (earnings < pr.se_min_earnings) return { net: 0, tax: 0 };
-  const tax = 2 * pr.ss_rate * Math.min(earnings, Math.max(0, pr.ss_wage_base - wages)) + 2 * pr.medicare_rate * earnings;
-  return { net: earnings, tax };
+  return earnings === 0 ? 0 : 2 * pr.ss_rate * Math.min(earnings, Math.max(0, pr.ss_wage_base - wages)) + 2 * pr.medicare_rate * earnings;
 }
 
 /**
@@ -39,20 +38,18 @@ export function taxableSocialSecurity(h: Household, otherIncome: number, p: Poli
   return Math.min(r2 * (provisional - base2) + r1 * Math.min(benefits, base2 - base1), r2 * benefits);
 }
 
-export interface Itemized {
-  total: number;
-  /** Taxes deducted after the cap (Form 6251 line 2a adds them back). */
-  salt: number;
+/** Schedule A line 7: state and local taxes after the SALT cap (Form 6251 line 2a adds them back). */
+export function saltDeduction(h: Household, p: Policy): number {
+  return Math.min(h.state_local_taxes, p.itemized.salt_cap[h.filing_status]);
 }
 
-/** Schedule A: medical over 7.5 % of AGI, taxes up to the SALT cap, mortgage interest, cash gifts up to 60 % of AGI. */
-export function itemizedDeductions(h: Household, agi: number, p: Policy): Itemized {
+/** Schedule A line 17: medical over 7.5 % of AGI, taxes up to the SALT cap, mortgage interest, cash gifts up to 60 % of AGI. */
+export function itemizedDeductions(h: Household, agi: number, salt: number, p: Policy): number {
   const it = p.itemized;
   const posAgi = Math.max(0, agi);
   const medical = Math.max(0, h.medical_expenses - it.medical_floor_rate * posAgi);
-  const salt = Math.min(h.state_local_taxes, it.salt_cap[h.filing_status]);
   const charity = Math.min(h.charity, it.charity_cash_agi_limit * posAgi);
-  return { total: medical + salt + h.mortgage_interest + charity, salt };
+  return medical + salt + h.mortgage_interest + charity;
 }
 
 /**

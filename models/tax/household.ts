@@ -95,6 +95,8 @@ export class HouseholdError extends Error {
 
 function readNumber(item: Record<string, unknown>, column: string, f: Field): number {
   const raw = item[column];
+  // Fast path: most of the optional columns of a generated population are "0".
+  if (raw === '0' || raw === 0) return 0;
   const empty = raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
   if (empty) {
     if (f.default === undefined) throw new HouseholdError(column, 'is required but missing or empty');
