@@ -41,8 +41,8 @@ export function regularTax(taxable: number, preferential: number, fs: FilingStat
 /** Form 6251 lines 4-6: AMTI after the MFS add-back, minus the phased-out exemption. */
 export function amtBase(amti: number, fs: FilingStatus, p: Policy): number {
   const a = p.amt;
-  // Form 6251 instructions, line 4: a separate filer above $875,950 adds 25 % of the excess,
-  // at most the exemption amount (IRC §55(d)(4)(C)(ii)).
+  // Form 6251 (2024) instructions, line 4: a separate filer above $875,950 adds 25 % of the
+  // excess, at most the exemption amount (IRC §55(d)).
   if (fs === 'mfs' && amti > a.mfs_addback_start) amti += Math.min(a.phaseout_rate * (amti - a.mfs_addback_start), a.exemption.mfs);
   const exemption = Math.max(0, a.exemption[fs] - a.phaseout_rate * Math.max(0, amti - a.phaseout_start[fs]));
   return Math.max(0, amti - exemption);
