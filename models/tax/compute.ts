@@ -9,7 +9,7 @@ import { additionalChildCredit, careCredit, childCreditBeforeLimit, earnedIncome
 import { itemizedDeductions, qbiDeduction, saltDeduction, seEarnings, seTaxOn, taxableSocialSecurity } from './deductions.js';
 import type { Household } from './household.js';
 import type { FilingStatus, Policy } from './policy.js';
-import { amtBase, netInvestmentIncomeTax, regularTax, tentativeMinimumTax } from './rates.js';
+import { amtBase, amtFlatTax, netInvestmentIncomeTax, regularTax, tentativeMinimumTax } from './rates.js';
 
 export { regularTax, scheduleTax } from './rates.js';
 
@@ -63,8 +63,10 @@ function liability(h: Household, agi: number, deduction: number, addBack: number
   const qbiDed = qbiDeduction(h, qbi, before, pref, fs, p);
   const taxable = Math.max(0, before - qbiDed);
   const regular = regularTax(taxable, pref, fs, p);
-  const amti = agi - deduction - qbiDed + addBack;
-  const tmt = tentativeMinimumTax(amtBase(amti, fs, p), taxable, pref, fs, p);
+  const base = amtBase(agi - deduction - qbiDed + addBack, fs, p);
+  // The TMT is at most the flat 26/28 % tax on the base: when that is no more than the regular
+  // tax there is no AMT, and Part III need not be computed.
+  const tmt = amtFlatTax(base, fs, p) <= regular ? 0 : tentativeMinimumTax(base, taxable, pref, fs, p);
   return { qbi: qbiDed, taxable, regular, amt: Math.max(0, tmt - regular) };
 }
 
@@ -107,7 +109,9 @@ export function computeRaw(h: Household, p: Policy, extraWages = 0): TaxResult {
   let itemized = 0;
   const salt = saltDeduction(h, p);
   const items = itemizedDeductions(h, agi, salt, p);
-  if (items > 0) {
+  // Itemizing can only win when the items exceed the standard deduction or the AMT applies
+  // (a smaller deduction never lowers the regular tax, so without AMT it cannot lower the total).
+  if (items > standard || (items > 0 && chosen.amt > 0)) {
     const withItems = liability(h, agi, items, salt, qbi, pref, fs, p);
     const stdTax = chosen.regular + chosen.amt;
     const itemTax = withItems.regular + withItems.amt;

@@ -49,7 +49,7 @@ export function amtBase(amti: number, fs: FilingStatus, p: Policy): number {
 }
 
 /** 26 % up to the bracket, 28 % above it (Form 6251 line 7 / line 18). */
-function amtFlat(x: number, fs: FilingStatus, p: Policy): number {
+export function amtFlatTax(x: number, fs: FilingStatus, p: Policy): number {
   const [r1, r2] = p.amt.rates as [number, number];
   return r1 * x + (r2 - r1) * Math.max(0, x - p.amt.bracket[fs]);
 }
@@ -60,12 +60,12 @@ function amtFlat(x: number, fs: FilingStatus, p: Policy): number {
  * line 4) and `taxable` the regular taxable income (its line 5 is taxable - pref).
  */
 export function tentativeMinimumTax(base: number, taxable: number, pref: number, fs: FilingStatus, p: Policy): number {
-  const flat = amtFlat(base, fs, p);
+  const flat = amtFlatTax(base, fs, p);
   if (pref <= 0) return flat;
   const [, rate15, rate20] = p.capital_gains.rates as [number, number, number];
   const [brk1, brk2] = p.capital_gains.brackets[fs] as [number, number];
   const line16 = Math.min(base, pref);
-  const line18 = amtFlat(base - line16, fs, p);
+  const line18 = amtFlatTax(base - line16, fs, p);
   const line20 = Math.max(0, taxable - pref);
   const line21 = Math.max(0, brk1 - line20);
   const line22 = line16;
