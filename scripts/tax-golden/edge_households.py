@@ -75,3 +75,22 @@ EDGES = [
     ('known-se-floor-per-spouse', {'filing_status': 'mfj', 'age_spouse': 40, 'self_employment': 300, 'self_employment_spouse': 50000}),
     ('known-amt-mfs-addback', {'filing_status': 'mfs', 'capital_gains': 3000000, 'state_local_taxes': 5000}),
 ]
+
+# Grids over the rarer provisions, so each is compared on more than a handful of households.
+for fs in ('single', 'mfj', 'hoh'):
+    spouse = {'age_spouse': 50} if fs == 'mfj' else {}
+    for gain in (250000, 700000, 1500000, 4000000):
+        for items in (0, 1):
+            EDGES.append((f'grid-amt-{fs}-{gain}-{items}', {'filing_status': fs, **spouse, 'capital_gains': gain, 'wages_head': 60000,
+                                                           'state_local_taxes': 30000 * items, 'mortgage_interest': 12000 * items}))
+    for profit in (150000, 260000, 420000, 800000):
+        for w2, sstb in ((0, 0), (40000, 0), (40000, 1)):
+            EDGES.append((f'grid-qbi-{fs}-{profit}-{w2}-{sstb}', {'filing_status': fs, **spouse, 'self_employment': profit,
+                                                                 'qbi_w2_wages': w2, 'qbi_ubia': 100000, 'qbi_sstb': sstb,
+                                                                 'capital_gains': 15000}))
+for agi in (16700, 17000, 17300):
+    EDGES.append((f'grid-schr-single-{agi}', {'age_head': 68, 'other_income': agi}))
+for kids in (3, 4):
+    for wages in (2000, 4500, 9000):
+        EDGES.append((f'grid-actc-alt-{kids}-{wages}', {'filing_status': 'hoh', 'wages_head': wages, 'self_employment': 3000,
+                                                       'taxable_interest': 12500, 'children': kids}))
