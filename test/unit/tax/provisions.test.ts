@@ -57,6 +57,13 @@ const cases: [string, Partial<Household>, Partial<TaxOutput>][] = [
   ['AMT: exemption fully phased out on a large gain', { capital_gains: 1_000_000 },
     { taxable_income: 985_400, regular_tax: 164_081.25, amt: 2_920, niit: 30_400, income_tax: 197_401.25 }],
 
+  // AMT inside the exemption phase-out: single, 920,000 long-term gain. Regular: TI 905,400:
+  // 70,781.25 + 20% x (905,400 - 518,900) = 77,300 -> 148,081.25. Form 6251: exemption 85,700 -
+  // 25% x (920,000 - 609,350) = 8,037.50 -> base 911,962.50; Part III: 0% on 47,025, 15% on
+  // 471,875 = 70,781.25, 20% on 393,062.50 = 78,612.50 -> 149,393.75. AMT 1,312.50 (= 20% x
+  // (14,600 - 8,037.50): the exemption left is smaller than the standard deduction).
+  ['AMT: partly phased-out exemption', { capital_gains: 920_000 }, { regular_tax: 148_081.25, amt: 1_312.5 }],
+
   // Schedule 8812 Part II-B: hoh, 3 children, wages 4,000, interest 12,000 (> 11,600: no EITC).
   // AGI 16,000 < 21,900 -> no tax; line 17 min(6,000, 3 x 1,700) = 5,100; line 20 15% x 1,500 = 225;
   // line 21 FICA 7.65% x 4,000 = 306, line 25 EITC 0 -> line 27 max(225, 306) = 306.
