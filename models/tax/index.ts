@@ -1,7 +1,7 @@
 /**
  * tax: US federal individual income tax + employee payroll tax, tax year 2024, per household.
  * Policy parameters are data (policy-2024.json); reforms override them with --params / --param.
- * Inputs and outputs are documented in the README (## Tax microsimulation).
+ * Inputs, outputs and the law line by line are documented in docs/tax.md.
  */
 import { defineModel } from '../../src/index.js';
 import { computeTax, type TaxOutput } from './compute.js';
@@ -21,7 +21,7 @@ function policyOf(params: object): Policy {
 
 export default defineModel<unknown, { h: Household; t: TaxOutput }, Policy & Record<string, unknown>>({
   name: 'tax',
-  version: '2024.2',
+  version: '2024.3',
   description: 'US federal income + payroll tax 2024 per household (reforms via --params/--param)',
   columns: {
     id: 'text',
@@ -30,13 +30,21 @@ export default defineModel<unknown, { h: Household; t: TaxOutput }, Policy & Rec
     children: 'integer',
     gross_income: 'real',
     agi: 'real',
+    taxable_ss: 'real',
     standard_deduction: 'real',
+    itemized_deduction: 'real',
+    qbi_deduction: 'real',
     taxable_income: 'real',
     regular_tax: 'real',
+    amt: 'real',
+    niit: 'real',
     ctc: 'real',
     actc: 'real',
     eitc: 'real',
+    cdcc: 'real',
+    elderly_credit: 'real',
     income_tax: 'real',
+    se_tax: 'real',
     payroll_tax: 'real',
     combined_tax: 'real',
     after_tax_income: 'real',
@@ -64,13 +72,21 @@ export default defineModel<unknown, { h: Household; t: TaxOutput }, Policy & Rec
       children: h.children,
       gross_income: t.gross_income,
       agi: t.agi,
+      taxable_ss: t.taxable_ss,
       standard_deduction: t.standard_deduction,
+      itemized_deduction: t.itemized_deduction,
+      qbi_deduction: t.qbi_deduction,
       taxable_income: t.taxable_income,
       regular_tax: t.regular_tax,
+      amt: t.amt,
+      niit: t.niit,
       ctc: t.ctc,
       actc: t.actc,
       eitc: t.eitc,
+      cdcc: t.cdcc,
+      elderly_credit: t.elderly_credit,
       income_tax: t.income_tax,
+      se_tax: t.se_tax,
       payroll_tax: t.payroll_tax,
       combined_tax: t.combined_tax,
       after_tax_income: t.after_tax_income,

@@ -25,6 +25,8 @@ export interface Policy {
     phaseout_per_step: number;
     phaseout_step: number;
     phaseout_start: ByStatus<number>;
+    /** Schedule 8812 Part II-B (payroll-tax alternative) applies from this many children. */
+    alt_min_children: number;
   };
   eitc: {
     credit_rate: number[];
@@ -35,7 +37,10 @@ export interface Policy {
     investment_income_limit: number;
     childless_min_age: number;
     childless_max_age: number;
+    /** Reform lever: every mfs filer may claim (not 2024 law). */
     allow_mfs: boolean;
+    /** §32(d)(2)(B): an mfs filer who is separated and has a qualifying child may claim. */
+    mfs_separated_with_child: boolean;
   };
   payroll: {
     ss_rate: number;
@@ -44,6 +49,44 @@ export interface Policy {
     addl_medicare_rate: number;
     addl_medicare_threshold: ByStatus<number>;
     se_earnings_factor: number;
+    /** IRC §1402(b): no SE tax when net earnings from self-employment are below this. */
+    se_min_earnings: number;
+  };
+  social_security: { rates: number[]; base1: ByStatus<number>; base2: ByStatus<number>; mfs_cohabiting_base: number };
+  itemized: { medical_floor_rate: number; salt_cap: ByStatus<number>; charity_cash_agi_limit: number };
+  qbi: {
+    rate: number;
+    threshold: ByStatus<number>;
+    phase_in_range: ByStatus<number>;
+    w2_wage_rate: number;
+    alt_w2_wage_rate: number;
+    alt_ubia_rate: number;
+  };
+  niit: { rate: number; threshold: ByStatus<number> };
+  amt: {
+    rates: number[];
+    bracket: ByStatus<number>;
+    exemption: ByStatus<number>;
+    phaseout_start: ByStatus<number>;
+    phaseout_rate: number;
+    mfs_addback_start: number;
+  };
+  cdcc: {
+    max_expenses_per_person: number;
+    max_persons: number;
+    rate_max: number;
+    rate_min: number;
+    phaseout_start: number;
+    phaseout_step: number;
+    rate_per_step: number;
+  };
+  elderly_credit: {
+    rate: number;
+    min_age: number;
+    initial_amount: ByStatus<number>;
+    mfj_both_amount: number;
+    agi_threshold: ByStatus<number>;
+    agi_rate: number;
   };
 }
 
@@ -117,6 +160,48 @@ export function validatePolicy(p: Policy): void {
   rate('payroll.addl_medicare_rate', pr.addl_medicare_rate);
   rate('payroll.se_earnings_factor', pr.se_earnings_factor);
   amount('payroll.ss_wage_base', pr.ss_wage_base);
+  amount('payroll.se_min_earnings', pr.se_min_earnings);
   byStatus('payroll.addl_medicare_threshold', pr.addl_medicare_threshold, amount);
+  amount('ctc.alt_min_children', c.alt_min_children);
+  if (cg.rates.length !== 3) bad.push(`capital_gains.rates needs 3 rates (Form 6251 Part III uses the 0/15/20 % structure), got ${cg.rates.length}`);
+  const ss = p.social_security;
+  if (ss.rates.length !== 2) bad.push(`social_security.rates needs 2 rates (50 %, 85 %), got ${ss.rates.length}`);
+  ss.rates.forEach((r, i) => rate(`social_security.rates[${i}]`, r));
+  byStatus('social_security.base1', ss.base1, amount);
+  byStatus('social_security.base2', ss.base2, (n, v) => {
+    amount(n, v);
+    const fs = n.split('.').pop() as FilingStatus;
+    if (v < ss.base1[fs]) bad.push(`${n} must be >= social_security.base1.${fs}, got ${v}`);
+  });
+  amount('social_security.mfs_cohabiting_base', ss.mfs_cohabiting_base);
+  rate('itemized.medical_floor_rate', p.itemized.medical_floor_rate);
+  rate('itemized.charity_cash_agi_limit', p.itemized.charity_cash_agi_limit);
+  byStatus('itemized.salt_cap', p.itemized.salt_cap, amount);
+  const q = p.qbi;
+  for (const k of ['rate', 'w2_wage_rate', 'alt_w2_wage_rate', 'alt_ubia_rate'] as const) rate(`qbi.${k}`, q[k]);
+  byStatus('qbi.threshold', q.threshold, amount);
+  byStatus('qbi.phase_in_range', q.phase_in_range, (n, v) => {
+    if (!(v > 0)) bad.push(`${n} must be > 0, got ${v}`);
+  });
+  rate('niit.rate', p.niit.rate);
+  byStatus('niit.threshold', p.niit.threshold, amount);
+  const a = p.amt;
+  if (a.rates.length !== 2) bad.push(`amt.rates needs 2 rates (26 %, 28 %), got ${a.rates.length}`);
+  a.rates.forEach((r, i) => rate(`amt.rates[${i}]`, r));
+  for (const k of ['bracket', 'exemption', 'phaseout_start'] as const) byStatus(`amt.${k}`, a[k], amount);
+  rate('amt.phaseout_rate', a.phaseout_rate);
+  amount('amt.mfs_addback_start', a.mfs_addback_start);
+  const d = p.cdcc;
+  for (const k of ['max_expenses_per_person', 'max_persons', 'phaseout_start'] as const) amount(`cdcc.${k}`, d[k]);
+  for (const k of ['rate_max', 'rate_min', 'rate_per_step'] as const) rate(`cdcc.${k}`, d[k]);
+  if (!(d.phaseout_step > 0)) bad.push(`cdcc.phaseout_step must be > 0, got ${d.phaseout_step}`);
+  if (d.rate_min > d.rate_max) bad.push(`cdcc.rate_min must be <= cdcc.rate_max, got ${d.rate_min} > ${d.rate_max}`);
+  const r = p.elderly_credit;
+  rate('elderly_credit.rate', r.rate);
+  rate('elderly_credit.agi_rate', r.agi_rate);
+  amount('elderly_credit.min_age', r.min_age);
+  amount('elderly_credit.mfj_both_amount', r.mfj_both_amount);
+  byStatus('elderly_credit.initial_amount', r.initial_amount, amount);
+  byStatus('elderly_credit.agi_threshold', r.agi_threshold, amount);
   if (bad.length) throw new Error(`tax model: bad policy parameters: ${bad.join('; ')}`);
 }

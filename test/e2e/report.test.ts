@@ -48,7 +48,7 @@ describe('simrun report --html', () => {
     const html = readFileSync(out, 'utf8');
     expectSelfContained(html);
     const [run] = query<Record<string, string>>(db, 'SELECT * FROM runs WHERE id = 1');
-    for (const v of [run!.input_fingerprint, run!.input, 'tax 2024.2', run!.simrun_version, run!.created_at, run!.host]) expect(html).toContain(v);
+    for (const v of [run!.input_fingerprint, run!.input, 'tax 2024.3', run!.simrun_version, run!.created_at, run!.host]) expect(html).toContain(v);
     expect(html).toContain('<span class="status-done">done</span>: 2000 of 2000 items (2000 rows, 0 errors)');
     expect(html).toContain('No item errors.');
     const table = JSON.parse((await runCli(['report', '--db', db, '--run', '1', '--format', 'json'])).stdout) as Row[];

@@ -6,17 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { computeTax, type TaxOutput } from '../../../models/tax/compute.js';
 import type { Household } from '../../../models/tax/household.js';
+import { hh } from './hh.js';
 import { loadPolicy2024 } from '../../../models/tax/policy.js';
 
 const policy = loadPolicy2024();
-
-function hh(p: Partial<Household>): Household {
-  return {
-    id: 'x', weight: 1, filing_status: 'single', age_head: 40, age_spouse: 0, wages_head: 0, wages_spouse: 0,
-    self_employment: 0, taxable_interest: 0, ordinary_dividends: 0, qualified_dividends: 0, capital_gains: 0,
-    other_income: 0, children: 0, other_dependents: 0, ...p,
-  };
-}
 
 const cases: [string, Partial<Household>, Partial<TaxOutput>][] = [
   // AGI 50,000; SD 14,600; TI 35,400; tax 10% x 11,600 = 1,160 + 12% x 23,800 = 2,856 -> 4,016.
@@ -78,10 +71,13 @@ const cases: [string, Partial<Household>, Partial<TaxOutput>][] = [
   // 15% on 470,800..583,750 = 112,950 -> 16,942.50; 20% on 583,750..670,800 = 87,050 -> 17,410.
   // Regular tax 140,381.50. Payroll: SS 6.2% x 168,600 per worker = 10,453.20 x 2; Medicare 1.45% x
   // 500,000 = 7,250; Additional Medicare 0.9% x (500,000 - 250,000) = 2,250 -> 30,406.40.
+  // NIIT (IRC §1411, Form 8960): 3.8% x min(NII 200,000, MAGI 700,000 - 250,000) = 7,600 -> income tax 147,981.50.
+  // AMT (Form 6251): AMTI 700,000 - exemption 133,300 = 566,700; Part III: ordinary 366,700 at 26% x 232,600
+  // + 28% x 134,100 = 98,024; gains 15% x 112,950 + 20% x 87,050 = 34,352.50 -> TMT 132,376.50 < 140,381.50: no AMT.
   ['mfj high income: 15% and 20% rates, SS cap per worker, Additional Medicare', {
     filing_status: 'mfj', age_head: 55, age_spouse: 53, wages_head: 300_000, wages_spouse: 200_000,
     ordinary_dividends: 100_000, qualified_dividends: 100_000, capital_gains: 100_000 },
-    { agi: 700_000, taxable_income: 670_800, regular_tax: 140_381.5, payroll_tax: 30_406.4, income_tax: 140_381.5, combined_tax: 170_787.9 }],
+    { agi: 700_000, taxable_income: 670_800, regular_tax: 140_381.5, amt: 0, niit: 7_600, payroll_tax: 30_406.4, income_tax: 147_981.5, combined_tax: 178_387.9 }],
   // single 250,000: TI 235,400: 1,160 + 4,266 + 22% x 53,375 = 11,742.50 + 24% x 91,425 = 21,942
   // + 32% x 43,450 = 13,904 -> 53,014.50. Payroll 10,453.20 + 3,625 + 0.9% x 50,000 = 450 -> 14,528.20.
   // Marginal: 32% + 1.45% + 0.9% = 34.35%.
@@ -117,9 +113,18 @@ const cases: [string, Partial<Household>, Partial<TaxOutput>][] = [
   // Nothing at all: zeros, no average rate; +1 dollar of wages earns 7.65% EITC = its 7.65% payroll.
   ['zero income', {}, { agi: 0, income_tax: 0, payroll_tax: 0, average_rate: null, marginal_rate: 0, marginal_income_tax_rate: -0.0765 }],
   // Self-employment 50,000: net earnings 92.35% = 46,175; SE tax 15.3% = 7,064.775 -> 7,064.78;
-  // AGI 50,000 - 3,532.3875 = 46,467.61; TI 31,867.6125 -> 1,160 + 12% x 20,267.6125 = 3,592.11.
+  // AGI 50,000 - 3,532.3875 = 46,467.61; before QBI 31,867.6125. QBI (Form 8995): QBI 50,000 - 3,532.3875
+  // = 46,467.6125, 20% = 9,293.52, limited to 20% x 31,867.6125 = 6,373.52 (line 14). TI 25,494.09 ->
+  // 1,160 + 12% x 13,894.09 = 2,827.29.
   ['self-employment tax and its deduction', { self_employment: 50_000 },
-    { agi: 46_467.61, taxable_income: 31_867.61, regular_tax: 3_592.11, payroll_tax: 7_064.78, eitc: 0 }],
+    { agi: 46_467.61, qbi_deduction: 6_373.52, taxable_income: 25_494.09, regular_tax: 2_827.29, se_tax: 7_064.78, payroll_tax: 7_064.78, eitc: 0 }],
+  // SE floor, IRC §1402(b) and Schedule SE line 4c: 433.13 x 92.35% = 399.9956 < 400 -> no SE tax;
+  // AGI 433.13 (no half-SE deduction). Childless EITC 7.65% x 433.13 = 33.13.
+  ['SE floor: 433.13 profit is under 400 of net earnings', { self_employment: 433.13 },
+    { agi: 433.13, payroll_tax: 0, eitc: 33.13 }],
+  // 433.14 x 92.35% = 400.00479 >= 400 -> SE tax 15.3% x 400.00479 = 61.2007 -> 61.20;
+  // AGI 433.14 - 30.60037 = 402.54.
+  ['SE floor: 433.14 profit is taxed', { self_employment: 433.14 }, { agi: 402.54, payroll_tax: 61.2 }],
   // Credit for other dependents: TI 20,000 - 14,600 = 5,400 -> 540; 500 non-refundable -> 40.
   ['other dependent credit is non-refundable', { wages_head: 20_000, other_dependents: 1 },
     { regular_tax: 540, ctc: 500, actc: 0, income_tax: 40 }],
@@ -134,7 +139,7 @@ describe('tax 2024: hand-checked households', () => {
   it('totals add up: income tax = regular - credits, combined = income + payroll', () => {
     for (const [, input] of cases) {
       const o = computeTax(hh(input), policy);
-      expect(o.income_tax).toBeCloseTo(o.regular_tax - o.ctc - o.actc - o.eitc, 9);
+      expect(o.income_tax).toBeCloseTo(o.regular_tax + o.amt + o.niit - o.cdcc - o.elderly_credit - o.ctc - o.actc - o.eitc, 9);
       expect(o.combined_tax).toBeCloseTo(o.income_tax + o.payroll_tax, 9);
     }
   });

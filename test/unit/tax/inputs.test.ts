@@ -1,4 +1,5 @@
 /** CSV-style household parsing, policy validation, and reforms through src/params.ts. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseHousehold } from '../../../models/tax/household.js';
 import { loadPolicy2024, validatePolicy } from '../../../models/tax/policy.js';
@@ -58,5 +59,54 @@ describe('policy parameters', () => {
     expect(() => resolveParams(taxModel, {}, [['ctc.amout', 3000]])).toThrow(/unknown parameter 'ctc.amout'/);
     expect(() => resolveParams(taxModel, {}, [['ctc.amount', 'lots']])).toThrow(/'ctc.amount' of model tax must be number/);
     expect(() => resolveParams(taxModel, {}, [['ctc.refundable_rate', -1]])).toThrow(/bad params for model tax: .*ctc.refundable_rate/);
+  });
+});
+
+describe('2024.3 inputs and parameters', () => {
+  it('an old-style row (no new columns) still parses, every new input at 0', () => {
+    const h = parseHousehold(row(), 0);
+    expect(h).toMatchObject({ self_employment_spouse: 0, short_term_gains: 0, social_security: 0, state_local_taxes: 0, care_persons: 0, qbi_sstb: 0, separated: 0, lived_apart_all_year: 0 });
+  });
+
+  it('flags take 0/1/true/false/empty and nothing else', () => {
+    expect(parseHousehold(row({ qbi_sstb: 'TRUE' }), 0).qbi_sstb).toBe(1);
+    expect(parseHousehold(row({ qbi_sstb: 'false' }), 0).qbi_sstb).toBe(0);
+    expect(parseHousehold(row({ qbi_sstb: '' }), 0).qbi_sstb).toBe(0);
+    expect(() => parseHousehold(row({ qbi_sstb: 'yes' }), 0)).toThrow(/column qbi_sstb: "yes" is not a flag \(use 0, 1, true or false\)/);
+    expect(() => parseHousehold(row({ qbi_sstb: '2' }), 0)).toThrow(/column qbi_sstb/);
+  });
+
+  it.each([
+    [{ self_employment_spouse: '100' }, /column self_employment_spouse: must be 0 or empty unless filing_status is mfj/],
+    [{ separated: '1' }, /column separated: must be 0 or empty unless filing_status is mfs/],
+    [{ filing_status: 'mfs', lived_apart_all_year: '1' }, /column separated: must be 1 when lived_apart_all_year is 1/],
+    [{ social_security: '-5' }, /column social_security: must be >= 0/],
+    [{ care_persons: '1.5' }, /column care_persons: must be a whole number/],
+  ])('rejects %o', (bad, message) => {
+    expect(() => parseHousehold(row(bad), 0)).toThrow(message);
+  });
+
+  it('every policy parameter has a source in policy-2024.sources.json, and every source a parameter', () => {
+    const sources = JSON.parse(readFileSync(new URL('../../../models/tax/policy-2024.sources.json', import.meta.url), 'utf8')) as Record<string, string>;
+    const leaves: string[] = [];
+    const walk = (o: Record<string, unknown>, prefix: string) => {
+      for (const [k, v] of Object.entries(o)) {
+        const name = prefix ? `${prefix}.${k}` : k;
+        // A by-status object or a list is one parameter with one source.
+        if (v && typeof v === 'object' && !Array.isArray(v) && !('single' in v)) walk(v as Record<string, unknown>, name);
+        else leaves.push(name);
+      }
+    };
+    walk(loadPolicy2024() as unknown as Record<string, unknown>, '');
+    expect(leaves.filter((l) => !sources[l])).toEqual([]);
+    expect(Object.keys(sources).filter((s) => !leaves.includes(s))).toEqual([]);
+  });
+
+  it('the new parameters are checked too', () => {
+    const p = loadPolicy2024();
+    p.niit.rate = 3.8;
+    p.qbi.phase_in_range.mfj = 0;
+    p.social_security.base2.single = 1000;
+    expect(() => validatePolicy(p)).toThrow(/niit.rate must be a rate.*qbi.phase_in_range.mfj must be > 0|social_security.base2.single must be >= /);
   });
 });
