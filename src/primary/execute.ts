@@ -14,6 +14,7 @@ import type { Params } from '../index.js';
 import { ChunkFeed } from './chunk-feed.js';
 import { autoChunkSize, fixedChunkSize } from './chunk-size.js';
 import { intervalCount } from './intervals.js';
+import { formatDuration } from '../duration.js';
 import { createProgress } from './progress.js';
 import { ResultsWriter, type ErrorRow } from './results-writer.js';
 import { resultShapeError } from './result-shape.js';
@@ -31,6 +32,8 @@ export interface SessionOptions {
   retryDelayMs: number;
   graceMs: number;
   itemTimeoutMs: number;
+  /** Warn when a worker with work in flight has reported nothing for this long (0: never). */
+  stallWarnMs: number;
   /** resume --retry-errors: run the items in `errors` again. */
   retryErrors?: boolean;
   outDir: string | null;
@@ -139,6 +142,18 @@ export async function executeRun(
       const message = `worker died (${how}) while running this item, ${crashes} time(s)`;
       log.error({ idx, crashes, ...info }, 'item crashes its worker; recorded as an error');
       recordError({ idx, attempts: crashes, kind: 'crash', error: { name: 'WorkerCrash', message, code: info.signal ?? String(info.code) } });
+    },
+    stallMs: o.stallWarnMs,
+    onStall(pid, silentMs, chunk) {
+      if (silentMs === 0) {
+        log.info({ pid }, 'worker reports again');
+        progress.warn('');
+        return;
+      }
+      const items = chunk ? `items ${chunk.start}..${chunk.start + chunk.count - 1}` : 'its chunk';
+      const text = `worker ${pid} has reported nothing for ${formatDuration(silentMs / 1000)} (${items}); a hung item? --item-timeout limits each item`;
+      log.warn({ pid, silentMs: Math.round(silentMs), start: chunk?.start, count: chunk?.count }, 'worker stalled');
+      progress.warn(text);
     },
     onTimedOutItem(idx: number, attempts: number) {
       const message = `item ran longer than --item-timeout ${o.itemTimeoutMs} ms, ${attempts} time(s); its worker was killed`;

@@ -8,6 +8,8 @@ import { formatDuration } from '../duration.js';
 
 export interface Progress {
   update(done: number, errors: number): void;
+  /** A warning shown on the progress line until the next one (empty text clears it). */
+  warn(text: string): void;
   stop(): void;
 }
 
@@ -17,11 +19,11 @@ export function createProgress(opts: { runId: number; total: number; startDone: 
   const { runId, total, startDone } = opts;
   const t0 = Date.now();
   const rate = (done: number) => (done - startDone) / Math.max(0.001, (Date.now() - t0) / 1000);
-  if (opts.quiet) return { update: () => {}, stop: () => {} };
+  if (opts.quiet) return { update: () => {}, warn: () => {}, stop: () => {} };
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
-        format: `run ${runId} {bar} {percentage}% | {value}/{total} | {rate} items/s | ETA {etaText} | errors {errors}`,
+        format: `run ${runId} {bar} {percentage}% | {value}/{total} | {rate} items/s | ETA {etaText} | errors {errors}{warning}`,
         stream: process.stderr,
         hideCursor: true,
         etaBuffer: 50,
@@ -29,12 +31,13 @@ export function createProgress(opts: { runId: number; total: number; startDone: 
       },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(total, startDone, { rate: '0', etaText: '?', errors: 0 });
+    bar.start(total, startDone, { rate: '0', etaText: '?', errors: 0, warning: '' });
     return {
       update(done, errors) {
         const r = rate(done);
         bar.update(done, { rate: Math.round(r).toLocaleString('en-US'), etaText: formatDuration((total - done) / r), errors });
       },
+      warn: (text) => bar.update({ warning: text ? ` | ${text}` : '' }),
       stop: () => bar.stop(),
     };
   }
@@ -47,6 +50,9 @@ export function createProgress(opts: { runId: number; total: number; startDone: 
       last = now;
       const r = rate(done);
       log.info({ done, total, errors, itemsPerSec: Math.round(r), etaSec: Math.round((total - done) / r) }, 'progress');
+    },
+    warn: (text) => {
+      if (text) log.warn(text);
     },
     stop: () => {},
   };

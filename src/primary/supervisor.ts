@@ -22,6 +22,8 @@ const MAX_IN_FLIGHT = 2;
 const MAX_LOAD_CRASHES = 3;
 const MAX_CRASH_STREAK = 40;
 const MAX_POISON_STREAK = 3;
+/** How often, at most, workers are checked for a stall (--stall-warn). */
+const STALL_CHECK_MS = 30_000;
 const workerEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../worker/entry.js');
 
 export type Outcome = { kind: 'done' } | { kind: 'interrupted' } | { kind: 'failed'; error: Error };
@@ -50,6 +52,9 @@ export interface SupervisorOptions {
   onResult(chunk: Chunk, msg: ResultMessage): void;
   onPoisonItem(idx: number, crashes: number, info: CrashInfo): void;
   onTimedOutItem(idx: number, attempts: number, item: TimedOutItem): void;
+  /** A worker with work in flight has sent nothing for stallMs (0: never warn); `silentMs` 0 when it speaks again. */
+  stallMs: number;
+  onStall(pid: number, silentMs: number, chunk: Chunk | null): void;
 }
 
 interface Slot {
@@ -57,6 +62,9 @@ interface Slot {
   ready: boolean;
   retiring: boolean;
   inflight: Chunk[];
+  /** When the worker last sent anything, and whether its current silence was reported. */
+  heardAt: number;
+  stalled: boolean;
 }
 
 const THRONG_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -101,8 +109,10 @@ export class Supervisor {
     cluster.setupPrimary({ exec: workerEntry, serialization: 'advanced' });
     cluster.on('fork', this.onFork);
     cluster.on('exit', this.onExit);
+    const stallCheck = this.opts.stallMs > 0 ? setInterval(() => this.checkStalls(), Math.min(STALL_CHECK_MS, this.opts.stallMs / 4)) : null;
     await startCluster(this.opts.workers);
     const result = await outcome;
+    if (stallCheck) clearInterval(stallCheck);
     await this.stopWorkers();
     cluster.off('fork', this.onFork);
     cluster.off('exit', this.onExit);
@@ -125,7 +135,7 @@ export class Supervisor {
   }
 
   private onFork = (worker: Worker): void => {
-    const slot: Slot = { worker, ready: false, retiring: false, inflight: [] };
+    const slot: Slot = { worker, ready: false, retiring: false, inflight: [], heardAt: performance.now(), stalled: false };
     this.slots.set(worker.id, slot);
     worker.on('message', (msg: WorkerMessage) => this.onMessage(slot, msg));
     // A send to a worker that just died (EPIPE): its 'exit' is handled in onExit.
@@ -135,6 +145,11 @@ export class Supervisor {
   private onMessage(slot: Slot, msg: WorkerMessage): void {
     // A retired or dead worker's late messages are ignored: its chunks were requeued.
     if (this.finished || !this.slots.has(slot.worker.id)) return;
+    slot.heardAt = performance.now();
+    if (slot.stalled) {
+      slot.stalled = false;
+      this.opts.onStall(slot.worker.process.pid ?? 0, 0, null);
+    }
     if (msg.type === 'hello') slot.worker.send(this.opts.init);
     else if (msg.type === 'ready') {
       const mismatch = this.loadedOtherModel(msg);
@@ -167,6 +182,16 @@ export class Supervisor {
     }
   }
 
+  /** Warns once per silence about a worker that has work in flight but has sent nothing for stallMs. */
+  private checkStalls(): void {
+    const now = performance.now();
+    for (const slot of this.slots.values()) {
+      if (slot.stalled || slot.inflight.length === 0 || now - slot.heardAt < this.opts.stallMs) continue;
+      slot.stalled = true;
+      this.opts.onStall(slot.worker.process.pid ?? 0, now - slot.heardAt, slot.inflight[0] ?? null);
+    }
+  }
+
   /** Why a worker's model is not the run's model (columns or code), or null when it is. */
   private loadedOtherModel(msg: ReadyMessage): string | null {
     const show = (cols: [string, ColumnType][]) => cols.map(([n, t]) => `${n} ${t}`).join(', ');
@@ -195,6 +220,7 @@ export class Supervisor {
         this.finish({ kind: 'failed', error: err as Error });
         return;
       }
+      if (slot.inflight.length === 0) slot.heardAt = performance.now();
       slot.inflight.push(chunk);
       if (!this.dispatched++) this.opts.log.info({ msSinceStart: Math.round(performance.now()), size: chunk.count }, 'first chunk dispatched');
       slot.worker.send({ type: 'chunk', id: chunk.id, start: chunk.start, count: chunk.count, ...payload });
