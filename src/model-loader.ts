@@ -1,8 +1,9 @@
 /** Finds, imports and validates a model: a built-in name or a .js/.mjs/.ts file path. */
+import cluster from 'node:cluster';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { modelError } from './errors.js';
+import { modelError, SimrunError, EXIT } from './errors.js';
 import type { ColumnType, Model } from './index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -39,17 +40,53 @@ export function resolveModelRef(ref: string): string {
   return ref;
 }
 
+/**
+ * How long importing a model module may take (its top-level code, e.g. an `await` that never
+ * settles) before simrun gives up with one line: SIMRUN_MODEL_LOAD_TIMEOUT_MS, default 60 s.
+ * `setup()` is not included: it runs after loading, once per worker.
+ */
+export const MODEL_LOAD_TIMEOUT_MS = 60_000;
+/** The code of the load-timeout error, also when it comes back from a worker. */
+export const E_MODEL_LOAD_TIMEOUT = 'E_MODEL_LOAD_TIMEOUT';
+
+function loadTimeoutMs(): number {
+  const raw = process.env.SIMRUN_MODEL_LOAD_TIMEOUT_MS;
+  const n = raw === undefined || raw === '' ? MODEL_LOAD_TIMEOUT_MS : Number(raw);
+  return Number.isFinite(n) && n > 0 ? n : MODEL_LOAD_TIMEOUT_MS;
+}
+
+export function modelLoadTimeoutMessage(modelRef: string, ms: number, where: string): string {
+  return (
+    `model ${modelRef} did not finish loading within ${ms / 1000} s${where} (a top-level await that never settles?); ` +
+    `fix the model, or allow more time with SIMRUN_MODEL_LOAD_TIMEOUT_MS`
+  );
+}
+
+/** Rejects when `p` has not settled within the load time limit; the timer never keeps the process alive after. */
+function withLoadTimeout<T>(p: Promise<T>, modelRef: string): Promise<T> {
+  const ms = loadTimeoutMs();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SimrunError(modelLoadTimeoutMessage(modelRef, ms, cluster.isWorker ? ' in a worker' : ''), E_MODEL_LOAD_TIMEOUT, EXIT.usage)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function importModule(file: string): Promise<{ default?: unknown }> {
+  if (/\.m?ts$/.test(file)) {
+    const { tsImport } = await import('tsx/esm/api');
+    return (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
+  }
+  return (await import(pathToFileURL(file).href)) as { default?: unknown };
+}
+
 export async function loadModel(modelRef: string): Promise<Model> {
   const file = looksLikePath(modelRef) ? modelRef : path.join(builtinModelsDir, modelRef, 'index.js');
   let mod: { default?: unknown };
   try {
-    if (/\.m?ts$/.test(file)) {
-      const { tsImport } = await import('tsx/esm/api');
-      mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
-    } else {
-      mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
-    }
+    mod = await withLoadTimeout(importModule(file), modelRef);
   } catch (err) {
+    if ((err as { code?: string }).code === E_MODEL_LOAD_TIMEOUT) throw err;
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw modelError(`model ${modelRef} failed to load: ${msg}`);
   }
