@@ -12,7 +12,14 @@ export const builtinModelsDir = path.resolve(here, '..', 'models');
 
 const COLUMN_TYPES: readonly ColumnType[] = ['real', 'integer', 'text'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const RESERVED = new Set(['runs', 'errors', 'chunks', 'meta']);
+/** simrun's own tables and index (SQLite names are case-insensitive and share one namespace). */
+const RESERVED = new Set(['runs', 'errors', 'chunks', 'meta', 'shards', 'chunks_run']);
+/** Every results table gets a view `v_<name>`; SQLite keeps `sqlite_` names for itself. */
+const RESERVED_PREFIXES = ['sqlite_', 'v_'];
+const RESERVED_COLUMNS = new Set(['run_id', 'idx']);
+/** SQLite's default SQLITE_MAX_COLUMN, which better-sqlite3 builds with; run_id and idx count. */
+export const SQLITE_MAX_COLUMNS = 2000;
+const MAX_MODEL_COLUMNS = SQLITE_MAX_COLUMNS - RESERVED_COLUMNS.size;
 
 export function builtinModelNames(): string[] {
   if (!existsSync(builtinModelsDir)) return [];
@@ -99,15 +106,27 @@ export function validateModel(m: unknown, ref: string): Model {
   if (!m || typeof m !== 'object') throw fail('has no default export');
   const model = m as Partial<Model>;
   if (typeof model.name !== 'string' || !NAME.test(model.name)) throw fail('needs a name of letters, digits and _');
-  if (RESERVED.has(model.name.toLowerCase())) throw fail(`uses the reserved name '${model.name}'`);
+  const lower = model.name.toLowerCase();
+  if (RESERVED.has(lower)) throw fail(`uses the name '${model.name}', which is one of simrun's own tables (${[...RESERVED].join(', ')}); rename the model`);
+  const prefix = RESERVED_PREFIXES.find((p) => lower.startsWith(p));
+  if (prefix) throw fail(`has the name '${model.name}': names starting with '${prefix}' are reserved (${prefix === 'v_' ? "simrun's views v_<model>" : 'SQLite'}); rename the model`);
   if (typeof model.version !== 'string' || !model.version) throw fail('needs a version string');
   if (typeof model.analyze !== 'function' || typeof model.format !== 'function') {
     throw fail('needs analyze() and format() functions');
   }
   const cols = model.columns;
   if (!cols || typeof cols !== 'object' || Object.keys(cols).length === 0) throw fail('needs at least one column');
+  const names = Object.keys(cols);
+  if (names.length > MAX_MODEL_COLUMNS) {
+    throw fail(`declares ${names.length} columns; SQLite allows ${SQLITE_MAX_COLUMNS} per table including run_id and idx, so at most ${MAX_MODEL_COLUMNS}`);
+  }
+  const seen = new Map<string, string>();
   for (const [name, type] of Object.entries(cols)) {
-    if (!NAME.test(name) || name === 'run_id' || name === 'idx') throw fail(`has a bad column name '${name}'`);
+    if (!NAME.test(name)) throw fail(`has a bad column name '${name}' (letters, digits and _, not starting with a digit)`);
+    if (RESERVED_COLUMNS.has(name.toLowerCase())) throw fail(`has a column '${name}', a name simrun uses itself (run_id, idx; in any case)`);
+    const twin = seen.get(name.toLowerCase());
+    if (twin !== undefined) throw fail(`has columns '${twin}' and '${name}', which differ only in case (SQLite names ignore case)`);
+    seen.set(name.toLowerCase(), name);
     if (!COLUMN_TYPES.includes(type)) throw fail(`column '${name}' has type '${type}' (use real, integer or text)`);
   }
   if (model.params !== undefined && (typeof model.params !== 'object' || model.params === null)) {
