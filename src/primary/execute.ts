@@ -16,6 +16,7 @@ import { ResultsWriter, type ErrorRow } from './results-writer.js';
 import { getRun, setRunStatus, type DB, type RunRecord } from './store.js';
 import { openSource, type InputSpec } from './sources.js';
 import { shardFeed } from './shard.js';
+import { logSkippedFiles } from './skipped-files.js';
 import { Supervisor, type CrashInfo } from './supervisor.js';
 
 export interface SessionOptions {
@@ -66,6 +67,7 @@ export async function executeRun(
   const done = writer.doneIntervals(o.retryErrors ?? false);
   const sizer = o.chunkSize === 'auto' ? autoChunkSize(o.workers) : fixedChunkSize(o.chunkSize);
   const source = await openSource(spec);
+  if (spec.kind === 'files') await logSkippedFiles(spec.uri, log);
   const shard = shardFeed(source, run);
   const startDone = intervalCount(done);
   const feed = new ChunkFeed(shard.source, sizer, done, shard.only, run.total - startDone);
