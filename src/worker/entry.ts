@@ -9,11 +9,13 @@ import { loadModel, modelColumns } from '../model-loader.js';
 import type { ChunkMessage, InitMessage, PrimaryMessage, WorkerMessage } from '../protocol.js';
 import { killWhenOrphaned } from './orphan-watchdog.js';
 import { runChunk, type WorkerSetup } from './run-chunk.js';
+import { guardModelStdio } from './stdio-guard.js';
 
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => {});
 process.on('disconnect', () => process.exit(0));
 killWhenOrphaned();
+guardModelStdio();
 
 function send(msg: WorkerMessage): void {
   // The primary may already have gone (run stopped): then there is no one to tell.

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixtureModel, query, runCli, tmpDir } from '../helpers.js';
+import { spawn } from 'node:child_process';
+import { cli, fixtureModel, query, runCli, tmpDir } from '../helpers.js';
 
 let dir: string;
 beforeAll(() => {
@@ -73,5 +74,25 @@ describe('a model that never finishes loading', () => {
     expect(r.code, r.stderr).toBe(2);
     expect(lines(r.stderr)).toEqual([expect.stringMatching(/^simrun: model .*hang-load\.mjs did not finish loading within 0\.8 s in a worker /)]);
     expect(query(db, `SELECT id FROM runs WHERE status = 'running'`)).toEqual([]);
+  });
+});
+
+/** Runs `simrun <args> | head -1` in bash: the exit code of simrun, and its stderr. */
+function runIntoHead(args: string[]): Promise<{ code: number; stderr: string }> {
+  const quoted = [process.execPath, cli, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const child = spawn('bash', ['-c', `${quoted} | head -1 > /dev/null; exit \${PIPESTATUS[0]}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stderr })));
+}
+
+describe('a model that writes heavily to a closed stdout', () => {
+  it.each(['write', 'console'])('via %s: no worker dies, every item has its row', async (via) => {
+    const db = path.join(dir, `chatty-${via}.db`);
+    const r = await runIntoHead(['run', fixtureModel('chatty.mjs'), '--input', 'range:2000', '--db', db, '--workers', '2', '--param', `via=${via}`]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lines(r.stderr)).toEqual([expect.stringMatching(/^run 1 done: 2000\/2000 items/)]);
+    expect(query(db, 'SELECT count(*) AS n FROM chatty')).toEqual([{ n: 2000 }]);
+    expect(query(db, 'SELECT count(*) AS n FROM errors')).toEqual([{ n: 0 }]);
   });
 });
