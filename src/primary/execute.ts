@@ -14,6 +14,7 @@ import { intervalCount } from './intervals.js';
 import { createProgress } from './progress.js';
 import { ResultsWriter, type ErrorRow } from './results-writer.js';
 import { getRun, setRunStatus, type DB, type RunRecord } from './store.js';
+import { useWal } from './store-journal.js';
 import { openSource, type InputSpec } from './sources.js';
 import { shardFeed } from './shard.js';
 import { logSkippedFiles } from './skipped-files.js';
@@ -57,7 +58,9 @@ export async function executeRun(
    * NEW_RUN_VISIBLE_MS at the latest, so `status` shows a run whose first items are slow.
    */
   const publish = () => {
-    if (db.open && db.inTransaction) db.exec('COMMIT');
+    if (!db.open || !db.inTransaction) return;
+    db.exec('COMMIT');
+    useWal(db); // only now: a run rolled back before this leaves the file byte for byte as it was
   };
   const publishTimer = setTimeout(publish, NEW_RUN_VISIBLE_MS);
   const commit: ResultsWriter['commit'] = (rows, errors, ms) => {

@@ -12,6 +12,7 @@ import { canonicalJson, readParamsFile, resolveParams } from '../params.js';
 import { SIMRUN_VERSION } from '../version.js';
 import { executeRun, type SessionOptions } from './execute.js';
 import { addRunNote, createRun, ensureResultsTable, getRun, openStore, runIsLive, type DB, type RunRecord } from './store.js';
+import { closeStore, useWal } from './store-journal.js';
 import { parseInputSpec, scanInput } from './sources.js';
 import { formatShard, shardBlock, type Shard } from './shard.js';
 
@@ -119,7 +120,7 @@ export async function startRun(o: RunOptions): Promise<number> {
     throw err;
   } finally {
     if (db.open && db.inTransaction) db.exec(discarded ? 'ROLLBACK' : 'COMMIT');
-    if (db.open) db.close();
+    closeStore(db);
     if (discarded && isNew) removeDbFiles(o.db);
   }
 }
@@ -160,6 +161,7 @@ export async function resumeRun(o: ResumeOptions): Promise<number> {
     const outDir = o.outDir ?? run.out_dir;
     prepareOutDir(outDir);
     const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
+    useWal(db);
     if (changes.length) {
       db.prepare(`UPDATE runs SET model_version = ?, params_json = ? WHERE id = ?`).run(model.version, paramsJson, run.id);
       addRunNote(db, run.id, `resume --allow-model-change: ${changes.join('; ')} (was version ${run.model_version}, params ${run.params_json})`);
@@ -167,6 +169,6 @@ export async function resumeRun(o: ResumeOptions): Promise<number> {
     if (o.retryErrors) addRunNote(db, run.id, `resume --retry-errors: retrying ${run.errors} item(s) in errors`);
     return await executeRun(db, o.db, run, model, params.effective, spec, { ...o, outDir }, log);
   } finally {
-    if (db.open) db.close();
+    closeStore(db);
   }
 }
