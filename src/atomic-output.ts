@@ -5,10 +5,18 @@
  * export or generate never leaves a truncated file that a later reader would take for whole;
  * an older file under the name stays as it was until the new one replaces it.
  */
-import { renameSync, rmSync } from 'node:fs';
+import { realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 
 export async function writeAtomically<T>(output: string, write: (partial: string) => Promise<T>, onInterrupt?: () => void): Promise<T> {
-  const partial = `${output}.partial-${process.pid}`;
+  let target = output;
+  try {
+    // /dev/stdout, /dev/null, a FIFO: written as they are, never renamed over (root could).
+    if (!statSync(output).isFile()) return await write(output);
+    target = realpathSync(output); // a symbolic link stays one: its target is replaced
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ENOENT') throw err;
+  }
+  const partial = `${target}.partial-${process.pid}`;
   const removePartial = () => rmSync(partial, { force: true });
   const onSignal = (sig: NodeJS.Signals) => {
     removePartial();
@@ -19,7 +27,7 @@ export async function writeAtomically<T>(output: string, write: (partial: string
   process.once('SIGTERM', onSignal);
   try {
     const result = await write(partial);
-    renameSync(partial, output);
+    renameSync(partial, target);
     return result;
   } finally {
     removePartial();

@@ -8,6 +8,9 @@ import type Database from 'better-sqlite3';
 
 type DB = Database.Database;
 
+/** Connections that have written (called useWal): only they are put to rest on close. */
+const wrote = new WeakSet<DB>();
+
 /**
  * Writers work in WAL mode (readers never block a run): a new database is created in it, an
  * existing one at rest is switched when a writer first commits (outside a transaction). No-op
@@ -15,6 +18,7 @@ type DB = Database.Database;
  * rollback-journal mode (correct, commits just wait for readers) rather than fail.
  */
 export function useWal(db: DB): void {
+  wrote.add(db);
   try {
     if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
   } catch {
@@ -31,7 +35,8 @@ export function useWal(db: DB): void {
  */
 export function closeStore(db: DB): void {
   if (!db.open) return;
-  if (!db.readonly && !db.inTransaction) {
+  // A command refused before it wrote leaves even an older WAL-at-rest file byte for byte as it was.
+  if (!db.readonly && !db.inTransaction && wrote.has(db)) {
     try {
       db.pragma('busy_timeout = 0');
       db.pragma('journal_mode = DELETE');

@@ -2,7 +2,8 @@
  * `export` interrupted by SIGINT never leaves a truncated file under the final name: it writes
  * `<output>.partial-<pid>` beside it, renames it when complete, and removes it on interrupt.
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, tmpDir, waitFor } from '../helpers.js';
@@ -49,6 +50,28 @@ describe('export interrupted by SIGINT', () => {
     const r = await runCli(['export', '--db', db, '--run', '1', '--output', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(out, 'utf8').split('\n').length).toBe(300_000 + 2);
+    expect(partials()).toEqual([]);
+  });
+
+  it('a symbolic link stays a link (its target is replaced); a FIFO is written as it is, never renamed over', async () => {
+    const real = path.join(dir, 'real.csv');
+    const link = path.join(dir, 'link.csv');
+    writeFileSync(real, 'old\n');
+    symlinkSync('real.csv', link);
+    expect((await runCli(['export', '--db', db, '--run', '1', '--output', link])).code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, 'utf8').split('\n').length).toBe(300_000 + 2);
+
+    const fifo = path.join(dir, 'rows.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const sink = path.join(dir, 'from-fifo.csv');
+    const reader = spawn('sh', ['-c', 'cat "$0" > "$1"', fifo, sink]);
+    const read = new Promise((resolve) => reader.on('close', resolve));
+    const r = await runCli(['export', '--db', db, '--run', '1', '--output', fifo]);
+    await read;
+    expect(r.code, r.stderr).toBe(0);
+    expect(statSync(fifo).isFIFO()).toBe(true);
+    expect(readFileSync(sink, 'utf8').split('\n').length).toBe(300_000 + 2);
     expect(partials()).toEqual([]);
   });
 });

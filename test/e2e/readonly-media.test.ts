@@ -122,3 +122,35 @@ describe.skipIf(!canChattr)('a read-only (immutable) database file in a writable
     expect(existsSync(`${file}-wal`) || existsSync(`${file}-shm`)).toBe(false);
   });
 });
+
+describe('journal mode at rest', () => {
+  it('a command refused after opening an older WAL-at-rest database for writing leaves it byte for byte as it was', async () => {
+    const file = path.join(dir, 'old-wal.db');
+    copyFileSync(path.join(done, 'mc.db'), file);
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.close();
+    const before = sha(file);
+    const r = await runCli(['resume', '--db', file, '--run', '99']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/has no run 99/);
+    expect(sha(file)).toBe(before);
+  });
+
+  it('a resume that writes leaves it at rest again, with no -wal or -shm', async () => {
+    const folder = path.join(dir, 'resumed');
+    mkdirSync(folder);
+    const file = path.join(folder, 'mc.db');
+    copyFileSync(path.join(done, 'mc.db'), file);
+    const w = new Database(file);
+    w.exec(`UPDATE runs SET status = 'interrupted'; DELETE FROM montecarlo WHERE idx >= 200; DELETE FROM chunks; INSERT INTO chunks VALUES (1, 0, 199, 'x'); UPDATE runs SET done = 200`);
+    w.close();
+    const r = await runCli(['resume', '--db', file, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(folder)).toEqual(['mc.db']);
+    const d = new Database(file, { readonly: true });
+    expect(d.pragma('journal_mode', { simple: true })).toBe('delete');
+    expect(d.prepare('SELECT status, done FROM runs').get()).toEqual({ status: 'done', done: 300 });
+    d.close();
+  });
+});
