@@ -4,14 +4,12 @@
  * files (dotfiles, links, FIFOs) are counted in the run's log.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseInputSpec } from '../../src/primary/sources.js';
-import { fixtureModel, query, runCli, tmpDir } from '../helpers.js';
+import { fixtureModel, query, runCli, sha, tmpDir } from '../helpers.js';
 
-const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const echo = fixtureModel('echo.mjs');
 let dir: string;
 let db: string;

@@ -2,12 +2,10 @@
  * Hostile models get one clear outcome: a weird thrown value is one error row, a model that never
  * finishes loading is one line and exit 2, a model that floods a closed stdout does not crash.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { cli, fixtureModel, query, runCli, tmpDir } from '../helpers.js';
+import { cli, fixtureModel, query, runCli, sha, tmpDir } from '../helpers.js';
 
 let dir: string;
 beforeAll(() => {
@@ -15,7 +13,6 @@ beforeAll(() => {
 });
 
 const lines = (s: string) => s.trim().split('\n').filter(Boolean);
-const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 describe('hostile thrown values', () => {
   it('an Error with an object message, an unprintable object, a throwing Proxy, throwing getters: one error row each', async () => {

@@ -5,12 +5,11 @@
  * writable folder is `chattr +i`. Skipped where neither is possible (not root).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, runCli, tmpDir, type CliResult } from '../helpers.js';
+import { cli, runCli, sha, tmpDir, type CliResult } from '../helpers.js';
 
 const canMount = process.getuid?.() === 0 && spawnSync('unshare', ['-m', '--propagation', 'private', 'true']).status === 0;
 const canChattr = process.getuid?.() === 0 && spawnSync('chattr', ['--help']).error === undefined;
@@ -30,7 +29,6 @@ function runReadOnly(src: string, args: string[]): Promise<CliResult> {
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
 }
 
-const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const snapshot = (folder: string) => Object.fromEntries(readdirSync(folder).map((f) => [f, sha(path.join(folder, f))]));
 
 beforeAll(async () => {

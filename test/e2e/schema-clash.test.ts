@@ -2,13 +2,10 @@
  * A model whose schema clashes with SQLite or with simrun's own tables is refused with exit 2 and
  * one line before the database is touched (was a SqliteError stack and exit 1).
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixtureModel, query, runCli, tmpDir } from '../helpers.js';
+import { fixtureModel, query, runCli, sha, tmpDir } from '../helpers.js';
 
-const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const model = fixtureModel('schema.mjs');
 let dir: string;
 let db: string;
