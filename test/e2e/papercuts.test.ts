@@ -53,8 +53,9 @@ describe('status', () => {
       const table = await runCli(['status', '--db', db]);
       expect(table.stdout.split('\n')[3]).toMatch(new RegExp(`│ ${state} +│ 1000/2000 \\(50\\.0%\\) │ 0 +│ \\d+ +│ \\S+ +│ +│ `));
     }
-    set(`UPDATE runs SET status = 'running', pid = ${process.pid}, host = '${os.hostname()}'`);
-    expect((await status()).eta_sec).toBeGreaterThan(0);
+    // 1000 items in 10 s of work, 1000 to go: 10 s.
+    set(`UPDATE runs SET status = 'running', active_ms = 10000, pid = ${process.pid}, host = '${os.hostname()}'`);
+    expect(await status()).toMatchObject({ state: 'running', eta_sec: 10 });
   });
 
   it('shows the param overrides, and the full params with --full-params', async () => {
