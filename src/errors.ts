@@ -30,17 +30,66 @@ export interface SerializedError {
   code?: string;
 }
 
+/**
+ * Never throws and always gives strings, whatever a model threw: an Error whose message is an
+ * object, an object whose toString/toJSON throw, a Proxy that throws on every access. A bad
+ * field becomes a readable placeholder so the item is one `errors` row, never a crash.
+ */
 export function serializeError(err: unknown): SerializedError {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    return {
-      name: err.name,
-      message: err.message,
-      stack: err.stack,
-      ...(code !== undefined ? { code: String(code) } : {}),
-    };
+  let isError = false;
+  try {
+    isError = err instanceof Error;
+  } catch {
+    // a Proxy whose getPrototypeOf trap throws
   }
-  return { name: 'NonError', message: typeof err === 'string' ? err : safeJson(err) };
+  if (!isError) return { name: 'NonError', message: describeValue(err) };
+  const e = err as Error & { code?: unknown };
+  const name = field(() => e.name);
+  const stack = field(() => e.stack);
+  const code = field(() => e.code);
+  return {
+    name: name === undefined ? 'Error' : describeValue(name),
+    message: describeValue(field(() => e.message) ?? ''),
+    ...(stack !== undefined ? { stack: describeValue(stack) } : {}),
+    ...(code !== undefined ? { code: describeValue(code) } : {}),
+  };
+}
+
+const UNPRINTABLE = '[unprintable value: its toString and toJSON throw]';
+
+/** A property read that may throw (a getter, a Proxy): a placeholder when it does. */
+function field(read: () => unknown): unknown {
+  try {
+    return read();
+  } catch {
+    return UNPRINTABLE;
+  }
+}
+
+/** Text for any value: strings as they are, objects as JSON when that says more than String(). */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === null || typeof v !== 'object') {
+    try {
+      return String(v);
+    } catch {
+      return UNPRINTABLE;
+    }
+  }
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(v);
+  } catch {
+    // cyclic, a throwing toJSON or getter
+  }
+  if (typeof json === 'string' && json !== '{}') return json;
+  try {
+    const s = String(v);
+    if (typeof s === 'string') return s;
+  } catch {
+    // a throwing toString / Symbol.toPrimitive
+  }
+  return json ?? UNPRINTABLE;
 }
 
 export function deserializeError(s: SerializedError): Error {
@@ -49,12 +98,4 @@ export function deserializeError(s: SerializedError): Error {
   if (s.stack) err.stack = s.stack;
   if (s.code) (err as Error & { code?: string }).code = s.code;
   return err;
-}
-
-function safeJson(v: unknown): string {
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
 }

@@ -22,6 +22,8 @@ import { getRun, HEARTBEAT_MS, releaseClaim, renewClaim, setRunStatus, type DB, 
 import { inputChangedError, openSource, type ScanResult } from './input/source.js';
 import type { InputSpec } from './sources.js';
 import { runBounds } from './shard.js';
+import { useWal } from './store-journal.js';
+import { logSkippedFiles } from './skipped-files.js';
 import { Supervisor, type CrashInfo } from './supervisor.js';
 
 export interface SessionOptions {
@@ -78,7 +80,9 @@ export async function executeRun(
    * machine must not publish a run before its first chunk could show a model bug).
    */
   const publish = () => {
-    if (db.open && db.inTransaction) db.exec('COMMIT');
+    if (!db.open || !db.inTransaction) return;
+    db.exec('COMMIT');
+    useWal(db); // only now: a run rolled back before this leaves the file byte for byte as it was
   };
   let publishTimer: NodeJS.Timeout | undefined;
   const commit: ResultsWriter['commit'] = (rows, errors, ms) => {
@@ -89,6 +93,7 @@ export async function executeRun(
   const sizer = o.chunkSize === 'auto' ? autoChunkSize(o.workers) : fixedChunkSize(o.chunkSize);
   const source = openSource(spec, scan);
   const timeoutDir = o.itemTimeoutMs > 0 ? mkdtempSync(path.join(os.tmpdir(), 'simrun-timeouts-')) : null;
+  if (spec.kind === 'files') await logSkippedFiles(spec.uri, log);
 
   const startDone = intervalCount(done);
   const feed = new ChunkFeed(sizer, runBounds(run), done);

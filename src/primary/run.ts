@@ -15,6 +15,7 @@ import { executeRun, type SessionOptions } from './execute.js';
 import { addRunNote, claimRun, createRun, ensureResultsTable, getRun, HEARTBEAT_MS, openStore, renewClaim, resultsTableMismatch, type DB, type RunRecord } from './store.js';
 import { scanInput } from './input/source.js';
 import { parseInputSpec } from './sources.js';
+import { closeStore, useWal } from './store-journal.js';
 import { formatShard, shardBlock, type Shard } from './shard.js';
 
 export interface RunOptions extends SessionOptions {
@@ -126,7 +127,7 @@ export async function startRun(o: RunOptions): Promise<number> {
     throw err;
   } finally {
     if (db.open && db.inTransaction) db.exec(discarded ? 'ROLLBACK' : 'COMMIT');
-    if (db.open) db.close();
+    closeStore(db);
     if (discarded && isNew) removeDbFiles(o.db);
   }
 }
@@ -169,7 +170,7 @@ export async function resumeRun(o: ResumeOptions): Promise<number> {
     }
     return await session.done;
   } finally {
-    if (db.open) db.close();
+    closeStore(db);
   }
 }
 
@@ -193,6 +194,7 @@ async function checkedResume(db: DB, run: RunRecord, o: ResumeOptions, outDir: s
   const scan = await scanInput(spec);
   if (scan.fingerprint !== run.input_fingerprint) throw usageError(`cannot resume run ${run.id}: input ${run.input} changed since the run started (content fingerprint differs); start a new run instead`);
   const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
+  useWal(db);
   if (changes.length) addRunNote(db, run.id, `resume --allow-model-change: ${changes.join('; ')} (was version ${run.model_version}, code ${run.model_fingerprint}, params ${run.params_json})`);
   if (changes.length || run.model_fingerprint === null) {
     db.prepare(`UPDATE runs SET model_version = ?, params_json = ?, model_fingerprint = ?, model_files_json = ? WHERE id = ?`).run(model.version, paramsJson, fingerprint.hash, JSON.stringify(fingerprint.files), run.id);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { dbError } from '../errors.js';
 import type { ColumnType } from '../index.js';
+import { isWalFile } from './store-journal.js';
 
 export const SCHEMA_VERSION = 1;
 /** How long a writer waits for another writer's lock before failing (SIMRUN_BUSY_TIMEOUT_MS). */
@@ -121,8 +122,15 @@ function addMissingRunColumns(db: DB): void {
   for (const [name, type] of ADDED_RUN_COLUMNS) if (!have.has(name)) db.exec(`ALTER TABLE runs ADD COLUMN ${name} ${type}`);
 }
 
-function describeOpenError(file: string, err: unknown): Error {
+function describeOpenError(file: string, err: unknown, readonly: boolean): Error {
   const code = (err as { code?: string }).code ?? '';
+  if (readonly && (code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_READONLY'))) {
+    if (!isWalFile(file)) return dbError(`cannot read ${file}: ${(err as Error).message}; check its permissions`);
+    return dbError(
+      `cannot read ${file}: it is in WAL mode and its folder is read-only, and SQLite needs a ${path.basename(file)}-shm beside it; ` +
+        `where it is writable, run: sqlite3 ${file} "PRAGMA journal_mode=DELETE" (simrun leaves finished databases that way), then copy it again`,
+    );
+  }
   if (code === 'SQLITE_NOTADB') return dbError(`${file} is not a SQLite database; give a new file name or a simrun database`);
   if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN') return dbError(`cannot write ${file} (read-only file or folder); use a writable location`);
   if (code === 'SQLITE_BUSY') return dbError(`${file} is locked by another writer; wait for it to finish or use another --db`);
@@ -150,7 +158,9 @@ export function openStore(file: string, opts: { readonly: boolean; mustExist?: b
     if (!opts.readonly) {
       // Before the first table: 16 KiB pages insert wide result rows ~12 % faster than 4 KiB.
       if (!exists) db.pragma('page_size = 16384');
-      db.pragma('journal_mode = WAL');
+      // An existing database at rest (see closeStore) turns to WAL only when written (useWal),
+      // so a command refused after opening leaves its file byte for byte as it was.
+      if (!exists) db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.exec(SCHEMA);
       addMissingRunColumns(db);
@@ -160,7 +170,7 @@ export function openStore(file: string, opts: { readonly: boolean; mustExist?: b
   } catch (err) {
     db?.close();
     if ((err as { code?: string }).code === 'E_DB') throw err;
-    throw describeOpenError(file, err);
+    throw describeOpenError(file, err, opts.readonly);
   }
 }
 

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import throng from 'throng';
-import { runFailed } from '../errors.js';
+import { modelError, runFailed } from '../errors.js';
+import { E_MODEL_LOAD_TIMEOUT } from '../model-loader.js';
 import type { ColumnType } from '../index.js';
 import type { SerializedError } from '../errors.js';
 import type { ChunkMessage, InitMessage, ReadyMessage, ResultMessage, WorkerMessage } from '../protocol.js';
@@ -161,6 +162,8 @@ export class Supervisor {
       this.pump(slot);
     } else if (msg.type === 'loadFailed') {
       const e = msg.error;
+      // Loading that hangs only in a worker is the model's fault, as in the primary: exit 2.
+      if (e.code === E_MODEL_LOAD_TIMEOUT) return this.finish({ kind: 'failed', error: modelError(e.message) });
       this.finish({ kind: 'failed', error: runFailed(`model ${this.opts.init.modelRef} failed to start in a worker: ${e.name}: ${e.message}`) });
     } else if (msg.type === 'chunkFailed') {
       this.finish({ kind: 'failed', error: this.opts.inputFailed(msg.error) });
