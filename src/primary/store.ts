@@ -275,19 +275,14 @@ export function liveOwner(run: RunRecord, host: string, now = Date.now()): strin
 
 /**
  * Takes the run for this process in one write transaction (BEGIN IMMEDIATE: two processes
- * cannot both see it free), or refuses while another live process holds it. Returns a function
- * that puts the previous claim back, for a resume refused before it did any work.
+ * cannot both see it free), or refuses while another live process holds it.
  */
-export function claimRun(db: DB, id: number, host: string): () => void {
-  const setClaim = db.prepare(`UPDATE runs SET host = ?, pid = ?, heartbeat_at = ? WHERE id = ?`);
-  const previous = db.transaction(() => {
-    const run = getRun(db, id)!;
-    const owner = liveOwner(run, host);
+export function claimRun(db: DB, id: number, host: string): void {
+  db.transaction(() => {
+    const owner = liveOwner(getRun(db, id)!, host);
     if (owner) throw dbError(`run ${id} is being run by ${owner}; wait for it to finish or stop it first`);
-    setClaim.run(host, process.pid, Date.now(), id);
-    return run;
+    db.prepare(`UPDATE runs SET host = ?, pid = ?, heartbeat_at = ? WHERE id = ?`).run(host, process.pid, Date.now(), id);
   }).immediate();
-  return () => setClaim.run(previous.host, previous.pid, previous.heartbeat_at, id);
 }
 
 /** Renews this process's claim; false when another process has taken the run over. */

@@ -54,7 +54,7 @@ describe('status', () => {
       expect(table.stdout.split('\n')[3]).toMatch(new RegExp(`│ ${state} +│ 1000/2000 \\(50\\.0%\\) │ 0 +│ \\d+ +│ \\S+ +│ +│ `));
     }
     // 1000 items in 10 s of work, 1000 to go: 10 s.
-    set(`UPDATE runs SET status = 'running', active_ms = 10000, pid = ${process.pid}, host = '${os.hostname()}'`);
+    set(`UPDATE runs SET status = 'running', active_ms = 10000, pid = ${process.pid}, host = '${os.hostname()}', heartbeat_at = ${Date.now()}`);
     expect(await status()).toMatchObject({ state: 'running', eta_sec: 10 });
   });
 
@@ -72,7 +72,7 @@ describe('models', () => {
     const r = await runCli(['models']);
     expect(r.code).toBe(0);
     const taxParams = r.stdout.split('\n').find((l) => l.startsWith('  params:') && l.includes('income_tax'))!;
-    expect(taxParams).toBe('  params:  year, income_tax, capital_gains, standard_deduction, ctc, eitc, payroll (their defaults: simrun models --full-params)');
+    expect(taxParams).toBe('  params:  year, income_tax, capital_gains, standard_deduction, ctc, eitc, payroll, social_security, itemized, qbi, niit, amt, cdcc, elderly_credit (their defaults: simrun models --full-params)');
     expect(r.stdout).toContain('  params:  {"draws":1000}');
     const full = await runCli(['models', '--full-params']);
     const line = full.stdout.split('\n').find((l) => l.startsWith('  params:') && l.includes('income_tax'))!;
