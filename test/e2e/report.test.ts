@@ -4,16 +4,16 @@
  * value escaped, nothing fetched; rendered in headless Chromium when that is installed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fmtNumber } from '../../dist/src/report/html.js';
 import { query, root, runCli, tmpDir } from '../helpers.js';
+import { chromium } from './system-tools.js';
 
 const sample = path.join(root, 'data/population-sample.csv');
 const reformFile = path.join(root, 'models/tax/reforms/ctc-3000.json');
 type Row = Record<string, number | string>;
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
 /** Every cell of a JSON table appears as a cell of the HTML (numbers formatted as the report does). */
 function expectCells(html: string, rows: Row[]) {
@@ -105,13 +105,14 @@ describe('simrun report --html', () => {
     expect(missing.stderr).toContain('--hist nope: no such column');
   });
 
-  it.skipIf(!CHROMIUM)('renders in headless Chromium without console errors (screenshot kept in .tmp/)', async () => {
+  it.skipIf(chromium.skip)('renders in headless Chromium without console errors (screenshot kept in .tmp/)', async () => {
+    const CHROMIUM = chromium.path();
     const out = path.join(dir, 'compare-chromium.html');
     expect((await runCli(['report', '--db', db, '--compare', '1', '2', '--html', out])).code).toBe(0);
     mkdirSync(path.join(root, '.tmp'), { recursive: true });
     const png = path.join(root, '.tmp/report-test.png');
     const r = spawnSync(
-      CHROMIUM!,
+      CHROMIUM,
       ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
         `--user-data-dir=${tmpDir('simrun-chromium-')}`, '--enable-logging=stderr', '--v=0', `--screenshot=${png}`, '--window-size=1200,1600', `file://${out}`],
       { encoding: 'utf8', timeout: 90_000 },
