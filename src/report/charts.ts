@@ -14,7 +14,7 @@ const POS = '#4472c4';
 const NEG = '#2e9e6a';
 
 function frame(title: string, xLabel: string, yLabel: string, body: Html): Html {
-  return html`<figure style="margin:0"><svg xmlns="http://www.w3.org/2000/svg" role="img" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">
+  return html`<figure style="margin:0"><svg xmlns="http://www.w3.org/2000/svg" role="img" width="${W}" height="${H}" style="max-width:100%;height:auto" viewBox="0 0 ${W} ${H}">
 <title>${title}</title>
 <text x="${M.left}" y="16" style="font-weight:600;font-size:13px">${title}</text>
 ${body}
@@ -48,7 +48,7 @@ ${bars.map((b) => {
   const top = y(Math.max(0, b.value));
   const h = Math.abs(y(b.value) - y(0));
   const labelY = b.value >= 0 ? top - 4 : top + h + 12;
-  return html`<rect x="${x(b.label)}" y="${top}" width="${x.bandwidth()}" height="${Math.max(h, 0.5)}" fill="${b.value < 0 ? NEG : POS}"><title>${b.label}: ${fmt(b.value)}</title></rect>
+  return html`<rect class="bar" x="${x(b.label)}" y="${top}" width="${x.bandwidth()}" height="${Math.max(h, 0.5)}" fill="${b.value < 0 ? NEG : POS}"><title>${b.label}: ${fmt(b.value)}</title></rect>
 <text x="${x(b.label)! + x.bandwidth() / 2}" y="${labelY}" text-anchor="middle" style="font-size:10px">${fmt(b.value)}</text>
 <text x="${x(b.label)! + x.bandwidth() / 2}" y="${H - M.bottom + 16}" text-anchor="middle">${b.label}</text>`;
 })}`;
@@ -69,7 +69,7 @@ export function histogram(bins: Bin[], o: { title: string; xLabel: string; yLabe
   const xf = x.tickFormat(8, '~s');
   const body = html`${yAxis(y)}
 ${bins.map(
-  (b) => html`<rect x="${x(b.x0) + 0.5}" y="${y(b.count)}" width="${Math.max(0.5, x(b.x1) - x(b.x0) - 1)}" height="${y(0) - y(b.count)}" fill="${POS}"><title>${xf(b.x0)} to ${xf(b.x1)}: ${b.count}</title></rect>`,
+  (b) => html`<rect class="bar" x="${x(b.x0) + 0.5}" y="${y(b.count)}" width="${Math.max(0.5, x(b.x1) - x(b.x0) - 1)}" height="${y(0) - y(b.count)}" fill="${POS}"><title>${xf(b.x0)} to ${xf(b.x1)}: ${b.count}</title></rect>`,
 )}
 <line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" stroke="#555"/>
 ${x.ticks(8).map((t) => html`<line x1="${x(t)}" x2="${x(t)}" y1="${H - M.bottom}" y2="${H - M.bottom + 4}" stroke="#555"/><text x="${x(t)}" y="${H - M.bottom + 16}" text-anchor="middle">${xf(t)}</text>`)}`;
