@@ -16,6 +16,9 @@ import { pageFacts, type PageFacts } from './report-page-facts.js';
 
 const sample = path.join(root, 'data/population-sample.csv');
 const reformFile = path.join(root, 'models/tax/reforms/ctc-3000.json');
+// fully refundable: households with next to no income get $3,000 a child, so decile 1's average
+// rate and a few households' rates are far out (the outlier case of the charts)
+const refundableFile = path.join(root, 'models/tax/reforms/ctc-3000-fully-refundable.json');
 const artifacts = path.join(root, 'test-artifacts');
 const WIDTHS = [1280, 390];
 
@@ -29,7 +32,7 @@ describe.skipIf(chromium.skip)('the HTML report in Chromium', () => {
 
   beforeAll(async () => {
     const executablePath = chromium.path();
-    for (const extra of [[], ['--params', reformFile]]) {
+    for (const extra of [[], ['--params', reformFile], ['--params', refundableFile]]) {
       expect((await runCli(['run', 'tax', '--input', sample, '--db', db, '--workers', '2', '--quiet', ...extra])).code).toBe(0);
     }
     // An empty user-data-dir of its own (launchPersistentContext is playwright's way to pass one).
@@ -121,4 +124,31 @@ describe.skipIf(chromium.skip)('the HTML report in Chromium', () => {
       expect(binTotal(hist)).toBe(2000);
     });
   }
+
+  it('outliers at 1280 px: the cut decile bar is marked with its value, the others to scale; the histogram counts far-out rates apart', async () => {
+    const file = path.join(dir, 'run3.html');
+    expect((await runCli(['report', '--db', db, '--run', '3', '--html', file])).code).toBe(0);
+    const { facts, errors } = await open(file, 1280, 'report-outliers');
+    expect(errors).toEqual([]);
+    expectLayout(facts, 1280);
+    const table = JSON.parse((await runCli(['report', '--db', db, '--run', '3', '--format', 'json'])).stdout) as { decile: string; avg_tax_rate_pct: number }[];
+    const rates = table.filter((r) => r.decile !== 'all').map((r) => r.avg_tax_rate_pct);
+    const decileChart = chart(facts, 'Average tax rate by decile');
+    expect(barLabels(decileChart)).toEqual(deciles);
+    const cut = decileChart.bars.filter((b) => b.cut);
+    expect(cut.map((b) => b.title)).toEqual([`1: ${rates[0]!.toFixed(1)} (beyond the axis)`]);
+    expect(Math.abs(rates[0]!)).toBeGreaterThan(10 * Math.max(...rates.slice(1).map(Math.abs)));
+    // the nine others are drawn to scale and the largest of them is a real bar, not a sliver
+    const others = decileChart.bars.filter((b) => !b.cut);
+    expect(Math.max(...others.map((b) => b.height))).toBeGreaterThan(decileChart.height / 4);
+    const hist = chart(facts, 'Histogram of average_rate');
+    const ends = hist.bars.filter((b) => b.overflow);
+    expect(ends.length).toBeGreaterThan(0);
+    const [n] = query<{ n: number }>(db, 'SELECT count(average_rate) AS n FROM tax WHERE run_id = 3');
+    expect(binTotal(hist)).toBe(n!.n);
+    // the bulk is spread over several bars, not all in one
+    const inner = hist.bars.filter((b) => !b.overflow).map((b) => Number(b.title.split(': ').at(-1)));
+    expect(Math.max(...inner)).toBeLessThan(0.5 * n!.n);
+    expect(inner.filter((c) => c > 0).length).toBeGreaterThan(5);
+  });
 });

@@ -10,7 +10,7 @@ export interface PageFacts {
   numberCells: number;
   /** number cells (see below) whose text is not right-aligned */
   numbersNotRight: string[];
-  charts: { title: string; width: number; height: number; right: number; bars: { title: string; width: number; height: number }[] }[];
+  charts: { title: string; width: number; height: number; right: number; bars: { title: string; width: number; height: number; cut: boolean; overflow: boolean }[] }[];
 }
 
 export function pageFacts(page: Page): Promise<PageFacts> {
@@ -52,7 +52,7 @@ export function pageFacts(page: Page): Promise<PageFacts> {
         right: r.right,
         bars: [...svg.querySelectorAll('rect.bar')].map((b) => {
           const br = b.getBoundingClientRect();
-          return { title: b.querySelector('title')?.textContent ?? '', width: br.width, height: br.height };
+          return { title: b.querySelector('title')?.textContent ?? '', width: br.width, height: br.height, cut: b.classList.contains('clipped'), overflow: b.classList.contains('overflow') };
         }),
       };
     });
