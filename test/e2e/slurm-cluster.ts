@@ -1,17 +1,18 @@
 /**
  * A one-node Slurm for a test, all in one temporary folder: munged with a fresh key, slurmctld and
  * slurmd (Debian's slurm-wlm) with a generated slurm.conf on free ports, each a child process of
- * the test run in the foreground (-F / -D), as the current user (SlurmUser is the current user;
+ * the test run in the foreground (-F / -D) under a watchdog shell, as the current user (SlurmUser is the current user;
  * slurmd runs jobs as their submitter, which needs root for any other user). stop() cancels
- * every job, waits for the queue to empty, then ends each daemon by its pid (SIGTERM, then
- * SIGKILL); it is also called on process exit, so no daemon outlives the test run.
+ * every job, waits for the queue to empty, then ends each daemon (SIGTERM to its watchdog, then
+ * SIGKILL by pid); on process exit the watchdogs get SIGTERM, and a watchdog whose test process
+ * is gone ends its daemon itself, so no daemon outlives the test run.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { tmpDir, waitFor } from '../helpers.js';
+import { childPids, tmpDir, waitFor } from '../helpers.js';
 
 export interface SlurmCluster {
   dir: string;
@@ -91,8 +92,11 @@ export async function startSlurm(bins: { munged: string; mungekey: string; slurm
   );
   const env = { ...process.env, SLURM_CONF: conf };
   const daemons: { name: string; child: ChildProcess }[] = [];
+  // Each daemon under a watchdog shell: a SIGTERM to the shell ends the daemon, and so does the
+  // test process going away (even by SIGKILL, when no exit handler runs).
+  const watchdog = `"$@" & d=$!; trap 'kill $d 2>/dev/null; wait $d; exit' TERM; while kill -0 ${process.pid} 2>/dev/null && kill -0 $d 2>/dev/null; do sleep 1 & wait $!; done; kill $d 2>/dev/null; wait $d`;
   const daemon = (name: string, cmd: string, args: string[]) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'ignore'] });
+    const child = spawn('sh', ['-c', watchdog, 'sh', cmd, ...args], { env, stdio: ['ignore', 'ignore', 'ignore'] });
     daemons.push({ name, child });
     return child;
   };
@@ -107,8 +111,10 @@ export async function startSlurm(bins: { munged: string; mungekey: string; slurm
   };
 
   let stopped = false;
+  const running = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
+  // the watchdog shell ends its daemon on SIGTERM; a daemon that ignores that is killed by its pid
   const killAll = () => {
-    for (const { child } of [...daemons].reverse()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const { child } of [...daemons].reverse()) if (running(child)) child.kill('SIGTERM');
   };
   process.once('exit', killAll);
   const cluster: SlurmCluster = {
@@ -146,11 +152,14 @@ export async function startSlurm(bins: { munged: string; mungekey: string; slurm
         }
       } finally {
         for (const { child } of [...daemons].reverse()) {
-          if (child.exitCode !== null || child.signalCode !== null) continue;
+          if (!running(child)) continue;
           const gone = new Promise((r) => child.once('exit', r));
           child.kill('SIGTERM');
           await Promise.race([gone, new Promise((r) => setTimeout(r, 10_000))]);
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+          if (running(child)) {
+            for (const pid of childPids(child.pid!)) process.kill(pid, 'SIGKILL');
+            child.kill('SIGKILL');
+          }
         }
         process.off('exit', killAll);
       }
