@@ -16,7 +16,7 @@ const POS = '#4472c4';
 const NEG = '#2e9e6a';
 
 function frame(title: string, xLabel: string, yLabel: string, body: Html): Html {
-  return html`<figure style="margin:0"><svg xmlns="http://www.w3.org/2000/svg" role="img" width="${W}" height="${H}" style="max-width:100%;height:auto" viewBox="0 0 ${W} ${H}">
+  return html`<figure style="margin:0"><svg xmlns="http://www.w3.org/2000/svg" role="img" width="${W}" height="${H}" style="max-width:100%;min-width:${W * 0.75}px;height:auto" viewBox="0 0 ${W} ${H}">
 <title>${title}</title>
 <text x="${M.left}" y="16" style="font-weight:600;font-size:13px">${title}</text>
 ${body}

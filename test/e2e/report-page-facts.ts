@@ -10,7 +10,7 @@ export interface PageFacts {
   numberCells: number;
   /** number cells (see below) whose text is not right-aligned */
   numbersNotRight: string[];
-  charts: { title: string; width: number; height: number; right: number; bars: { title: string; width: number; height: number; cut: boolean; overflow: boolean }[] }[];
+  charts: { title: string; width: number; height: number; right: number; inScroller: boolean; bars: { title: string; width: number; height: number; cut: boolean; overflow: boolean }[] }[];
 }
 
 export function pageFacts(page: Page): Promise<PageFacts> {
@@ -50,6 +50,7 @@ export function pageFacts(page: Page): Promise<PageFacts> {
         width: r.width,
         height: r.height,
         right: r.right,
+        inScroller: inScroller(svg) !== null,
         bars: [...svg.querySelectorAll('rect.bar')].map((b) => {
           const br = b.getBoundingClientRect();
           return { title: b.querySelector('title')?.textContent ?? '', width: br.width, height: br.height, cut: b.classList.contains('clipped'), overflow: b.classList.contains('overflow') };
