@@ -4,24 +4,62 @@
  */
 export const EXIT = { done: 0, failed: 1, usage: 2, itemErrors: 3, interrupted: 130 } as const;
 
+/**
+ * An error simrun raises on purpose: a one-line message for the user, a stable `code` to
+ * match on, the exit code it ends the process with, and the `cause` it wraps (kept for the log).
+ */
 export class SimrunError extends Error {
   constructor(
     message: string,
     readonly code: string,
     readonly exitCode: number,
+    options?: { cause?: unknown },
   ) {
-    super(message);
-    this.name = 'SimrunError';
+    super(message, options);
+    this.name = new.target.name;
   }
 }
 
-/** Bad flags, bad input, bad database: exit 2, nothing written. */
-export const usageError = (message: string) => new SimrunError(message, 'E_USAGE', EXIT.usage);
-export const inputError = (message: string) => new SimrunError(message, 'E_INPUT', EXIT.usage);
-export const modelError = (message: string) => new SimrunError(message, 'E_MODEL', EXIT.usage);
-export const dbError = (message: string) => new SimrunError(message, 'E_DB', EXIT.usage);
-/** The run could not go on (model setup failed, crash loop): exit 1, run marked failed. */
-export const runFailed = (message: string) => new SimrunError(message, 'E_RUN_FAILED', EXIT.failed);
+/** Bad flags or arguments: exit 2, nothing written. */
+export class UsageError extends SimrunError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'E_USAGE', EXIT.usage, options);
+  }
+}
+
+/** Bad or unreadable input (file, line or item named): exit 2, nothing written. */
+export class InputError extends SimrunError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'E_INPUT', EXIT.usage, options);
+  }
+}
+
+/** A model that cannot be used (not found, fails to load, bad declaration, bad rows): exit 2. */
+export class ModelError extends SimrunError {
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(message, options?.code ?? 'E_MODEL', EXIT.usage, options);
+  }
+}
+
+/** A database that cannot be used (not simrun's, newer, locked, held by another run): exit 2. */
+export class DatabaseError extends SimrunError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'E_DB', EXIT.usage, options);
+  }
+}
+
+/** The run could not go on (model setup failed, crash loop, input changed): exit 1, run marked failed. */
+export class RunFailedError extends SimrunError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'E_RUN_FAILED', EXIT.failed, options);
+  }
+}
+
+export const usageError = (message: string, cause?: unknown) => new UsageError(message, { cause });
+export const inputError = (message: string, cause?: unknown) => new InputError(message, { cause });
+export const modelError = (message: string, cause?: unknown) => new ModelError(message, { cause });
+export const dbError = (message: string, cause?: unknown) => new DatabaseError(message, { cause });
+export const runFailed = (message: string, cause?: unknown) => new RunFailedError(message, { cause });
 
 export interface SerializedError {
   name: string;

@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { EXIT, modelError, SimrunError } from './errors.js';
+import { ModelError, modelError } from './errors.js';
 import { changedFiles, fingerprintModel, type ModelFingerprint } from './model-fingerprint.js';
 import type { ColumnType, Model } from './index.js';
 
@@ -75,7 +75,7 @@ function withLoadTimeout<T>(p: Promise<T>, modelRef: string): Promise<T> {
   const ms = loadTimeoutMs();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SimrunError(modelLoadTimeoutMessage(modelRef, ms, cluster.isWorker ? ' in a worker' : ''), E_MODEL_LOAD_TIMEOUT, EXIT.usage)), ms);
+    timer = setTimeout(() => reject(new ModelError(modelLoadTimeoutMessage(modelRef, ms, cluster.isWorker ? ' in a worker' : ''), { code: E_MODEL_LOAD_TIMEOUT })), ms);
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
@@ -96,7 +96,7 @@ export async function loadModel(modelRef: string): Promise<Model> {
   } catch (err) {
     if ((err as { code?: string }).code === E_MODEL_LOAD_TIMEOUT) throw err;
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw modelError(`model ${modelRef} failed to load: ${msg}`);
+    throw modelError(`model ${modelRef} failed to load: ${msg}`, err);
   }
   return validateModel(mod.default, modelRef);
 }

@@ -202,7 +202,7 @@ export async function executeRun(
       const msg = outcome.error.message;
       setRunStatus(db, run.id, 'failed', { message: msg, active_ms: activeMs() });
       log.info({ err: outcome.error }, 'run failed'); // stderr gets the one-line message from the CLI
-      throw outcome.error instanceof SimrunError ? outcome.error : new SimrunError(msg, 'E_RUN_FAILED', EXIT.failed);
+      throw outcome.error instanceof SimrunError ? outcome.error : runFailed(msg, outcome.error);
     }
     if (outcome.kind === 'interrupted') {
       setRunStatus(db, run.id, 'interrupted', { active_ms: activeMs() });

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { dbError, usageError } from '../errors.js';
+import { dbError, ModelError, usageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { changedFiles } from '../model-fingerprint.js';
 import { loadFingerprintedModel, modelColumns, resolveModelRef } from '../model-loader.js';
@@ -123,7 +123,7 @@ export async function startRun(o: RunOptions): Promise<number> {
   } catch (err) {
     // Still uncommitted means no chunk was ever written: a model bug found on the first chunk
     // (rows vs columns) leaves the database as it was; other failures keep the failed run.
-    discarded = db.open && db.inTransaction && (err as { code?: string }).code === 'E_MODEL';
+    discarded = db.open && db.inTransaction && err instanceof ModelError;
     throw err;
   } finally {
     if (db.open && db.inTransaction) db.exec(discarded ? 'ROLLBACK' : 'COMMIT');

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { dbError } from '../errors.js';
+import { DatabaseError, dbError } from '../errors.js';
 import type { ColumnType } from '../index.js';
 import { isWalFile } from './store-journal.js';
 
@@ -155,16 +155,17 @@ function migrate(db: DB): void {
 function describeOpenError(file: string, err: unknown, readonly: boolean): Error {
   const code = (err as { code?: string }).code ?? '';
   if (readonly && (code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_READONLY'))) {
-    if (!isWalFile(file)) return dbError(`cannot read ${file}: ${(err as Error).message}; check its permissions`);
+    if (!isWalFile(file)) return dbError(`cannot read ${file}: ${(err as Error).message}; check its permissions`, err);
     return dbError(
       `cannot read ${file}: it is in WAL mode and its folder is read-only, and SQLite needs a ${path.basename(file)}-shm beside it; ` +
         `where it is writable, run: sqlite3 ${file} "PRAGMA journal_mode=DELETE" (simrun leaves finished databases that way), then copy it again`,
+      err,
     );
   }
-  if (code === 'SQLITE_NOTADB') return dbError(`${file} is not a SQLite database; give a new file name or a simrun database`);
-  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN') return dbError(`cannot write ${file} (read-only file or folder); use a writable location`);
-  if (code === 'SQLITE_BUSY') return dbError(`${file} is locked by another writer; wait for it to finish or use another --db`);
-  return dbError(`cannot open ${file}: ${(err as Error).message}`);
+  if (code === 'SQLITE_NOTADB') return dbError(`${file} is not a SQLite database; give a new file name or a simrun database`, err);
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN') return dbError(`cannot write ${file} (read-only file or folder); use a writable location`, err);
+  if (code === 'SQLITE_BUSY') return dbError(`${file} is locked by another writer; wait for it to finish or use another --db`, err);
+  return dbError(`cannot open ${file}: ${(err as Error).message}`, err);
 }
 
 function checkSimrunDb(db: DB, file: string): void {
@@ -198,7 +199,7 @@ export function openStore(file: string, opts: { readonly: boolean; mustExist?: b
     return db;
   } catch (err) {
     db?.close();
-    if ((err as { code?: string }).code === 'E_DB') throw err;
+    if (err instanceof DatabaseError) throw err;
     throw describeOpenError(file, err, opts.readonly);
   }
 }
