@@ -94,7 +94,7 @@ describe('bad input leaves an existing database untouched', () => {
     const d = new Database(newer);
     d.prepare(`UPDATE meta SET value = '99' WHERE key = 'schema_version'`).run();
     d.close();
-    await expectRefused(['run', 'montecarlo', '--input', 'range:5', '--db', newer], /schema version 99, newer than this simrun \(1\); upgrade simrun/, newer);
+    await expectRefused(['run', 'montecarlo', '--input', 'range:5', '--db', newer], /schema version 99, newer than this simrun \(2\); upgrade simrun/, newer);
   });
 
   it('a database locked by another writer: waits, then fails clearly', async () => {
