@@ -2,14 +2,11 @@
  * Bad input never damages an existing database: each case exits 2 with one line naming the
  * problem, and the database file is byte-identical afterwards.
  */
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixtureModel, runCli, tmpDir } from '../helpers.js';
-
-const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+import { fixtureModel, runCli, sha, tmpDir } from '../helpers.js';
 let dir: string;
 let db: string;
 
