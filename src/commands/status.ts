@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
-import { listRuns, listShards, openStore, liveOwner, type RunRecord, type ShardRecord } from '../primary/store.js';
+import { liveOwner } from '../primary/store-claims.js';
+import { listRuns, listShards, openStore, type RunRecord, type ShardRecord } from '../primary/store.js';
 import { formatDuration } from '../duration.js';
 import { writeRows } from './output.js';
 import { watchStatus } from './status-watch.js';

@@ -12,7 +12,8 @@ import { loadFingerprintedModel, modelColumns, resolveModelRef } from '../model-
 import { canonicalJson, readParamsFile, resolveParams } from '../params.js';
 import { SIMRUN_VERSION } from '../version.js';
 import { executeRun, type SessionOptions } from './execute.js';
-import { addRunNote, claimRun, createRun, ensureResultsTable, getRun, liveOwner, openStore, resultsTableMismatch, type DB, type RunRecord } from './store.js';
+import { claimRun, liveOwner } from './store-claims.js';
+import { addRunNote, createRun, ensureResultsTable, getRun, openStore, resultsTableMismatch, type DB, type RunRecord } from './store.js';
 import { scanInput } from './input/source.js';
 import { parseInputSpec } from './sources.js';
 import { closeStore, useWal } from './store-journal.js';

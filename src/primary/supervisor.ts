@@ -9,7 +9,6 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import throng from 'throng';
 import { modelError, runFailed } from '../errors.js';
 import { E_MODEL_LOAD_TIMEOUT } from '../model-loader.js';
 import type { ColumnType } from '../index.js';
@@ -17,12 +16,12 @@ import type { SerializedError } from '../errors.js';
 import type { ChunkMessage, InitMessage, ReadyMessage, ResultMessage, WorkerMessage } from '../protocol.js';
 import type { TimedOutItem } from '../worker/item-watchdog.js';
 import type { ChunkFeed, Chunk } from './chunk-feed.js';
+import { startCluster } from './cluster-start.js';
+import { afterWorkerDeath, breakerTripped, type Failure } from './crash-policy.js';
 import type { ChunkSizer } from './chunk-size.js';
 
 const MAX_IN_FLIGHT = 2;
 const MAX_LOAD_CRASHES = 3;
-const MAX_CRASH_STREAK = 40;
-const MAX_POISON_STREAK = 3;
 /** How often, at most, workers are checked for a stall (--stall-warn). */
 const STALL_CHECK_MS = 30_000;
 const workerEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../worker/entry.js');
@@ -66,23 +65,6 @@ interface Slot {
   /** When the worker last sent anything, and whether its current silence was reported. */
   heardAt: number;
   stalled: boolean;
-}
-
-const THRONG_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
-
-/**
- * Forks the workers through throng with revival off. throng merges `signals: []` with its
- * defaults (lodash defaultsDeep) and installs SIGTERM/SIGINT handlers that kill the workers and
- * call process.exit() after its grace time, cutting a commit short and exiting 0. Its handlers
- * are removed as soon as it has installed them (synchronously, before any signal can arrive):
- * signals belong to the run session alone.
- */
-async function startCluster(count: number): Promise<void> {
-  const before = new Map(THRONG_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
-  await throng({ master: () => {}, worker: () => {}, count, lifetime: 0, signals: [] });
-  for (const sig of THRONG_SIGNALS) {
-    for (const l of process.listeners(sig)) if (!before.get(sig)!.has(l)) process.off(sig, l);
-  }
 }
 
 function describeExit({ code, signal }: CrashInfo): string {
@@ -252,15 +234,15 @@ export class Supervisor {
     } else {
       if (timedOut) {
         log.warn({ pid: worker.process.pid, ...timedOut, timeoutMs: this.opts.init.itemTimeoutMs }, 'item timed out; its worker killed itself');
-        this.requeueAfterTimeout(slot.inflight, timedOut);
+        this.afterDeath(slot.inflight, { kind: 'timeout', idx: timedOut.idx }, info, timedOut);
       } else {
         log.warn({ pid: worker.process.pid, ...info, inflight: slot.inflight.length }, 'worker died; requeueing its chunks');
-        this.requeueAfterCrash(slot.inflight, info);
+        this.afterDeath(slot.inflight, { kind: 'crash' }, info, null);
       }
       // Bisecting a poison chunk costs a few crashes per item; a model that crashes on
       // everything isolates item after item with no chunk finishing in between.
       this.crashStreak++;
-      if (this.crashStreak >= MAX_CRASH_STREAK + 2 * this.opts.workers || this.poisonStreak >= MAX_POISON_STREAK) {
+      if (breakerTripped(this.crashStreak, this.poisonStreak, this.opts.workers)) {
         const last = timedOut ? `item ${timedOut.idx} timed out` : describeExit(info);
         const what = `${this.crashStreak} crashes, ${this.poisonStreak} items isolated, no chunk done; last: ${last}`;
         this.finish({ kind: 'failed', error: runFailed(`workers keep crashing (${what}); model ${this.opts.init.modelRef}`) });
@@ -286,56 +268,20 @@ export class Supervisor {
     }
   }
 
-  /**
-   * The watchdog named the item that overran: it alone is suspect. It goes back as a chunk of
-   * its own (retried under --retries, like a crash) or is recorded; every other item in flight
-   * is innocent and requeued.
-   */
-  private requeueAfterTimeout(inflight: Chunk[], item: TimedOutItem): void {
+  /** Requeues and records what the crash policy decides for a dead worker's chunks. */
+  private afterDeath(inflight: Chunk[], failure: Failure, info: CrashInfo, timedOut: TimedOutItem | null): void {
     const { feed } = this.opts;
-    for (const c of inflight) {
-      const j = item.idx - c.start;
-      if (j < 0 || j >= c.count) {
-        feed.requeue(c);
-        continue;
-      }
-      if (j > 0) feed.requeue(feed.sub(c, c.start, j, 0));
-      if (j < c.count - 1) feed.requeue(feed.sub(c, item.idx + 1, c.count - j - 1, 0));
-      const attempts = (c.count === 1 ? c.crashes : 0) + 1;
-      if (attempts <= this.opts.retries) {
-        feed.requeue(feed.sub(c, item.idx, 1, attempts));
-        continue;
-      }
+    const decision = afterWorkerDeath(inflight, failure, this.opts.retries);
+    for (const r of decision.requeue) feed.requeue({ id: feed.newId(), ...r });
+    for (const { idx, attempts } of decision.record) {
       this.poisonStreak++;
       try {
-        this.opts.onTimedOutItem(item.idx, attempts, item);
+        if (timedOut) this.opts.onTimedOutItem(idx, attempts, timedOut);
+        else this.opts.onPoisonItem(idx, attempts, info);
       } catch (err) {
         this.finish({ kind: 'failed', error: err as Error });
       }
     }
-  }
-
-  /** The oldest in-flight chunk was running when the worker died: bisect it; the rest are innocent. */
-  private requeueAfterCrash(inflight: Chunk[], info: CrashInfo): void {
-    const [suspect, ...innocent] = inflight;
-    for (const c of innocent) this.opts.feed.requeue(c);
-    if (!suspect) return;
-    const n = suspect.count;
-    if (n > 1) {
-      const h = Math.ceil(n / 2);
-      this.opts.feed.requeue(this.opts.feed.sub(suspect, suspect.start, h));
-      this.opts.feed.requeue(this.opts.feed.sub(suspect, suspect.start + h, n - h));
-      return;
-    }
-    const crashes = suspect.crashes + 1;
-    if (crashes > this.opts.retries) {
-      this.poisonStreak++;
-      try {
-        this.opts.onPoisonItem(suspect.start, crashes, info);
-      } catch (err) {
-        this.finish({ kind: 'failed', error: err as Error });
-      }
-    } else this.opts.feed.requeue({ ...suspect, crashes });
   }
 
   private checkDone(): void {
