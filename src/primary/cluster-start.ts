@@ -17,4 +17,3 @@ export async function startCluster(count: number): Promise<void> {
     for (const l of process.listeners(sig)) if (!before.get(sig)!.has(l)) process.off(sig, l);
   }
 }
-

@@ -43,7 +43,10 @@ export function claimRun(db: DB, id: number, host: string): void {
 
 /** Renews this process's claim; false when another process has taken the run over. */
 export function renewClaim(db: DB, id: number): boolean {
-  return db.prepare(`UPDATE runs SET heartbeat_at = ? WHERE id = ? AND pid = ? AND host = ?`).run(Date.now(), id, process.pid, os.hostname()).changes === 1;
+  return (
+    db.prepare(`UPDATE runs SET heartbeat_at = ? WHERE id = ? AND pid = ? AND host = ?`).run(Date.now(), id, process.pid, os.hostname())
+      .changes === 1
+  );
 }
 
 export function releaseClaim(db: DB, id: number): void {

@@ -146,7 +146,9 @@ function migrate(db: DB): void {
     db.transaction(() => {
       MIGRATIONS[v]!(db);
       db.pragma(`user_version = ${v + 1}`);
-      db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('app', 'simrun') ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(v + 1));
+      db.prepare(
+        `INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('app', 'simrun') ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      ).run(String(v + 1));
     }).immediate();
   }
 }
@@ -162,7 +164,8 @@ function describeOpenError(file: string, err: unknown, readonly: boolean): Error
     );
   }
   if (code === 'SQLITE_NOTADB') return dbError(`${file} is not a SQLite database; give a new file name or a simrun database`, err);
-  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN') return dbError(`cannot write ${file} (read-only file or folder); use a writable location`, err);
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN')
+    return dbError(`cannot write ${file} (read-only file or folder); use a writable location`, err);
   if (code === 'SQLITE_BUSY') return dbError(`${file} is locked by another writer; wait for it to finish or use another --db`, err);
   return dbError(`cannot open ${file}: ${(err as Error).message}`, err);
 }
@@ -173,7 +176,8 @@ function checkSimrunDb(db: DB, file: string): void {
   const v = db.prepare(`SELECT value FROM meta WHERE key='schema_version'`).pluck().get() as string | undefined;
   if (v === undefined) throw dbError(`${file} is not a simrun database (no schema version)`);
   const version = schemaVersion(db);
-  if (version > SCHEMA_VERSION) throw dbError(`${file} has schema version ${version}, newer than this simrun (${SCHEMA_VERSION}); upgrade simrun`);
+  if (version > SCHEMA_VERSION)
+    throw dbError(`${file} has schema version ${version}, newer than this simrun (${SCHEMA_VERSION}); upgrade simrun`);
 }
 
 /** Opens (and for writers creates) a simrun database; refuses anything else without touching it. */
@@ -225,7 +229,9 @@ export function ensureResultsTable(db: DB, table: string, columns: [string, Colu
   const exists = db.prepare(`SELECT 1 FROM pragma_table_info(?)`).get(table);
   if (!exists) {
     const cols = columns.map(([n, t]) => `${quoteIdent(n)} ${t.toUpperCase()}`).join(', ');
-    db.exec(`CREATE TABLE ${quoteIdent(table)} (run_id INTEGER NOT NULL, idx INTEGER NOT NULL, ${cols}, PRIMARY KEY (run_id, idx)) WITHOUT ROWID`);
+    db.exec(
+      `CREATE TABLE ${quoteIdent(table)} (run_id INTEGER NOT NULL, idx INTEGER NOT NULL, ${cols}, PRIMARY KEY (run_id, idx)) WITHOUT ROWID`,
+    );
   }
   ensureLatestView(db, table);
 }
@@ -262,7 +268,12 @@ export function listRuns(db: DB): RunRecord[] {
   return db.prepare(`SELECT * FROM runs ORDER BY id`).all() as RunRecord[];
 }
 
-export function setRunStatus(db: DB, id: number, status: RunStatus, fields: Partial<Pick<RunRecord, 'message' | 'pid' | 'workers' | 'active_ms'>> = {}): void {
+export function setRunStatus(
+  db: DB,
+  id: number,
+  status: RunStatus,
+  fields: Partial<Pick<RunRecord, 'message' | 'pid' | 'workers' | 'active_ms'>> = {},
+): void {
   const now = new Date().toISOString();
   const sets = Object.keys(fields).map((k) => `${k} = @${k}`);
   db.prepare(
@@ -278,5 +289,8 @@ export function listShards(db: DB): ShardRecord[] {
 
 export function addRunNote(db: DB, id: number, note: string): void {
   const line = `${new Date().toISOString()} ${note}`;
-  db.prepare(`UPDATE runs SET notes = CASE WHEN notes IS NULL THEN @line ELSE notes || char(10) || @line END WHERE id = @id`).run({ id, line });
+  db.prepare(`UPDATE runs SET notes = CASE WHEN notes IS NULL THEN @line ELSE notes || char(10) || @line END WHERE id = @id`).run({
+    id,
+    line,
+  });
 }

@@ -92,7 +92,8 @@ export class Supervisor {
     cluster.setupPrimary({ exec: workerEntry, serialization: 'advanced' });
     cluster.on('fork', this.onFork);
     cluster.on('exit', this.onExit);
-    const stallCheck = this.opts.stallMs > 0 ? setInterval(() => this.checkStalls(), Math.min(STALL_CHECK_MS, this.opts.stallMs / 4)) : null;
+    const stallCheck =
+      this.opts.stallMs > 0 ? setInterval(() => this.checkStalls(), Math.min(STALL_CHECK_MS, this.opts.stallMs / 4)) : null;
     await startCluster(this.opts.workers);
     const result = await outcome;
     if (stallCheck) clearInterval(stallCheck);
@@ -137,7 +138,12 @@ export class Supervisor {
     else if (msg.type === 'ready') {
       const mismatch = this.loadedOtherModel(msg);
       if (mismatch) {
-        this.finish({ kind: 'failed', error: runFailed(`worker ${slot.worker.process.pid} ${mismatch}; the run is stopped (nothing that worker computed was written): restore the model, or resume with --allow-model-change`) });
+        this.finish({
+          kind: 'failed',
+          error: runFailed(
+            `worker ${slot.worker.process.pid} ${mismatch}; the run is stopped (nothing that worker computed was written): restore the model, or resume with --allow-model-change`,
+          ),
+        });
         return;
       }
       slot.ready = true;
@@ -146,7 +152,10 @@ export class Supervisor {
       const e = msg.error;
       // Loading that hangs only in a worker is the model's fault, as in the primary: exit 2.
       if (e.code === E_MODEL_LOAD_TIMEOUT) return this.finish({ kind: 'failed', error: modelError(e.message) });
-      this.finish({ kind: 'failed', error: runFailed(`model ${this.opts.init.modelRef} failed to start in a worker: ${e.name}: ${e.message}`) });
+      this.finish({
+        kind: 'failed',
+        error: runFailed(`model ${this.opts.init.modelRef} failed to start in a worker: ${e.name}: ${e.message}`),
+      });
     } else if (msg.type === 'chunkFailed') {
       this.finish({ kind: 'failed', error: this.opts.inputFailed(msg.error) });
     } else if (msg.type === 'result') {
@@ -207,7 +216,8 @@ export class Supervisor {
       }
       if (slot.inflight.length === 0) slot.heardAt = performance.now();
       slot.inflight.push(chunk);
-      if (!this.dispatched++) this.opts.log.info({ msSinceStart: Math.round(performance.now()), size: chunk.count }, 'first chunk dispatched');
+      if (!this.dispatched++)
+        this.opts.log.info({ msSinceStart: Math.round(performance.now()), size: chunk.count }, 'first chunk dispatched');
       slot.worker.send({ type: 'chunk', id: chunk.id, start: chunk.start, count: chunk.count, ...payload });
     }
     this.checkDone();
@@ -228,12 +238,18 @@ export class Supervisor {
     if (!slot.ready) {
       log.error({ pid: worker.process.pid, ...info }, 'worker died while loading the model');
       if (++this.loadCrashes >= MAX_LOAD_CRASHES) {
-        this.finish({ kind: 'failed', error: runFailed(`workers keep dying while loading model ${this.opts.init.modelRef} (${describeExit(info)})`) });
+        this.finish({
+          kind: 'failed',
+          error: runFailed(`workers keep dying while loading model ${this.opts.init.modelRef} (${describeExit(info)})`),
+        });
         return;
       }
     } else {
       if (timedOut) {
-        log.warn({ pid: worker.process.pid, ...timedOut, timeoutMs: this.opts.init.itemTimeoutMs }, 'item timed out; its worker killed itself');
+        log.warn(
+          { pid: worker.process.pid, ...timedOut, timeoutMs: this.opts.init.itemTimeoutMs },
+          'item timed out; its worker killed itself',
+        );
         this.afterDeath(slot.inflight, { kind: 'timeout', idx: timedOut.idx }, info, timedOut);
       } else {
         log.warn({ pid: worker.process.pid, ...info, inflight: slot.inflight.length }, 'worker died; requeueing its chunks');

@@ -17,7 +17,10 @@ describe('after a crash', () => {
   });
 
   it('records a single item that crashed more than --retries times', () => {
-    expect(afterWorkerDeath([chunk(9, 1, 2), chunk(10, 3)], { kind: 'crash' }, 2)).toEqual({ requeue: [chunk(10, 3)], record: [{ idx: 9, attempts: 3 }] });
+    expect(afterWorkerDeath([chunk(9, 1, 2), chunk(10, 3)], { kind: 'crash' }, 2)).toEqual({
+      requeue: [chunk(10, 3)],
+      record: [{ idx: 9, attempts: 3 }],
+    });
     expect(afterWorkerDeath([chunk(9, 1)], { kind: 'crash' }, 0)).toEqual({ requeue: [], record: [{ idx: 9, attempts: 1 }] });
   });
 
@@ -46,8 +49,14 @@ describe('after a timeout (the watchdog names the item)', () => {
   });
 
   it('an item at the edge of its chunk leaves one piece, not an empty one', () => {
-    expect(afterWorkerDeath([chunk(0, 3)], { kind: 'timeout', idx: 0 }, 0)).toEqual({ requeue: [chunk(1, 2)], record: [{ idx: 0, attempts: 1 }] });
-    expect(afterWorkerDeath([chunk(0, 3)], { kind: 'timeout', idx: 2 }, 0)).toEqual({ requeue: [chunk(0, 2)], record: [{ idx: 2, attempts: 1 }] });
+    expect(afterWorkerDeath([chunk(0, 3)], { kind: 'timeout', idx: 0 }, 0)).toEqual({
+      requeue: [chunk(1, 2)],
+      record: [{ idx: 0, attempts: 1 }],
+    });
+    expect(afterWorkerDeath([chunk(0, 3)], { kind: 'timeout', idx: 2 }, 0)).toEqual({
+      requeue: [chunk(0, 2)],
+      record: [{ idx: 2, attempts: 1 }],
+    });
   });
 
   it('an item in no chunk in flight: every chunk is innocent', () => {
