@@ -49,8 +49,7 @@ function errorSection(db: DB, run: RunRecord): Html {
   return section(
     `Item errors (run ${run.id})`,
     rows.length
-      ? html`${table(ERROR_COLUMNS, rows)}
-          <p class="note">Details: <code>SELECT * FROM errors WHERE run_id = ${run.id}</code></p>`
+      ? html`${table(ERROR_COLUMNS, rows)}<p class="note">Details: <code>SELECT * FROM errors WHERE run_id = ${run.id}</code></p>`
       : html`<p>No item errors.</p>`,
   );
 }
@@ -69,9 +68,7 @@ function genericSections(db: DB, t: RunTable, o: ReportOptions): Html[] {
 }
 
 function footer(): Html {
-  return html`<p class="note">
-    Made by simrun ${SIMRUN_VERSION} on ${new Date().toISOString()}. Charts are inline SVG; the file needs no network.
-  </p>`;
+  return html`<p class="note">Made by simrun ${SIMRUN_VERSION} on ${new Date().toISOString()}. Charts are inline SVG; the file needs no network.</p>`;
 }
 
 export function runReport(db: DB, runId: number, o: ReportOptions = {}): string {

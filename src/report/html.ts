@@ -50,58 +50,23 @@ export function fmtCell(v: unknown): string {
 }
 
 export function table(columns: string[], rows: unknown[][], opts: { caption?: string; className?: string } = {}): Html {
-  return html`<table class="${opts.className ?? ''}">
-    ${
-      opts.caption
-        ? html`<caption>
-            ${opts.caption}
-          </caption>`
-        : ''
-    }
-    <thead>
-      <tr>
-        ${columns.map((c) => html`<th>${c}</th>`)}
-      </tr>
-    </thead>
-    <tbody>
-      ${rows.map(
-        (r) =>
-          html`<tr>
-            ${r.map((v) => html`<td class="${typeof v === 'number' ? 'num' : ''}">${fmtCell(v)}</td>`)}
-          </tr> `,
-      )}
-    </tbody>
-  </table>`;
+  return html`<table class="${opts.className ?? ''}">${opts.caption ? html`<caption>${opts.caption}</caption>` : ''}
+<thead><tr>${columns.map((c) => html`<th>${c}</th>`)}</tr></thead>
+<tbody>${rows.map((r) => html`<tr>${r.map((v) => html`<td class="${typeof v === 'number' ? 'num' : ''}">${fmtCell(v)}</td>`)}</tr>\n`)}</tbody></table>`;
 }
 
 /** Two-column key/value table (provenance). */
 export function keyValues(pairs: [string, unknown][]): Html {
-  return html`<table class="kv">
-    <tbody>
-      ${pairs.map(
-        ([k, v]) =>
-          html`<tr>
-            <th>${k}</th>
-            <td>${v instanceof Html ? v : typeof v === 'object' && v !== null ? html`<code>${JSON.stringify(v)}</code>` : fmtCell(v)}</td>
-          </tr> `,
-      )}
-    </tbody>
-  </table>`;
+  return html`<table class="kv"><tbody>${pairs.map(([k, v]) => html`<tr><th>${k}</th><td>${v instanceof Html ? v : typeof v === 'object' && v !== null ? html`<code>${JSON.stringify(v)}</code>` : fmtCell(v)}</td></tr>\n`)}</tbody></table>`;
 }
 
 /** A JSON value folded away (HTML <details>, no script): long parameter sets. */
 export function foldedJson(v: unknown, label: string): Html {
-  return html`<details>
-    <summary>${label}</summary>
-    <pre>${JSON.stringify(v, null, 2)}</pre>
-  </details>`;
+  return html`<details><summary>${label}</summary><pre>${JSON.stringify(v, null, 2)}</pre></details>`;
 }
 
 export function section(title: string, ...body: Part[]): Html {
-  return html`<section>
-    <h2>${title}</h2>
-    ${body}
-  </section> `;
+  return html`<section><h2>${title}</h2>${body}</section>\n`;
 }
 
 const CSS = `
@@ -128,22 +93,11 @@ svg text{font:11px system-ui,sans-serif;fill:#1d2330}
 export function page(title: string, subtitle: string, body: Part[]): string {
   return (
     '<!doctype html>\n' +
-    html`<html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title}</title>
-        <style>
-          ${new Html(CSS)}
-        </style>
-      </head>
-      <body>
-        <main>
-          <h1>${title}</h1>
-          <p class="sub">${subtitle}</p>
-          ${body}
-        </main>
-      </body>
-    </html> `.text
+    html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title><style>${new Html(CSS)}</style></head>
+<body><main><h1>${title}</h1><p class="sub">${subtitle}</p>
+${body}
+</main></body></html>
+`.text
   );
 }

@@ -18,14 +18,9 @@ export function taxRunSections(db: DB, runId: number): Html[] {
   return [
     section(
       'Distribution by weighted decile of AGI',
-      html`<p class="note">
-        Weighted by <code>weight</code>; means in dollars per household, totals in $ billions (<code>_bn</code>); the same table as
-        <code>simrun report --run ${runId}</code>.
-      </p>`,
+      html`<p class="note">Weighted by <code>weight</code>; means in dollars per household, totals in $ billions (<code>_bn</code>); the same table as <code>simrun report --run ${runId}</code>.</p>`,
       table(t.columns, t.rows, { className: 'deciles' }),
-      html`<div class="grid">
-        ${barChart(decileBars(t, 'avg_tax_rate_pct'), { title: 'Average tax rate by decile of AGI', xLabel: 'decile of AGI', yLabel: 'combined tax / gross income (%)', valueFormat: '.1f' })}
-      </div>`,
+      html`<div class="grid">${barChart(decileBars(t, 'avg_tax_rate_pct'), { title: 'Average tax rate by decile of AGI', xLabel: 'decile of AGI', yLabel: 'combined tax / gross income (%)', valueFormat: '.1f' })}</div>`,
     ),
   ];
 }
@@ -37,11 +32,7 @@ export function taxCompareSections(db: DB, base: number, reform: number): Html[]
   return [
     section(
       `Reform: run ${reform} against base run ${base}, by decile of base AGI`,
-      html`<p class="note">
-        Household by household (joined on <code>idx</code>), weighted; a change under $10 either way counts as no change. Revenue change:
-        <b>${revenue === null ? '' : `${revenue} $bn`}</b> (negative = revenue loss). The same table as
-        <code>simrun compare --base ${base} --reform ${reform}</code>.
-      </p>`,
+      html`<p class="note">Household by household (joined on <code>idx</code>), weighted; a change under $10 either way counts as no change. Revenue change: <b>${revenue === null ? '' : `${revenue} $bn`}</b> (negative = revenue loss). The same table as <code>simrun compare --base ${base} --reform ${reform}</code>.</p>`,
       table(t.columns, t.rows, { className: 'compare' }),
       barChart(decileBars(t, 'tax_change_mean'), {
         title: 'Mean change in combined tax by decile of base AGI',

@@ -25,9 +25,7 @@ function nearDuplicates(db: DB, t: RunTable): Html {
     .pluck()
     .get(t.run.id) as number;
   if (n > NEAR_DUP_LIMIT)
-    return html`<p class="note">
-      ${n} images: the pairwise dHash comparison is left out above ${NEAR_DUP_LIMIT}; run models/thumbnail/near-duplicates.sql on a subset.
-    </p>`;
+    return html`<p class="note">${n} images: the pairwise dHash comparison is left out above ${NEAR_DUP_LIMIT}; run models/thumbnail/near-duplicates.sql on a subset.</p>`;
   const rows = run<unknown[]>(db, sql.replace(LATEST_RUN, '@run'), t.run.id);
   return rows.length
     ? table(['image', 'near duplicates (dHash distance in bits)'], rows)
