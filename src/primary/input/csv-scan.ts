@@ -49,7 +49,7 @@ export async function scanCsv(file: string): Promise<CsvScan> {
   const closeBlock = (buf: Buffer, base: number, end: number) => {
     if (blockStart < 0) return;
     const bytes = buf.subarray(blockStart - base, end - base);
-    if (!isUtf8(bytes)) throw fail(blocks.lineOf(blocks.length - 1), 'invalid UTF-8 in this block of records (save the file as UTF-8)');
+    if (!isUtf8(bytes)) throw fail(badUtf8Line(bytes, blocks.lineOf(blocks.length - 1)), 'invalid UTF-8 (save the file as UTF-8)');
     blocks.setCrc(blocks.length - 1, crc32(bytes));
   };
 
@@ -132,4 +132,16 @@ export async function scanCsv(file: string): Promise<CsvScan> {
   blocks.end = scan.size;
   if (!fields) throw inputError(`input ${file} is empty: it holds no header and no items`);
   return { ...scan, total: count, blocks, fields, newline: crlf ? '\r\n' : '\n' };
+}
+
+/** The line of the first invalid UTF-8 in `bytes`, which start at line `first` (error path only). */
+export function badUtf8Line(bytes: Buffer, first: number): number {
+  let line = first;
+  for (let a = 0; a < bytes.length; line++) {
+    const nl = bytes.indexOf(LF, a);
+    const b = nl < 0 ? bytes.length : nl + 1;
+    if (!isUtf8(bytes.subarray(a, b))) return line;
+    a = b;
+  }
+  return line;
 }
