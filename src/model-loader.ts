@@ -1,8 +1,9 @@
 /** Finds, imports and validates a model: a built-in name or a .js/.mjs/.ts file path. */
+import cluster from 'node:cluster';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { modelError } from './errors.js';
+import { ModelError, modelError } from './errors.js';
 import { changedFiles, fingerprintModel, type ModelFingerprint } from './model-fingerprint.js';
 import type { ColumnType, Model } from './index.js';
 
@@ -12,7 +13,14 @@ export const builtinModelsDir = path.resolve(here, '..', 'models');
 
 const COLUMN_TYPES: readonly ColumnType[] = ['real', 'integer', 'text'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const RESERVED = new Set(['runs', 'errors', 'chunks', 'meta']);
+/** simrun's own tables and index (SQLite names are case-insensitive and share one namespace). */
+const RESERVED = new Set(['runs', 'errors', 'chunks', 'meta', 'shards', 'chunks_run']);
+/** Every results table gets a view `v_<name>`; SQLite keeps `sqlite_` names for itself. */
+const RESERVED_PREFIXES = ['sqlite_', 'v_'];
+const RESERVED_COLUMNS = new Set(['run_id', 'idx']);
+/** SQLite's default SQLITE_MAX_COLUMN, which better-sqlite3 builds with; run_id and idx count. */
+export const SQLITE_MAX_COLUMNS = 2000;
+const MAX_MODEL_COLUMNS = SQLITE_MAX_COLUMNS - RESERVED_COLUMNS.size;
 
 export function builtinModelNames(): string[] {
   if (!existsSync(builtinModelsDir)) return [];
@@ -40,19 +48,55 @@ export function resolveModelRef(ref: string): string {
   return ref;
 }
 
+/**
+ * How long importing a model module may take (its top-level code, e.g. an `await` that never
+ * settles) before simrun gives up with one line: SIMRUN_MODEL_LOAD_TIMEOUT_MS, default 60 s.
+ * `setup()` is not included: it runs after loading, once per worker.
+ */
+export const MODEL_LOAD_TIMEOUT_MS = 60_000;
+/** The code of the load-timeout error, also when it comes back from a worker. */
+export const E_MODEL_LOAD_TIMEOUT = 'E_MODEL_LOAD_TIMEOUT';
+
+function loadTimeoutMs(): number {
+  const raw = process.env.SIMRUN_MODEL_LOAD_TIMEOUT_MS;
+  const n = raw === undefined || raw === '' ? MODEL_LOAD_TIMEOUT_MS : Number(raw);
+  return Number.isFinite(n) && n > 0 ? n : MODEL_LOAD_TIMEOUT_MS;
+}
+
+export function modelLoadTimeoutMessage(modelRef: string, ms: number, where: string): string {
+  return (
+    `model ${modelRef} did not finish loading within ${ms / 1000} s${where} (a top-level await that never settles?); ` +
+    `fix the model, or allow more time with SIMRUN_MODEL_LOAD_TIMEOUT_MS`
+  );
+}
+
+/** Rejects when `p` has not settled within the load time limit; the timer never keeps the process alive after. */
+function withLoadTimeout<T>(p: Promise<T>, modelRef: string): Promise<T> {
+  const ms = loadTimeoutMs();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ModelError(modelLoadTimeoutMessage(modelRef, ms, cluster.isWorker ? ' in a worker' : ''), { code: E_MODEL_LOAD_TIMEOUT })), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function importModule(file: string): Promise<{ default?: unknown }> {
+  if (/\.m?ts$/.test(file)) {
+    const { tsImport } = await import('tsx/esm/api');
+    return (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
+  }
+  return (await import(pathToFileURL(file).href)) as { default?: unknown };
+}
+
 export async function loadModel(modelRef: string): Promise<Model> {
   const file = looksLikePath(modelRef) ? modelRef : path.join(builtinModelsDir, modelRef, 'index.js');
   let mod: { default?: unknown };
   try {
-    if (/\.m?ts$/.test(file)) {
-      const { tsImport } = await import('tsx/esm/api');
-      mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
-    } else {
-      mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
-    }
+    mod = await withLoadTimeout(importModule(file), modelRef);
   } catch (err) {
+    if ((err as { code?: string }).code === E_MODEL_LOAD_TIMEOUT) throw err;
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw modelError(`model ${modelRef} failed to load: ${msg}`);
+    throw modelError(`model ${modelRef} failed to load: ${msg}`, err);
   }
   return validateModel(mod.default, modelRef);
 }
@@ -63,15 +107,27 @@ export function validateModel(m: unknown, ref: string): Model {
   if (!m || typeof m !== 'object') throw fail('has no default export');
   const model = m as Partial<Model>;
   if (typeof model.name !== 'string' || !NAME.test(model.name)) throw fail('needs a name of letters, digits and _');
-  if (RESERVED.has(model.name.toLowerCase())) throw fail(`uses the reserved name '${model.name}'`);
+  const lower = model.name.toLowerCase();
+  if (RESERVED.has(lower)) throw fail(`uses the name '${model.name}', which is one of simrun's own tables (${[...RESERVED].join(', ')}); rename the model`);
+  const prefix = RESERVED_PREFIXES.find((p) => lower.startsWith(p));
+  if (prefix) throw fail(`has the name '${model.name}': names starting with '${prefix}' are reserved (${prefix === 'v_' ? "simrun's views v_<model>" : 'SQLite'}); rename the model`);
   if (typeof model.version !== 'string' || !model.version) throw fail('needs a version string');
   if (typeof model.analyze !== 'function' || typeof model.format !== 'function') {
     throw fail('needs analyze() and format() functions');
   }
   const cols = model.columns;
   if (!cols || typeof cols !== 'object' || Object.keys(cols).length === 0) throw fail('needs at least one column');
+  const names = Object.keys(cols);
+  if (names.length > MAX_MODEL_COLUMNS) {
+    throw fail(`declares ${names.length} columns; SQLite allows ${SQLITE_MAX_COLUMNS} per table including run_id and idx, so at most ${MAX_MODEL_COLUMNS}`);
+  }
+  const seen = new Map<string, string>();
   for (const [name, type] of Object.entries(cols)) {
-    if (!NAME.test(name) || name === 'run_id' || name === 'idx') throw fail(`has a bad column name '${name}'`);
+    if (!NAME.test(name)) throw fail(`has a bad column name '${name}' (letters, digits and _, not starting with a digit)`);
+    if (RESERVED_COLUMNS.has(name.toLowerCase())) throw fail(`has a column '${name}', a name simrun uses itself (run_id, idx; in any case)`);
+    const twin = seen.get(name.toLowerCase());
+    if (twin !== undefined) throw fail(`has columns '${twin}' and '${name}', which differ only in case (SQLite names ignore case)`);
+    seen.set(name.toLowerCase(), name);
     if (!COLUMN_TYPES.includes(type)) throw fail(`column '${name}' has type '${type}' (use real, integer or text)`);
   }
   if (model.params !== undefined && (typeof model.params !== 'object' || model.params === null)) {

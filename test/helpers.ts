@@ -1,5 +1,6 @@
 /** Shared helpers for end-to-end tests: run the built CLI, temp dirs, read databases. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +31,9 @@ export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
 export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; script?: string } = {}): Promise<CliResult> {
   return startCli(args, opts).done;
 }
+
+/** sha256 of a file's bytes: "unchanged" means byte for byte. */
+export const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 export function tmpDir(prefix = 'simrun-test-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));

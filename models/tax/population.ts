@@ -6,8 +6,9 @@
  * base*(1+d) and base*(1-d), so the sum is exact while deciles still depend on the weights.
  */
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { writeAtomically } from '../../src/atomic-output.js';
 import { sfc32 } from '../../src/worker/random.js';
 import { csvLine, Draw, drawHousehold, POPULATION_COLUMNS } from './population-household.js';
 
@@ -43,22 +44,7 @@ export interface PopulationOptions {
  */
 export async function writePopulation(o: PopulationOptions): Promise<void> {
   mkdirSync(path.dirname(path.resolve(o.output)), { recursive: true });
-  const partial = `${o.output}.partial-${process.pid}`;
-  const removePartial = () => rmSync(partial, { force: true });
-  const onSignal = (sig: NodeJS.Signals) => {
-    removePartial();
-    process.exit(sig === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    await writeRows(o, partial);
-    renameSync(partial, o.output);
-  } finally {
-    removePartial();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  await writeAtomically(o.output, (partial) => writeRows(o, partial));
 }
 
 async function writeRows(o: PopulationOptions, file: string): Promise<void> {

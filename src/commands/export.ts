@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
+import { writeAtomically } from '../atomic-output.js';
 import { usageError } from '../errors.js';
 import { openStore } from '../primary/store.js';
 import { EXPORT_FORMATS, exportParquet, exportText, type ExportFormat } from '../results/export-writers.js';
@@ -46,12 +47,12 @@ export function registerExport(program: Command): void {
         const t = runTable(db, f.run);
         if (t.run.status !== 'done') process.stderr.write(`simrun: note: run ${t.run.id} is ${t.run.status}; exporting only its finished items\n`);
         const rows = iterateRows(db, t);
+        const write = (out: string) =>
+          f.format === 'parquet' ? exportParquet(t.columns, rows, out, `simrun ${SIMRUN_VERSION}`) : exportText(f.format, t.columns, rows, out);
+        const interrupted = () => process.stderr.write(`\nsimrun: export interrupted; ${f.output} was not written (nothing partial left)\n`);
         let n: number;
         try {
-          n =
-            f.format === 'parquet'
-              ? exportParquet(t.columns, rows, f.output, `simrun ${SIMRUN_VERSION}`)
-              : await exportText(f.format, t.columns, rows, f.output);
+          n = f.output === '-' ? await write('-') : await writeAtomically(f.output, write, interrupted);
         } catch (err) {
           if ((err as { code?: string }).code === 'EPIPE') return; // stdout closed early (e.g. | head)
           throw usageError(`cannot write ${f.output}: ${(err as Error).message}`);

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { usageError } from '../errors.js';
 import { compareTable, GROUPINGS, reportTable, taxRun, type Grouping } from '../../models/tax/tables.js';
-import { openStore } from '../primary/store.js';
+import { getRun, openStore } from '../primary/store.js';
 import { compareReport, runReport } from '../report/build.js';
 import { checkComparable } from './compare.js';
 import { intArg } from './options.js';
@@ -70,6 +70,13 @@ export function registerReport(program: Command): void {
         }
         const id = f.run!;
         if (f.html) return writeHtml(f.html, runReport(db, id, { hist: f.hist }));
+        const model = getRun(db, id)?.model;
+        if (model !== undefined && model !== 'tax') {
+          throw usageError(
+            `--run ${id} is a run of model ${model}: report without --html prints the tax model's tables; ` +
+              `an HTML report works for a run of any model: simrun report --db ${f.db} --run ${id} --html report.html`,
+          );
+        }
         const run = taxRun(db, id, '--run');
         if (run.status !== 'done') process.stderr.write(`simrun: note: run ${run.id} is ${run.status}; the table covers only its finished items\n`);
         const t = reportTable(db, run.id, f.by);

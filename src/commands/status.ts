@@ -20,15 +20,22 @@ export function viewRun(run: RunRecord): RunStatusView {
   const finished = run.done + run.errors;
   const rate = run.active_ms > 0 ? finished / (run.active_ms / 1000) : null;
   const stale = run.status === 'running' && !liveOwner(run, os.hostname());
-  const unfinished = run.status !== 'done';
+  // An ETA only for a run that is going: a failed, interrupted, stale or done one will not finish by itself.
+  const going = run.status === 'running' && !stale;
   return {
     ...run,
     state: stale ? 'stale' : run.status,
     finished_items: finished,
     items_per_sec: rate === null ? null : Math.round(rate),
     elapsed_sec: Math.round(run.active_ms / 100) / 10,
-    eta_sec: unfinished && rate ? Math.round((run.total - finished) / rate) : null,
+    eta_sec: going && rate ? Math.round((run.total - finished) / rate) : null,
   };
+}
+
+/** A run's params as a person wants them: what it changed from the model's defaults; all of them on request. */
+function paramsText(r: RunRecord, full: boolean): string {
+  const overrides = r.param_overrides_json === '{}' ? "the model's default params" : `param overrides ${r.param_overrides_json}`;
+  return full ? `${overrides}; full params ${r.params_json}` : overrides;
 }
 
 /** Blank when unknown; whole seconds (rounded, so 59.6 s reads 1m00s, never 0m60s). */
@@ -49,12 +56,13 @@ export function registerStatus(program: Command): void {
     .option('-w, --watch', 'refresh until Ctrl-C: in place on a terminal, one line per refresh otherwise (with --json: one JSON array per line)', false)
     .option('--interval <seconds>', 'seconds between refreshes with --watch', secondsArg, 2)
     .option('--until-done', 'with --watch: stop once no run is running', false)
+    .option('--full-params', "also print each run's full effective params (default: only the overrides of the model's defaults)", false)
     .addHelpText(
       'after',
       '\nExamples:\n  simrun status --db demo.db\n  simrun status --db demo.db --watch --interval 1     # while `simrun run ... --db demo.db` runs elsewhere\n' +
         '\n"stale" means the run says running but its primary process is gone: resume it.\n',
     )
-    .action(async (f: { db: string; json: boolean; watch: boolean; interval: number; untilDone: boolean }) => {
+    .action(async (f: { db: string; json: boolean; watch: boolean; interval: number; untilDone: boolean; fullParams: boolean }) => {
       if (f.watch) return watchStatus(f);
       const db = openStore(f.db, { readonly: true });
       const shards = listShards(db);
@@ -89,7 +97,7 @@ export function registerStatus(program: Command): void {
       );
       for (const r of runs) {
         process.stdout.write(
-          `run ${r.id}: input ${r.input} (${r.input_fingerprint.slice(0, 19)}…), params ${r.params_json}, seed ${r.seed}, ` +
+          `run ${r.id}: input ${r.input} (${r.input_fingerprint.slice(0, 19)}…), ${paramsText(r, f.fullParams)}, seed ${r.seed}, ` +
             `chunk ${r.chunk_size}, ${r.workers} workers, simrun ${r.simrun_version} on ${r.host}` +
             `${r.shard_index != null ? `, shard ${r.shard_index}/${r.shard_count} of ${r.input_total} items` : ''}${r.message ? `\n  message: ${r.message}` : ''}\n`,
         );

@@ -14,6 +14,7 @@ import type { Params } from '../index.js';
 import { ChunkFeed } from './chunk-feed.js';
 import { autoChunkSize, fixedChunkSize } from './chunk-size.js';
 import { intervalCount } from './intervals.js';
+import { formatDuration } from '../duration.js';
 import { createProgress } from './progress.js';
 import { ResultsWriter, type ErrorRow } from './results-writer.js';
 import { resultShapeError } from './result-shape.js';
@@ -21,6 +22,8 @@ import { getRun, HEARTBEAT_MS, releaseClaim, renewClaim, setRunStatus, type DB, 
 import { inputChangedError, openSource, type ScanResult } from './input/source.js';
 import type { InputSpec } from './sources.js';
 import { runBounds } from './shard.js';
+import { useWal } from './store-journal.js';
+import { logSkippedFiles } from './skipped-files.js';
 import { Supervisor, type CrashInfo } from './supervisor.js';
 
 export interface SessionOptions {
@@ -31,6 +34,8 @@ export interface SessionOptions {
   retryDelayMs: number;
   graceMs: number;
   itemTimeoutMs: number;
+  /** Warn when a worker with work in flight has reported nothing for this long (0: never). */
+  stallWarnMs: number;
   /** resume --retry-errors: run the items in `errors` again. */
   retryErrors?: boolean;
   outDir: string | null;
@@ -75,7 +80,9 @@ export async function executeRun(
    * machine must not publish a run before its first chunk could show a model bug).
    */
   const publish = () => {
-    if (db.open && db.inTransaction) db.exec('COMMIT');
+    if (!db.open || !db.inTransaction) return;
+    db.exec('COMMIT');
+    useWal(db); // only now: a run rolled back before this leaves the file byte for byte as it was
   };
   let publishTimer: NodeJS.Timeout | undefined;
   const commit: ResultsWriter['commit'] = (rows, errors, ms) => {
@@ -86,6 +93,7 @@ export async function executeRun(
   const sizer = o.chunkSize === 'auto' ? autoChunkSize(o.workers) : fixedChunkSize(o.chunkSize);
   const source = openSource(spec, scan);
   const timeoutDir = o.itemTimeoutMs > 0 ? mkdtempSync(path.join(os.tmpdir(), 'simrun-timeouts-')) : null;
+  if (spec.kind === 'files') await logSkippedFiles(spec.uri, log);
 
   const startDone = intervalCount(done);
   const feed = new ChunkFeed(sizer, runBounds(run), done);
@@ -140,6 +148,18 @@ export async function executeRun(
       log.error({ idx, crashes, ...info }, 'item crashes its worker; recorded as an error');
       recordError({ idx, attempts: crashes, kind: 'crash', error: { name: 'WorkerCrash', message, code: info.signal ?? String(info.code) } });
     },
+    stallMs: o.stallWarnMs,
+    onStall(pid, silentMs, chunk) {
+      if (silentMs === 0) {
+        log.info({ pid }, 'worker reports again');
+        progress.warn('');
+        return;
+      }
+      const items = chunk ? `items ${chunk.start}..${chunk.start + chunk.count - 1}` : 'its chunk';
+      const text = `worker ${pid} has reported nothing for ${formatDuration(silentMs / 1000)} (${items}); a hung item? --item-timeout limits each item`;
+      log.warn({ pid, silentMs: Math.round(silentMs), start: chunk?.start, count: chunk?.count }, 'worker stalled');
+      progress.warn(text);
+    },
     onTimedOutItem(idx: number, attempts: number) {
       const message = `item ran longer than --item-timeout ${o.itemTimeoutMs} ms, ${attempts} time(s); its worker was killed`;
       log.error({ idx, attempts, timeoutMs: o.itemTimeoutMs }, 'item times out; recorded as an error');
@@ -182,7 +202,7 @@ export async function executeRun(
       const msg = outcome.error.message;
       setRunStatus(db, run.id, 'failed', { message: msg, active_ms: activeMs() });
       log.info({ err: outcome.error }, 'run failed'); // stderr gets the one-line message from the CLI
-      throw outcome.error instanceof SimrunError ? outcome.error : new SimrunError(msg, 'E_RUN_FAILED', EXIT.failed);
+      throw outcome.error instanceof SimrunError ? outcome.error : runFailed(msg, outcome.error);
     }
     if (outcome.kind === 'interrupted') {
       setRunStatus(db, run.id, 'interrupted', { active_ms: activeMs() });

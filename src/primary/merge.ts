@@ -11,6 +11,7 @@ import { SIMRUN_VERSION } from '../version.js';
 import { checkShardSet, describeMissing, missingCount, missingRanges, readShard, type ShardInfo } from './merge-check.js';
 import { formatShard } from './shard.js';
 import { createRun, ensureResultsTable, openStore, quoteIdent, setRunStatus, type DB, type ShardRecord } from './store.js';
+import { closeStore, useWal } from './store-journal.js';
 
 export interface MergeOptions {
   into: string;
@@ -122,6 +123,7 @@ export async function mergeShards(o: MergeOptions): Promise<number> {
 
   const db = openStore(o.into, { readonly: false });
   try {
+    useWal(db);
     ensureResultsTable(db, ref.run.model, ref.columns);
     let runId = findMergedRun(db, ref);
     const merged = new Map<number, ShardRecord>();
@@ -150,7 +152,7 @@ export async function mergeShards(o: MergeOptions): Promise<number> {
     }
     return finish(db, runId!, ref, o);
   } finally {
-    db.close();
+    closeStore(db);
   }
 }
 

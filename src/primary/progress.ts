@@ -1,13 +1,15 @@
 /**
- * Progress while a run goes: a live bar on a TTY (cli-progress), otherwise a pino info line on
- * stderr every few seconds. --quiet turns both off.
+ * Progress while a run goes, on stderr: a live bar on a TTY (cli-progress), otherwise one plain
+ * text line every few seconds (a Slurm log, a pipe). Progress is not the log: the pino log has
+ * its own level (--log-level, default warn) and destination (--log). --quiet turns it off.
  */
 import cliProgress from 'cli-progress';
-import pino from 'pino';
 import { formatDuration } from '../duration.js';
 
 export interface Progress {
   update(done: number, errors: number): void;
+  /** A warning shown on the progress line until the next one (empty text clears it). */
+  warn(text: string): void;
   stop(): void;
 }
 
@@ -17,11 +19,11 @@ export function createProgress(opts: { runId: number; total: number; startDone: 
   const { runId, total, startDone } = opts;
   const t0 = Date.now();
   const rate = (done: number) => (done - startDone) / Math.max(0.001, (Date.now() - t0) / 1000);
-  if (opts.quiet) return { update: () => {}, stop: () => {} };
+  if (opts.quiet) return { update: () => {}, warn: () => {}, stop: () => {} };
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
-        format: `run ${runId} {bar} {percentage}% | {value}/{total} | {rate} items/s | ETA {etaText} | errors {errors}`,
+        format: `run ${runId} {bar} {percentage}% | {value}/{total} | {rate} items/s | ETA {etaText} | errors {errors}{warning}`,
         stream: process.stderr,
         hideCursor: true,
         etaBuffer: 50,
@@ -29,24 +31,33 @@ export function createProgress(opts: { runId: number; total: number; startDone: 
       },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(total, startDone, { rate: '0', etaText: '?', errors: 0 });
+    bar.start(total, startDone, { rate: '0', etaText: '?', errors: 0, warning: '' });
     return {
       update(done, errors) {
         const r = rate(done);
         bar.update(done, { rate: Math.round(r).toLocaleString('en-US'), etaText: formatDuration((total - done) / r), errors });
       },
+      warn: (text) => bar.update({ warning: text ? ` | ${text}` : '' }),
       stop: () => bar.stop(),
     };
   }
-  const log = pino({ base: { run: runId } }, pino.destination({ fd: 2, sync: true }));
   let last = Date.now();
+  // `simrun run ... 2>&1 | head`: once stderr's reader is gone, progress stops instead of the
+  // EPIPE error event killing the primary in the middle of the run.
+  let readerGone = false;
+  process.stderr.on('error', () => (readerGone = true));
   return {
     update(done, errors) {
       const now = Date.now();
-      if (now - last < LOG_EVERY_MS) return;
+      if (readerGone || now - last < LOG_EVERY_MS) return;
       last = now;
       const r = rate(done);
-      log.info({ done, total, errors, itemsPerSec: Math.round(r), etaSec: Math.round((total - done) / r) }, 'progress');
+      const pct = ((100 * done) / total).toFixed(1);
+      const line = `run ${runId} ${done}/${total} (${pct}%) ${Math.round(r).toLocaleString('en-US')} items/s ETA ${formatDuration((total - done) / r)} errors ${errors}`;
+      process.stderr.write(`${new Date().toISOString().slice(0, 19)}Z ${line}\n`);
+    },
+    warn: (text) => {
+      if (text && !readerGone) process.stderr.write(`${new Date().toISOString().slice(0, 19)}Z run ${runId} warning: ${text}\n`);
     },
     stop: () => {},
   };

@@ -5,16 +5,17 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { usageError } from '../errors.js';
+import { dbError, ModelError, usageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { changedFiles } from '../model-fingerprint.js';
 import { loadFingerprintedModel, modelColumns, resolveModelRef } from '../model-loader.js';
 import { canonicalJson, readParamsFile, resolveParams } from '../params.js';
 import { SIMRUN_VERSION } from '../version.js';
 import { executeRun, type SessionOptions } from './execute.js';
-import { addRunNote, claimRun, createRun, ensureResultsTable, getRun, HEARTBEAT_MS, openStore, renewClaim, resultsTableMismatch, type DB, type RunRecord } from './store.js';
+import { addRunNote, claimRun, createRun, ensureResultsTable, getRun, liveOwner, openStore, resultsTableMismatch, type DB, type RunRecord } from './store.js';
 import { scanInput } from './input/source.js';
 import { parseInputSpec } from './sources.js';
+import { closeStore, useWal } from './store-journal.js';
 import { formatShard, shardBlock, type Shard } from './shard.js';
 
 export interface RunOptions extends SessionOptions {
@@ -122,11 +123,11 @@ export async function startRun(o: RunOptions): Promise<number> {
   } catch (err) {
     // Still uncommitted means no chunk was ever written: a model bug found on the first chunk
     // (rows vs columns) leaves the database as it was; other failures keep the failed run.
-    discarded = db.open && db.inTransaction && (err as { code?: string }).code === 'E_MODEL';
+    discarded = db.open && db.inTransaction && err instanceof ModelError;
     throw err;
   } finally {
     if (db.open && db.inTransaction) db.exec(discarded ? 'ROLLBACK' : 'COMMIT');
-    if (db.open) db.close();
+    closeStore(db);
     if (discarded && isNew) removeDbFiles(o.db);
   }
 }
@@ -154,27 +155,20 @@ export async function resumeRun(o: ResumeOptions): Promise<number> {
     }
     const outDir = o.outDir ?? run.out_dir;
     prepareOutDir(outDir);
-    // Before any work: a second resume of the same run is refused here, at once. A resume
-    // refused by the checks below puts the previous claim back: it leaves the run as it was.
-    const unclaim = claimRun(db, run.id, os.hostname());
-    const heartbeat = setInterval(() => db.open && renewClaim(db, run.id), HEARTBEAT_MS).unref();
-    let session: { done: Promise<number> };
-    try {
-      session = await checkedResume(db, run, o, outDir);
-    } catch (err) {
-      if (db.open) unclaim();
-      throw err;
-    } finally {
-      clearInterval(heartbeat);
-    }
-    return await session.done;
+    // A run another live process holds is refused at once, before any work; the claim itself
+    // is taken atomically (one write transaction that checks again) after the read-only
+    // checks below, so a resume they refuse leaves the database byte for byte as it was, and
+    // of two resumes started together only the first to claim goes on.
+    const owner = liveOwner(run, os.hostname());
+    if (owner) throw dbError(`run ${run.id} is being run by ${owner}; wait for it to finish or stop it first`);
+    return await checkedResume(db, run, o, outDir);
   } finally {
-    if (db.open) db.close();
+    closeStore(db);
   }
 }
 
-/** The checks a resume must pass (model code, columns, params, input); then the session, not yet awaited. */
-async function checkedResume(db: DB, run: RunRecord, o: ResumeOptions, outDir: string | null): Promise<{ done: Promise<number> }> {
+/** The checks a resume must pass (model code, columns, params, input), the claim, then the session. */
+async function checkedResume(db: DB, run: RunRecord, o: ResumeOptions, outDir: string | null): Promise<number> {
   const refuse = (what: string) => usageError(`cannot resume run ${run.id}: ${what}; start a new run, or pass --allow-model-change if that is intended`);
   const { model, fingerprint } = await loadFingerprintedModel(run.model_ref);
   const mismatch = resultsTableMismatch(db, run.model, modelColumns(model));
@@ -193,10 +187,12 @@ async function checkedResume(db: DB, run: RunRecord, o: ResumeOptions, outDir: s
   const scan = await scanInput(spec);
   if (scan.fingerprint !== run.input_fingerprint) throw usageError(`cannot resume run ${run.id}: input ${run.input} changed since the run started (content fingerprint differs); start a new run instead`);
   const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
+  claimRun(db, run.id, os.hostname());
+  useWal(db);
   if (changes.length) addRunNote(db, run.id, `resume --allow-model-change: ${changes.join('; ')} (was version ${run.model_version}, code ${run.model_fingerprint}, params ${run.params_json})`);
   if (changes.length || run.model_fingerprint === null) {
     db.prepare(`UPDATE runs SET model_version = ?, params_json = ?, model_fingerprint = ?, model_files_json = ? WHERE id = ?`).run(model.version, paramsJson, fingerprint.hash, JSON.stringify(fingerprint.files), run.id);
   }
   if (o.retryErrors) addRunNote(db, run.id, `resume --retry-errors: retrying ${run.errors} item(s) in errors`);
-  return { done: executeRun(db, o.db, getRun(db, run.id)!, { model, fingerprint: fingerprint.hash }, params.effective, { spec, scan }, { ...o, outDir }, log) };
+  return executeRun(db, o.db, getRun(db, run.id)!, { model, fingerprint: fingerprint.hash }, params.effective, { spec, scan }, { ...o, outDir }, log);
 }

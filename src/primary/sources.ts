@@ -6,6 +6,7 @@ import { statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
 import { inputError } from '../errors.js';
+import { checkRegularFile, rangeSize } from './input-checks.js';
 
 export type InputKind = 'range' | 'csv' | 'jsonl' | 'files';
 
@@ -15,11 +16,11 @@ export interface InputSpec {
   uri: string;
 }
 
-const GLOB_CHARS = /[*?[\]{}]/;
+export const GLOB_CHARS = /[*?[\]{}]/;
 
 export function parseInputSpec(input: string): InputSpec {
   const range = /^range:([0-9_]+)$/.exec(input);
-  if (range) return { kind: 'range', uri: `range:${Number(range[1]!.replace(/_/g, ''))}` };
+  if (range) return { kind: 'range', uri: `range:${rangeSize(input, range[1]!)}` };
   if (input.startsWith('range:')) throw inputError(`bad input '${input}': use range:N with N a whole number, e.g. range:10000`);
   if (GLOB_CHARS.test(input)) return { kind: 'files', uri: path.resolve(input) };
   let st: Stats;
@@ -28,6 +29,7 @@ export function parseInputSpec(input: string): InputSpec {
   } catch {
     throw inputError(`input not found: ${input} (give a .csv or .jsonl file, a folder, a glob, or range:N)`);
   }
+  checkRegularFile(input, st);
   const uri = path.resolve(input);
   if (st.isDirectory()) return { kind: 'files', uri };
   if (/\.csv$/i.test(input)) return { kind: 'csv', uri };

@@ -6,10 +6,10 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { dbError } from '../errors.js';
+import { DatabaseError, dbError } from '../errors.js';
 import type { ColumnType } from '../index.js';
+import { isWalFile } from './store-journal.js';
 
-export const SCHEMA_VERSION = 1;
 /** How long a writer waits for another writer's lock before failing (SIMRUN_BUSY_TIMEOUT_MS). */
 const BUSY_TIMEOUT_MS = Number(process.env.SIMRUN_BUSY_TIMEOUT_MS ?? 10_000);
 export type DB = Database.Database;
@@ -101,32 +101,71 @@ CREATE TABLE IF NOT EXISTS shards (
   PRIMARY KEY (run_id, shard_index));
 `;
 
-/**
- * Columns added to `runs` after schema version 1 was released. CREATE TABLE IF NOT EXISTS
- * leaves an older database's table as it was, so a writer adds what is missing (nullable
- * columns only: older simrun versions keep reading and writing such a database).
- */
-const ADDED_RUN_COLUMNS: [string, string][] = [
-  ['notes', 'TEXT'],
-  ['shard_index', 'INTEGER'],
-  ['shard_count', 'INTEGER'],
-  ['input_total', 'INTEGER'],
-  ['model_fingerprint', 'TEXT'],
-  ['model_files_json', 'TEXT'],
-  ['heartbeat_at', 'INTEGER'],
-];
-
-function addMissingRunColumns(db: DB): void {
-  const have = new Set(db.prepare(`SELECT name FROM pragma_table_info('runs')`).pluck().all() as string[]);
-  for (const [name, type] of ADDED_RUN_COLUMNS) if (!have.has(name)) db.exec(`ALTER TABLE runs ADD COLUMN ${name} ${type}`);
+function addColumns(db: DB, table: string, columns: [string, string][]): void {
+  const have = new Set(db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]);
+  for (const [name, type] of columns) if (!have.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
 }
 
-function describeOpenError(file: string, err: unknown): Error {
+/**
+ * Numbered migrations, run on open by a writer: MIGRATIONS[k] brings a database from schema
+ * version k to k + 1 (PRAGMA user_version, mirrored in meta.schema_version, which releases
+ * before migrations wrote). Each runs in its own transaction; nullable columns only, so the
+ * rows of every earlier release stay valid.
+ */
+const MIGRATIONS: ((db: DB) => void)[] = [
+  // 1: the first release's tables, and the run columns added to it in place before migrations
+  // existed (databases of those releases say version 1 but may lack some of them).
+  (db) => {
+    db.exec(SCHEMA);
+    addColumns(db, 'runs', [
+      ['notes', 'TEXT'],
+      ['shard_index', 'INTEGER'],
+      ['shard_count', 'INTEGER'],
+      ['input_total', 'INTEGER'],
+    ]);
+  },
+  // 2: the model code fingerprint (resume refuses changed code) and the run claim's heartbeat.
+  (db) =>
+    addColumns(db, 'runs', [
+      ['model_fingerprint', 'TEXT'],
+      ['model_files_json', 'TEXT'],
+      ['heartbeat_at', 'INTEGER'],
+    ]),
+];
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The database's schema version: user_version, or meta.schema_version of releases before migrations. */
+function schemaVersion(db: DB): number {
+  const user = db.pragma('user_version', { simple: true }) as number;
+  const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'`).get();
+  const meta = hasMeta ? Number(db.prepare(`SELECT value FROM meta WHERE key='schema_version'`).pluck().get() ?? 0) : 0;
+  return Math.max(user, meta);
+}
+
+function migrate(db: DB): void {
+  for (let v = schemaVersion(db); v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      MIGRATIONS[v]!(db);
+      db.pragma(`user_version = ${v + 1}`);
+      db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('app', 'simrun') ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(v + 1));
+    }).immediate();
+  }
+}
+
+function describeOpenError(file: string, err: unknown, readonly: boolean): Error {
   const code = (err as { code?: string }).code ?? '';
-  if (code === 'SQLITE_NOTADB') return dbError(`${file} is not a SQLite database; give a new file name or a simrun database`);
-  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN') return dbError(`cannot write ${file} (read-only file or folder); use a writable location`);
-  if (code === 'SQLITE_BUSY') return dbError(`${file} is locked by another writer; wait for it to finish or use another --db`);
-  return dbError(`cannot open ${file}: ${(err as Error).message}`);
+  if (readonly && (code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_READONLY'))) {
+    if (!isWalFile(file)) return dbError(`cannot read ${file}: ${(err as Error).message}; check its permissions`, err);
+    return dbError(
+      `cannot read ${file}: it is in WAL mode and its folder is read-only, and SQLite needs a ${path.basename(file)}-shm beside it; ` +
+        `where it is writable, run: sqlite3 ${file} "PRAGMA journal_mode=DELETE" (simrun leaves finished databases that way), then copy it again`,
+      err,
+    );
+  }
+  if (code === 'SQLITE_NOTADB') return dbError(`${file} is not a SQLite database; give a new file name or a simrun database`, err);
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN') return dbError(`cannot write ${file} (read-only file or folder); use a writable location`, err);
+  if (code === 'SQLITE_BUSY') return dbError(`${file} is locked by another writer; wait for it to finish or use another --db`, err);
+  return dbError(`cannot open ${file}: ${(err as Error).message}`, err);
 }
 
 function checkSimrunDb(db: DB, file: string): void {
@@ -134,7 +173,8 @@ function checkSimrunDb(db: DB, file: string): void {
   if (!hasMeta) throw dbError(`${file} is not a simrun database (no meta table); give a new file name`);
   const v = db.prepare(`SELECT value FROM meta WHERE key='schema_version'`).pluck().get() as string | undefined;
   if (v === undefined) throw dbError(`${file} is not a simrun database (no schema version)`);
-  if (Number(v) > SCHEMA_VERSION) throw dbError(`${file} has schema version ${v}, newer than this simrun (${SCHEMA_VERSION}); upgrade simrun`);
+  const version = schemaVersion(db);
+  if (version > SCHEMA_VERSION) throw dbError(`${file} has schema version ${version}, newer than this simrun (${SCHEMA_VERSION}); upgrade simrun`);
 }
 
 /** Opens (and for writers creates) a simrun database; refuses anything else without touching it. */
@@ -150,17 +190,17 @@ export function openStore(file: string, opts: { readonly: boolean; mustExist?: b
     if (!opts.readonly) {
       // Before the first table: 16 KiB pages insert wide result rows ~12 % faster than 4 KiB.
       if (!exists) db.pragma('page_size = 16384');
-      db.pragma('journal_mode = WAL');
+      // An existing database at rest (see closeStore) turns to WAL only when written (useWal),
+      // so a command refused after opening leaves its file byte for byte as it was.
+      if (!exists) db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
-      db.exec(SCHEMA);
-      addMissingRunColumns(db);
-      db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?), ('app', 'simrun')`).run(String(SCHEMA_VERSION));
+      migrate(db);
     }
     return db;
   } catch (err) {
     db?.close();
-    if ((err as { code?: string }).code === 'E_DB') throw err;
-    throw describeOpenError(file, err);
+    if (err instanceof DatabaseError) throw err;
+    throw describeOpenError(file, err, opts.readonly);
   }
 }
 
@@ -258,26 +298,21 @@ function pidAlive(pid: number): boolean {
 
 /** Who holds the run, if anyone does: a claim with a fresh heartbeat whose process (on this host) is alive. */
 export function liveOwner(run: RunRecord, host: string, now = Date.now()): string | null {
-  if (run.heartbeat_at === null || now - run.heartbeat_at > CLAIM_STALE_MS) return null;
+  if (run.heartbeat_at == null || now - run.heartbeat_at > CLAIM_STALE_MS) return null;
   if (run.host === host && (run.pid === process.pid || !pidAlive(run.pid))) return null;
   return `pid ${run.pid} on ${run.host}, last heartbeat ${Math.round((now - run.heartbeat_at) / 1000)} s ago`;
 }
 
 /**
  * Takes the run for this process in one write transaction (BEGIN IMMEDIATE: two processes
- * cannot both see it free), or refuses while another live process holds it. Returns a function
- * that puts the previous claim back, for a resume refused before it did any work.
+ * cannot both see it free), or refuses while another live process holds it.
  */
-export function claimRun(db: DB, id: number, host: string): () => void {
-  const setClaim = db.prepare(`UPDATE runs SET host = ?, pid = ?, heartbeat_at = ? WHERE id = ?`);
-  const previous = db.transaction(() => {
-    const run = getRun(db, id)!;
-    const owner = liveOwner(run, host);
+export function claimRun(db: DB, id: number, host: string): void {
+  db.transaction(() => {
+    const owner = liveOwner(getRun(db, id)!, host);
     if (owner) throw dbError(`run ${id} is being run by ${owner}; wait for it to finish or stop it first`);
-    setClaim.run(host, process.pid, Date.now(), id);
-    return run;
+    db.prepare(`UPDATE runs SET host = ?, pid = ?, heartbeat_at = ? WHERE id = ?`).run(host, process.pid, Date.now(), id);
   }).immediate();
-  return () => setClaim.run(previous.host, previous.pid, previous.heartbeat_at, id);
 }
 
 /** Renews this process's claim; false when another process has taken the run over. */

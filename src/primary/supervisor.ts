@@ -10,7 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import throng from 'throng';
-import { runFailed } from '../errors.js';
+import { modelError, runFailed } from '../errors.js';
+import { E_MODEL_LOAD_TIMEOUT } from '../model-loader.js';
 import type { ColumnType } from '../index.js';
 import type { SerializedError } from '../errors.js';
 import type { ChunkMessage, InitMessage, ReadyMessage, ResultMessage, WorkerMessage } from '../protocol.js';
@@ -22,6 +23,8 @@ const MAX_IN_FLIGHT = 2;
 const MAX_LOAD_CRASHES = 3;
 const MAX_CRASH_STREAK = 40;
 const MAX_POISON_STREAK = 3;
+/** How often, at most, workers are checked for a stall (--stall-warn). */
+const STALL_CHECK_MS = 30_000;
 const workerEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../worker/entry.js');
 
 export type Outcome = { kind: 'done' } | { kind: 'interrupted' } | { kind: 'failed'; error: Error };
@@ -50,6 +53,9 @@ export interface SupervisorOptions {
   onResult(chunk: Chunk, msg: ResultMessage): void;
   onPoisonItem(idx: number, crashes: number, info: CrashInfo): void;
   onTimedOutItem(idx: number, attempts: number, item: TimedOutItem): void;
+  /** A worker with work in flight has sent nothing for stallMs (0: never warn); `silentMs` 0 when it speaks again. */
+  stallMs: number;
+  onStall(pid: number, silentMs: number, chunk: Chunk | null): void;
 }
 
 interface Slot {
@@ -57,6 +63,9 @@ interface Slot {
   ready: boolean;
   retiring: boolean;
   inflight: Chunk[];
+  /** When the worker last sent anything, and whether its current silence was reported. */
+  heardAt: number;
+  stalled: boolean;
 }
 
 const THRONG_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -101,8 +110,10 @@ export class Supervisor {
     cluster.setupPrimary({ exec: workerEntry, serialization: 'advanced' });
     cluster.on('fork', this.onFork);
     cluster.on('exit', this.onExit);
+    const stallCheck = this.opts.stallMs > 0 ? setInterval(() => this.checkStalls(), Math.min(STALL_CHECK_MS, this.opts.stallMs / 4)) : null;
     await startCluster(this.opts.workers);
     const result = await outcome;
+    if (stallCheck) clearInterval(stallCheck);
     await this.stopWorkers();
     cluster.off('fork', this.onFork);
     cluster.off('exit', this.onExit);
@@ -125,7 +136,7 @@ export class Supervisor {
   }
 
   private onFork = (worker: Worker): void => {
-    const slot: Slot = { worker, ready: false, retiring: false, inflight: [] };
+    const slot: Slot = { worker, ready: false, retiring: false, inflight: [], heardAt: performance.now(), stalled: false };
     this.slots.set(worker.id, slot);
     worker.on('message', (msg: WorkerMessage) => this.onMessage(slot, msg));
     // A send to a worker that just died (EPIPE): its 'exit' is handled in onExit.
@@ -135,6 +146,11 @@ export class Supervisor {
   private onMessage(slot: Slot, msg: WorkerMessage): void {
     // A retired or dead worker's late messages are ignored: its chunks were requeued.
     if (this.finished || !this.slots.has(slot.worker.id)) return;
+    slot.heardAt = performance.now();
+    if (slot.stalled) {
+      slot.stalled = false;
+      this.opts.onStall(slot.worker.process.pid ?? 0, 0, null);
+    }
     if (msg.type === 'hello') slot.worker.send(this.opts.init);
     else if (msg.type === 'ready') {
       const mismatch = this.loadedOtherModel(msg);
@@ -146,6 +162,8 @@ export class Supervisor {
       this.pump(slot);
     } else if (msg.type === 'loadFailed') {
       const e = msg.error;
+      // Loading that hangs only in a worker is the model's fault, as in the primary: exit 2.
+      if (e.code === E_MODEL_LOAD_TIMEOUT) return this.finish({ kind: 'failed', error: modelError(e.message) });
       this.finish({ kind: 'failed', error: runFailed(`model ${this.opts.init.modelRef} failed to start in a worker: ${e.name}: ${e.message}`) });
     } else if (msg.type === 'chunkFailed') {
       this.finish({ kind: 'failed', error: this.opts.inputFailed(msg.error) });
@@ -164,6 +182,16 @@ export class Supervisor {
       this.poisonStreak = 0;
       this.pump(slot);
       this.checkDone();
+    }
+  }
+
+  /** Warns once per silence about a worker that has work in flight but has sent nothing for stallMs. */
+  private checkStalls(): void {
+    const now = performance.now();
+    for (const slot of this.slots.values()) {
+      if (slot.stalled || slot.inflight.length === 0 || now - slot.heardAt < this.opts.stallMs) continue;
+      slot.stalled = true;
+      this.opts.onStall(slot.worker.process.pid ?? 0, now - slot.heardAt, slot.inflight[0] ?? null);
     }
   }
 
@@ -195,6 +223,7 @@ export class Supervisor {
         this.finish({ kind: 'failed', error: err as Error });
         return;
       }
+      if (slot.inflight.length === 0) slot.heardAt = performance.now();
       slot.inflight.push(chunk);
       if (!this.dispatched++) this.opts.log.info({ msSinceStart: Math.round(performance.now()), size: chunk.count }, 'first chunk dispatched');
       slot.worker.send({ type: 'chunk', id: chunk.id, start: chunk.start, count: chunk.count, ...payload });

@@ -4,6 +4,7 @@ import { usageError } from '../errors.js';
 import { quoteIdent, type DB } from '../primary/store.js';
 import { isNumeric, type RunTable } from '../results/run-rows.js';
 import type { Bin } from './charts.js';
+import { fences } from './robust-range.js';
 
 export const STATS_COLUMNS = ['column', 'type', 'count', 'nulls', 'distinct', 'min', 'mean', 'max'];
 
@@ -36,29 +37,42 @@ export function errorSummary(db: DB, runId: number): unknown[][] {
     .all(runId) as unknown[][];
 }
 
-/** Histogram of a numeric column in ~`n` bins with nice edges (d3 ticks), counted in SQL. */
+/** Histogram of a numeric column in ~`n` bins with nice edges (d3 ticks), counted in SQL. When a
+ * few values lie far out (robust-range.ts), the bins span the rest and two overflow bins count
+ * the values below and above them. */
 export function histogramBins(db: DB, t: RunTable, column: string, n = 30): Bin[] {
   const col = t.columns.find((c) => c.name === column);
   if (!col) throw usageError(`--hist ${column}: no such column in ${t.table} (columns: ${t.columns.map((c) => c.name).join(', ')})`);
   if (!isNumeric(col)) throw usageError(`--hist ${column}: column is ${col.type.toLowerCase()}, a histogram needs a number column`);
   const q = quoteIdent(column);
   const table = quoteIdent(t.table);
-  const r = db.prepare(`SELECT min(${q}) AS lo, max(${q}) AS hi FROM ${table} WHERE run_id = ?`).get(t.run.id) as { lo: number | null; hi: number | null };
+  const where = `run_id = @run AND ${q} IS NOT NULL`;
+  const extent = (cond: string, lo: number, hi: number) =>
+    db.prepare(`SELECT min(${q}) AS min, max(${q}) AS max, count(*) AS n FROM ${table} WHERE ${where} AND ${cond}`).get({ run: t.run.id, lo, hi }) as { min: number; max: number; n: number };
+  const r = db.prepare(`SELECT min(${q}) AS lo, max(${q}) AS hi, count(${q}) AS n FROM ${table} WHERE run_id = ?`).get(t.run.id) as { lo: number | null; hi: number | null; n: number };
   if (r.lo === null || r.hi === null) return [];
-  const scale = scaleLinear().domain([r.lo, r.hi === r.lo ? r.lo + 1 : r.hi]).nice(n);
+  const nth = db.prepare(`SELECT ${q} AS v FROM ${table} WHERE ${where} ORDER BY ${q} LIMIT 1 OFFSET @k`).pluck();
+  const quartile = (p: number) => nth.get({ run: t.run.id, k: Math.floor(p * (r.n - 1)) }) as number;
+  const cut = r.n >= 4 ? fences({ min: r.lo, q1: quartile(0.25), q3: quartile(0.75), max: r.hi }, (lo, hi) => extent(`${q} BETWEEN @lo AND @hi`, lo, hi)) : null;
+  const [lo, hi] = cut ? [cut.lo, cut.hi] : [r.lo, r.hi];
+  const scale = scaleLinear().domain([lo, hi === lo ? lo + 1 : hi]).nice(n);
   const ticks = scale.ticks(n);
   const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : 1;
   const start = scale.domain()[0]!;
   const count = Math.max(1, Math.round((scale.domain()[1]! - start) / step));
   const rows = db
-    .prepare(
-      `SELECT min(${count - 1}, CAST((${q} - @start) / @step AS INTEGER)) AS b, count(*) AS n
-       FROM ${table} WHERE run_id = @run AND ${q} IS NOT NULL GROUP BY b`,
-    )
-    .all({ start, step, run: t.run.id }) as { b: number; n: number }[];
+    .prepare(`SELECT min(${count - 1}, CAST((${q} - @start) / @step AS INTEGER)) AS b, count(*) AS n FROM ${table} WHERE ${where} AND ${q} BETWEEN @lo AND @hi GROUP BY b`)
+    .all({ start, step, run: t.run.id, lo, hi }) as { b: number; n: number }[];
   const bins: Bin[] = Array.from({ length: count }, (_, k) => ({ x0: start + k * step, x1: start + (k + 1) * step, count: 0 }));
   for (const { b, n: c } of rows) bins[b]!.count += c;
-  return bins;
+  if (!cut) return bins;
+  const below = extent(`${q} < @lo`, lo, hi);
+  const above = extent(`${q} > @hi`, lo, hi);
+  return [
+    ...(r.lo < lo ? [{ x0: r.lo, x1: below.max, count: below.n, overflow: 'below' as const }] : []),
+    ...bins,
+    ...(r.hi > hi ? [{ x0: above.min, x1: r.hi, count: above.n, overflow: 'above' as const }] : []),
+  ];
 }
 
 /** The column a histogram shows when --hist is not given. */

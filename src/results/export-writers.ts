@@ -62,8 +62,11 @@ const PARQUET_TYPES: Record<string, object> = {
   BLOB: { type: 'BYTE_ARRAY' },
 };
 
-/** Parquet file (SNAPPY, all columns nullable, SQLite types mapped to INT64/DOUBLE/UTF8/BYTE_ARRAY). */
-export function exportParquet(columns: Column[], rows: Iterable<unknown[]>, file: string, createdBy: string): number {
+/**
+ * Parquet file (SNAPPY, all columns nullable, SQLite types mapped to INT64/DOUBLE/UTF8/BYTE_ARRAY).
+ * The event loop turns after each row group, so Ctrl-C is handled mid-export (see atomic-output.ts).
+ */
+export async function exportParquet(columns: Column[], rows: Iterable<unknown[]>, file: string, createdBy: string): Promise<number> {
   const schema = [
     { name: 'root', num_children: columns.length },
     ...columns.map((c) => ({ name: c.name, repetition_type: 'OPTIONAL' as const, ...(PARQUET_TYPES[c.type] ?? PARQUET_TYPES.TEXT) })),
@@ -84,7 +87,10 @@ export function exportParquet(columns: Column[], rows: Iterable<unknown[]>, file
       const v = r[i] ?? null;
       batch[i]!.push(int64[i] && typeof v === 'number' ? BigInt(v) : !int64[i] && typeof v === 'bigint' ? Number(v) : v);
     }
-    if (++n === ROW_GROUP) flush();
+    if (++n === ROW_GROUP) {
+      flush();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
   if (n || !total) flush();
   writer.finish();

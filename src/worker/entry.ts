@@ -12,11 +12,13 @@ import { ItemWatchdog } from './item-watchdog.js';
 import { killWhenOrphaned } from './orphan-watchdog.js';
 import { SliceReader } from './read-slice.js';
 import { runChunk, type WorkerSetup } from './run-chunk.js';
+import { guardModelStdio } from './stdio-guard.js';
 
 // Signals are the primary's to handle (it drains, then stops us); a closed terminal too.
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => {});
 process.on('disconnect', () => process.exit(0));
 killWhenOrphaned();
+guardModelStdio();
 
 function send(msg: WorkerMessage): void {
   // The primary may already have gone (run stopped): then there is no one to tell.

@@ -6,8 +6,13 @@
  */
 import pRetry from 'p-retry';
 
+/** Never throws, whatever was thrown (a Proxy with throwing traps, a hostile getter). */
 export function isTransient(err: unknown): boolean {
-  return err instanceof Error && (err as { transient?: unknown }).transient === true;
+  try {
+    return err instanceof Error && (err as { transient?: unknown }).transient === true;
+  } catch {
+    return false;
+  }
 }
 
 export interface RetryPolicy {

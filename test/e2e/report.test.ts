@@ -1,10 +1,9 @@
 /**
  * simrun report --html through the built CLI: one self-contained file holding the provenance and
  * the numbers of the tables (asserted against the JSON of `report` / `compare` and SQL), every
- * value escaped, nothing fetched; rendered in headless Chromium when that is installed.
+ * value escaped, nothing fetched. How Chromium renders it: report-browser.test.ts.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fmtNumber } from '../../dist/src/report/html.js';
@@ -13,7 +12,6 @@ import { query, root, runCli, tmpDir } from '../helpers.js';
 const sample = path.join(root, 'data/population-sample.csv');
 const reformFile = path.join(root, 'models/tax/reforms/ctc-3000.json');
 type Row = Record<string, number | string>;
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
 /** Every cell of a JSON table appears as a cell of the HTML (numbers formatted as the report does). */
 function expectCells(html: string, rows: Row[]) {
@@ -103,21 +101,5 @@ describe('simrun report --html', () => {
     const missing = await runCli(['report', '--db', tdb, '--run', '1', '--html', tout, '--hist', 'nope']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--hist nope: no such column');
-  });
-
-  it.skipIf(!CHROMIUM)('renders in headless Chromium without console errors (screenshot kept in .tmp/)', async () => {
-    const out = path.join(dir, 'compare-chromium.html');
-    expect((await runCli(['report', '--db', db, '--compare', '1', '2', '--html', out])).code).toBe(0);
-    mkdirSync(path.join(root, '.tmp'), { recursive: true });
-    const png = path.join(root, '.tmp/report-test.png');
-    const r = spawnSync(
-      CHROMIUM!,
-      ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-        `--user-data-dir=${tmpDir('simrun-chromium-')}`, '--enable-logging=stderr', '--v=0', `--screenshot=${png}`, '--window-size=1200,1600', `file://${out}`],
-      { encoding: 'utf8', timeout: 90_000 },
-    );
-    expect(r.status).toBe(0);
-    expect(statSync(png).size).toBeGreaterThan(20_000);
-    expect(r.stderr).not.toMatch(/CONSOLE|Uncaught|net::ERR_/);
   });
 });

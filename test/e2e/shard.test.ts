@@ -1,15 +1,12 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, committed, fixtureModel, query, runCli, sqlDiffCount, startCli, tmpDir, waitFor } from '../helpers.js';
+import { committed, fixtureModel, query, runCli, sqlDiffCount, startCli, tmpDir, waitFor } from '../helpers.js';
 
 const N = 10_001; // not a multiple of 4: blocks of 2501, 2500, 2500, 2500
 const INPUT = `range:${N}`;
 const common = ['montecarlo', '--input', INPUT, '--param', 'draws=50', '--seed', '3', '--quiet'];
 const BLOCKS = [[0, 2500], [2501, 5000], [5001, 7500], [7501, 10000]];
-
-const hasParallel = spawnSync('parallel', ['--version'], { stdio: 'ignore' }).status === 0;
 
 describe('--shard i/N and simrun merge', () => {
   let dir: string;
@@ -107,16 +104,6 @@ describe('--shard i/N and simrun merge', () => {
     expect(r2.stderr.match(/already merged, unchanged/g)).toHaveLength(2);
     expect(query(into, 'SELECT status, done FROM runs')).toEqual([{ status: 'done', done: N }]);
     expect(sqlDiffCount(into, 1, ref, 1, 'montecarlo')).toBe(0);
-  });
-
-  it.skipIf(!hasParallel)('GNU parallel -j runs the shards locally; merge joins them', async () => {
-    const out = tmpDir('simrun-parallel-');
-    // The README recipe: parallel -j2 simrun run ... --shard {}/4 --db shard-{}.db ::: 0 1 2 3
-    execFileSync('parallel', ['-j', '2', '--halt', 'now,fail=1', process.execPath, cli, 'run', ...common, '--workers', '1', '--shard', '{}/4', '--db', path.join(out, 'shard-{}.db'), ':::', '0', '1', '2', '3'], { stdio: 'pipe' });
-    const files = [0, 1, 2, 3].map((k) => path.join(out, `shard-${k}.db`));
-    const r = await runCli(['merge', '--into', path.join(out, 'all.db'), ...files]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(sqlDiffCount(path.join(out, 'all.db'), 1, ref, 1, 'montecarlo')).toBe(0);
   });
 });
 

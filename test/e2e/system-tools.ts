@@ -1,0 +1,43 @@
+/**
+ * System tools that some end-to-end tests drive (Chromium, GNU parallel, Slurm, munge). Outside CI
+ * a test whose tool is missing skips; under CI=true it runs and fails at once with one line naming
+ * the Debian package to install (.ci/run installs them when it runs as root with apt-get).
+ */
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+
+export interface SystemTool {
+  /** true only outside CI when the tool is missing: `it.skipIf(tool.skip)` */
+  skip: boolean;
+  /** the tool's path; throws the install line when it is missing (call it first in the test) */
+  path(): string;
+}
+
+const inCi = process.env.CI === 'true' || process.env.CI === '1';
+
+function onPath(cmd: string): string | undefined {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+/** `candidates`: absolute paths or command names, the first found wins. */
+export function systemTool(what: string, debianPackages: string, candidates: string[]): SystemTool {
+  const found = candidates.map((c) => (c.startsWith('/') ? (existsSync(c) ? c : undefined) : onPath(c))).find(Boolean);
+  return {
+    skip: !found && !inCi,
+    path() {
+      if (!found) throw new Error(`${what} is not installed (looked for ${candidates.join(', ')}): apt-get install ${debianPackages}`);
+      return found;
+    },
+  };
+}
+
+export const chromium = systemTool('Chromium', 'chromium', ['/usr/bin/chromium', '/usr/bin/chromium-browser']);
+export const gnuParallel = systemTool('GNU parallel', 'parallel', ['parallel']);
+export const slurm = {
+  ctld: systemTool('slurmctld', 'slurm-wlm', ['slurmctld', '/usr/sbin/slurmctld']),
+  d: systemTool('slurmd', 'slurm-wlm', ['slurmd', '/usr/sbin/slurmd']),
+  sbatch: systemTool('sbatch', 'slurm-wlm', ['sbatch']),
+  munged: systemTool('munged', 'munge', ['munged', '/usr/sbin/munged']),
+  mungekey: systemTool('mungekey', 'munge', ['mungekey', '/usr/sbin/mungekey']),
+};
