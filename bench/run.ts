@@ -32,7 +32,9 @@ function parseArgs(argv: string[]): { quick: boolean; only: string[] | null; run
     else if (a.startsWith('--only=')) out.only = a.slice(7).split(',').filter(Boolean);
     else if (a === '--runs') out.runs = Number(argv[++k]);
     else if (a === '--help' || a === '-h') {
-      console.log(`usage: npm run bench [-- --quick] [-- --only <case>[,<case>...]] [-- --runs N]\ncases: ${CASES.map((c) => c.name).join(', ')}`);
+      console.log(
+        `usage: npm run bench [-- --quick] [-- --only <case>[,<case>...]] [-- --runs N]\ncases: ${CASES.map((c) => c.name).join(', ')}`,
+      );
       process.exit(0);
     } else {
       console.error(`unknown argument ${a}; see --help`);
@@ -55,11 +57,19 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const tmp = path.join(root, 'bench/results/tmp');
   mkdirSync(tmp, { recursive: true });
-  const ctx: BenchContext = { root, runs: args.runs ?? (args.quick ? 1 : 3), quick: args.quick, tmp, log: (l) => process.stderr.write(`${l}\n`) };
+  const ctx: BenchContext = {
+    root,
+    runs: args.runs ?? (args.quick ? 1 : 3),
+    quick: args.quick,
+    tmp,
+    log: (l) => process.stderr.write(`${l}\n`),
+  };
   const machine = machineInfo(root);
   const start = loadavg();
   const t0 = performance.now();
-  ctx.log(`simrun bench: ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node}; load ${start.join(' ')}; ${args.quick ? 'quick' : 'full'}, ${ctx.runs} run(s) each`);
+  ctx.log(
+    `simrun bench: ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node}; load ${start.join(' ')}; ${args.quick ? 'quick' : 'full'}, ${ctx.runs} run(s) each`,
+  );
   const results: CaseResult[] = [];
   const perCase: Record<string, number[]> = {};
   let failed = 0;

@@ -31,7 +31,8 @@ try {
 const households = Number(values.households ?? 200_000);
 // At least one household per decile of the report.
 if (!Number.isInteger(households) || households < 10) usage(`--households must be a whole number >= 10, got ${values.households}`);
-if (values.workers !== undefined && !/^[1-9][0-9]*$/.test(values.workers)) usage(`--workers must be a whole number >= 1, got ${values.workers}`);
+if (values.workers !== undefined && !/^[1-9][0-9]*$/.test(values.workers))
+  usage(`--workers must be a whole number >= 1, got ${values.workers}`);
 
 const out = path.resolve('out');
 const population = path.join(out, households === 200_000 ? 'population-200k.csv' : `population-${households}.csv`);

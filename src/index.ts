@@ -46,9 +46,7 @@ export interface Model<Item = any, Result = any, P extends Params = Params> {
 }
 
 /** Identity function that gives a model definition its types. */
-export function defineModel<Item = any, Result = any, P extends Params = Params>(
-  model: Model<Item, Result, P>,
-): Model<Item, Result, P> {
+export function defineModel<Item = any, Result = any, P extends Params = Params>(model: Model<Item, Result, P>): Model<Item, Result, P> {
   return model;
 }
 

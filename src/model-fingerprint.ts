@@ -65,7 +65,9 @@ function listFolder(dir: string): string[] {
 export function fingerprintModel(file: string, builtinDir: string | null): ModelFingerprint {
   const files = builtinDir ? listFolder(builtinDir) : walkImports(file);
   const root = builtinDir ?? path.dirname(file);
-  const entries = files.map((f) => [path.relative(root, f).split(path.sep).join('/'), sha256(readFileSync(f))] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const entries = files
+    .map((f) => [path.relative(root, f).split(path.sep).join('/'), sha256(readFileSync(f))] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1));
   return { hash: `sha256:${sha256(entries.map(([f, h]) => `${f}\t${h}\n`).join(''))}`, files: Object.fromEntries(entries) };
 }
 

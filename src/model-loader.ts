@@ -75,7 +75,13 @@ function withLoadTimeout<T>(p: Promise<T>, modelRef: string): Promise<T> {
   const ms = loadTimeoutMs();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ModelError(modelLoadTimeoutMessage(modelRef, ms, cluster.isWorker ? ' in a worker' : ''), { code: E_MODEL_LOAD_TIMEOUT })), ms);
+    timer = setTimeout(
+      () =>
+        reject(
+          new ModelError(modelLoadTimeoutMessage(modelRef, ms, cluster.isWorker ? ' in a worker' : ''), { code: E_MODEL_LOAD_TIMEOUT }),
+        ),
+      ms,
+    );
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
@@ -108,9 +114,13 @@ export function validateModel(m: unknown, ref: string): Model {
   const model = m as Partial<Model>;
   if (typeof model.name !== 'string' || !NAME.test(model.name)) throw fail('needs a name of letters, digits and _');
   const lower = model.name.toLowerCase();
-  if (RESERVED.has(lower)) throw fail(`uses the name '${model.name}', which is one of simrun's own tables (${[...RESERVED].join(', ')}); rename the model`);
+  if (RESERVED.has(lower))
+    throw fail(`uses the name '${model.name}', which is one of simrun's own tables (${[...RESERVED].join(', ')}); rename the model`);
   const prefix = RESERVED_PREFIXES.find((p) => lower.startsWith(p));
-  if (prefix) throw fail(`has the name '${model.name}': names starting with '${prefix}' are reserved (${prefix === 'v_' ? "simrun's views v_<model>" : 'SQLite'}); rename the model`);
+  if (prefix)
+    throw fail(
+      `has the name '${model.name}': names starting with '${prefix}' are reserved (${prefix === 'v_' ? "simrun's views v_<model>" : 'SQLite'}); rename the model`,
+    );
   if (typeof model.version !== 'string' || !model.version) throw fail('needs a version string');
   if (typeof model.analyze !== 'function' || typeof model.format !== 'function') {
     throw fail('needs analyze() and format() functions');
@@ -119,12 +129,15 @@ export function validateModel(m: unknown, ref: string): Model {
   if (!cols || typeof cols !== 'object' || Object.keys(cols).length === 0) throw fail('needs at least one column');
   const names = Object.keys(cols);
   if (names.length > MAX_MODEL_COLUMNS) {
-    throw fail(`declares ${names.length} columns; SQLite allows ${SQLITE_MAX_COLUMNS} per table including run_id and idx, so at most ${MAX_MODEL_COLUMNS}`);
+    throw fail(
+      `declares ${names.length} columns; SQLite allows ${SQLITE_MAX_COLUMNS} per table including run_id and idx, so at most ${MAX_MODEL_COLUMNS}`,
+    );
   }
   const seen = new Map<string, string>();
   for (const [name, type] of Object.entries(cols)) {
     if (!NAME.test(name)) throw fail(`has a bad column name '${name}' (letters, digits and _, not starting with a digit)`);
-    if (RESERVED_COLUMNS.has(name.toLowerCase())) throw fail(`has a column '${name}', a name simrun uses itself (run_id, idx; in any case)`);
+    if (RESERVED_COLUMNS.has(name.toLowerCase()))
+      throw fail(`has a column '${name}', a name simrun uses itself (run_id, idx; in any case)`);
     const twin = seen.get(name.toLowerCase());
     if (twin !== undefined) throw fail(`has columns '${twin}' and '${name}', which differ only in case (SQLite names ignore case)`);
     seen.set(name.toLowerCase(), name);

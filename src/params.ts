@@ -49,7 +49,10 @@ function mergeChecked(defaults: Obj, override: Obj, model: string, prefix: strin
   for (const [key, value] of Object.entries(override)) {
     const name = prefix + key;
     if (!(key in defaults)) {
-      const known = Object.keys(defaults).map((k) => prefix + k).join(', ') || 'none';
+      const known =
+        Object.keys(defaults)
+          .map((k) => prefix + k)
+          .join(', ') || 'none';
       throw usageError(`unknown parameter '${name}' for model ${model} (known: ${known})`);
     }
     const def = defaults[key];
@@ -87,6 +90,10 @@ export function resolveParams(model: Model, fileOverrides: Obj, flags: [string, 
 /** JSON with sorted keys, so equal params always compare equal as text. */
 export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (isObj(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(',')}}`;
+  if (isObj(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }

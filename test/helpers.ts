@@ -18,8 +18,15 @@ export interface CliResult {
 }
 
 /** Runs a built script (default: the CLI) with node, collecting its output. */
-export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; script?: string } = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [opts.script ?? cli, ...args], { cwd: opts.cwd ?? root, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; script?: string } = {},
+): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [opts.script ?? cli, ...args], {
+    cwd: opts.cwd ?? root,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -52,7 +59,9 @@ export function query<T = Record<string, unknown>>(dbFile: string, sql: string, 
 export function tableDump(dbFile: string, table: string, runId: number): string[] {
   const db = new Database(dbFile, { readonly: true });
   try {
-    return (db.prepare(`SELECT * FROM "${table}" WHERE run_id = ? ORDER BY idx`).raw().all(runId) as unknown[][]).map((r) => JSON.stringify(r.slice(1)));
+    return (db.prepare(`SELECT * FROM "${table}" WHERE run_id = ? ORDER BY idx`).raw().all(runId) as unknown[][]).map((r) =>
+      JSON.stringify(r.slice(1)),
+    );
   } finally {
     db.close();
   }
@@ -69,7 +78,7 @@ export async function waitFor(check: () => boolean, timeoutMs = 30_000, stepMs =
 /** Rows committed so far for a run (0 while the database or table does not exist yet). */
 export function committed(dbFile: string, table: string): number {
   try {
-    return (query<{ n: number }>(dbFile, `SELECT count(*) AS n FROM "${table}"`)[0]!.n);
+    return query<{ n: number }>(dbFile, `SELECT count(*) AS n FROM "${table}"`)[0]!.n;
   } catch {
     return 0;
   }
@@ -105,10 +114,15 @@ export function sqlDiffCount(dbA: string, runA: number, dbB: string, runB: numbe
   const db = new Database(dbA, { readonly: true });
   try {
     db.prepare('ATTACH DATABASE ? AS other').run(dbB);
-    const cols = (db.prepare(`SELECT name FROM pragma_table_info(?) WHERE name != 'run_id'`).pluck().all(table) as string[]).map((c) => `"${c}"`).join(', ');
+    const cols = (db.prepare(`SELECT name FROM pragma_table_info(?) WHERE name != 'run_id'`).pluck().all(table) as string[])
+      .map((c) => `"${c}"`)
+      .join(', ');
     const a = `SELECT ${cols} FROM main."${table}" WHERE run_id = ${runA}`;
     const b = `SELECT ${cols} FROM other."${table}" WHERE run_id = ${runB}`;
-    return db.prepare(`SELECT (SELECT count(*) FROM (${a} EXCEPT ${b})) + (SELECT count(*) FROM (${b} EXCEPT ${a})) AS n`).pluck().get() as number;
+    return db
+      .prepare(`SELECT (SELECT count(*) FROM (${a} EXCEPT ${b})) + (SELECT count(*) FROM (${b} EXCEPT ${a})) AS n`)
+      .pluck()
+      .get() as number;
   } finally {
     db.close();
   }

@@ -63,19 +63,33 @@ export const capacity: BenchCase = {
         const name = `capacity-${id}`;
         const poll = donePoller(dbPath(ctx, name));
         try {
-          return expectExit(await runSimrun(ctx, name, { model, input: `range:${items}`, workers, chunk }, { sampleMs: 50, onSample: () => poll.done() ?? undefined }), label);
+          return expectExit(
+            await runSimrun(
+              ctx,
+              name,
+              { model, input: `range:${items}`, workers, chunk },
+              { sampleMs: 50, onSample: () => poll.done() ?? undefined },
+            ),
+            label,
+          );
         } finally {
           poll.close();
         }
       },
     });
-    const trivial: Variant[] = sizes.map((chunk) => polled(String(chunk), `simrun --workers ${workers}, chunk ${chunk}, range:${n / 1e6}M`, n, TRIVIAL, chunk));
+    const trivial: Variant[] = sizes.map((chunk) =>
+      polled(String(chunk), `simrun --workers ${workers}, chunk ${chunk}, range:${n / 1e6}M`, n, TRIVIAL, chunk),
+    );
     const taxRows = polled('tax', `simrun --workers ${workers}, tax-width rows, auto chunk, range:${nTax / 1e6}M`, nTax, TAX_ROWS, 'auto');
     const bare: Variant = {
       id: 'bare-tax',
       label: `bare better-sqlite3 insert of the same tax-width rows`,
       items: nTax,
-      run: async () => expectExit(await runProcess(process.execPath, [BARE_TAX, '--n', String(nTax), '--db', dbPath(ctx, 'bare-tax')], { cwd: ctx.root }), 'bare tax insert'),
+      run: async () =>
+        expectExit(
+          await runProcess(process.execPath, [BARE_TAX, '--n', String(nTax), '--db', dbPath(ctx, 'bare-tax')], { cwd: ctx.root }),
+          'bare tax insert',
+        ),
     };
     const variants = [...trivial, taxRows, bare];
     const m = await measureRounds(ctx, NAME, variants);
@@ -90,14 +104,61 @@ export const capacity: BenchCase = {
     // efficiency(N, t) >= 0.95  <=>  t >= 0.95 * N * c
     const minItemUs = (cores: number) => 0.95 * cores * cTax;
     const rows = trivial.map((v) =>
-      makeRow(NAME, v.label, n, seconds(m.get(v.id)!), `steady ${si(med(v.id, 'rowsPerSec'))} rows/s; primary CPU ${med(v.id, 'cpuUsPerRow').toFixed(2)} us/row (busy ${(med(v.id, 'cpuShare') * 100).toFixed(0)} %)${v.id === best ? ' <- best' : ''}`),
+      makeRow(
+        NAME,
+        v.label,
+        n,
+        seconds(m.get(v.id)!),
+        `steady ${si(med(v.id, 'rowsPerSec'))} rows/s; primary CPU ${med(v.id, 'cpuUsPerRow').toFixed(2)} us/row (busy ${(med(v.id, 'cpuShare') * 100).toFixed(0)} %)${v.id === best ? ' <- best' : ''}`,
+      ),
     );
-    const projection = [64, 128].flatMap((cores) => [1, 10].map((itemMs) => ({ cores, itemMs, efficiency: round(projectEfficiency(c, cores, itemMs), 3), efficiencyWallBound: round(projectEfficiency(cWall, cores, itemMs), 3) })));
-    rows.push(makeRow(NAME, taxRows.label, nTax, seconds(m.get('tax')!), `steady ${si(med('tax', 'rowsPerSec'))} rows/s; primary CPU ${cTax.toFixed(2)} us/row, ${ratio.toFixed(2)}x the bare insert`));
-    rows.push(makeRow(NAME, bare.label, nTax, seconds(m.get('bare-tax')!), `insert CPU ${cBare.toFixed(2)} us/row (rows made before the clock starts)`));
-    rows.push(makeRow(NAME, 'projection: tax rows, 128 cores', 0, [], `a model cost above ${(minItemUs(128) / 1000).toFixed(2)} ms per household keeps 128 cores >= 0.95 efficient (64 cores: ${(minItemUs(64) / 1000).toFixed(2)} ms)`, NaN));
+    const projection = [64, 128].flatMap((cores) =>
+      [1, 10].map((itemMs) => ({
+        cores,
+        itemMs,
+        efficiency: round(projectEfficiency(c, cores, itemMs), 3),
+        efficiencyWallBound: round(projectEfficiency(cWall, cores, itemMs), 3),
+      })),
+    );
+    rows.push(
+      makeRow(
+        NAME,
+        taxRows.label,
+        nTax,
+        seconds(m.get('tax')!),
+        `steady ${si(med('tax', 'rowsPerSec'))} rows/s; primary CPU ${cTax.toFixed(2)} us/row, ${ratio.toFixed(2)}x the bare insert`,
+      ),
+    );
+    rows.push(
+      makeRow(
+        NAME,
+        bare.label,
+        nTax,
+        seconds(m.get('bare-tax')!),
+        `insert CPU ${cBare.toFixed(2)} us/row (rows made before the clock starts)`,
+      ),
+    );
+    rows.push(
+      makeRow(
+        NAME,
+        'projection: tax rows, 128 cores',
+        0,
+        [],
+        `a model cost above ${(minItemUs(128) / 1000).toFixed(2)} ms per household keeps 128 cores >= 0.95 efficient (64 cores: ${(minItemUs(64) / 1000).toFixed(2)} ms)`,
+        NaN,
+      ),
+    );
     for (const p of projection) {
-      rows.push(makeRow(NAME, `projection: ${p.cores} cores x ${p.itemMs} ms items`, 0, [], `demand ${si((p.cores * 1000) / p.itemMs)} rows/s vs capacity ${si(1e6 / c)} rows/s -> efficiency ${p.efficiency.toFixed(3)} (wall bound ${p.efficiencyWallBound.toFixed(3)})`, NaN));
+      rows.push(
+        makeRow(
+          NAME,
+          `projection: ${p.cores} cores x ${p.itemMs} ms items`,
+          0,
+          [],
+          `demand ${si((p.cores * 1000) / p.itemMs)} rows/s vs capacity ${si(1e6 / c)} rows/s -> efficiency ${p.efficiency.toFixed(3)} (wall bound ${p.efficiencyWallBound.toFixed(3)})`,
+          NaN,
+        ),
+      );
     }
     const e128 = projection.find((p) => p.cores === 128 && p.itemMs === 1)!.efficiency;
     return {
@@ -105,13 +166,42 @@ export const capacity: BenchCase = {
       title: this.title,
       rows,
       targets: [
-        { case: NAME, target: '1 ms items project to >= 0.97 efficiency at 128 cores', measured: `${e128.toFixed(3)} (c = ${c.toFixed(2)} us/row, capacity ${si(1e6 / c)} rows/s)`, met: e128 >= 0.97 },
-        { case: NAME, target: `tax-width rows: primary CPU <= ${TAX_TARGET}x a bare insert of the same rows`, measured: `${ratio.toFixed(2)}x (${cTax.toFixed(2)} vs ${cBare.toFixed(2)} us/row)`, met: ratio <= TAX_TARGET },
+        {
+          case: NAME,
+          target: '1 ms items project to >= 0.97 efficiency at 128 cores',
+          measured: `${e128.toFixed(3)} (c = ${c.toFixed(2)} us/row, capacity ${si(1e6 / c)} rows/s)`,
+          met: e128 >= 0.97,
+        },
+        {
+          case: NAME,
+          target: `tax-width rows: primary CPU <= ${TAX_TARGET}x a bare insert of the same rows`,
+          measured: `${ratio.toFixed(2)}x (${cTax.toFixed(2)} vs ${cBare.toFixed(2)} us/row)`,
+          met: ratio <= TAX_TARGET,
+        },
       ],
       notes: [
         `c = primary CPU time per row in the steady state at the best chunk size (${best}): ${c.toFixed(2)} us; wall-clock bound 1/rows/s = ${cWall.toFixed(2)} us (the primary shares ${os.availableParallelism()} cores with ${workers} workers here)`,
       ],
-      data: { items: n, taxRows: { items: nTax, cUsPerRow: round(cTax, 3), bareUsPerRow: round(cBare, 3), ratio: round(ratio, 3), minItemMs128: round(minItemUs(128) / 1000, 3) }, bestChunk: best, cUsPerRow: round(c, 3), cWallUsPerRow: round(cWall, 3), steady: Object.fromEntries([...st].map(([k, v]) => [k, v.map((s) => ({ rowsPerSec: Math.round(s.rowsPerSec), cpuUsPerRow: round(s.cpuUsPerRow), cpuShare: round(s.cpuShare) }))])), projection },
+      data: {
+        items: n,
+        taxRows: {
+          items: nTax,
+          cUsPerRow: round(cTax, 3),
+          bareUsPerRow: round(cBare, 3),
+          ratio: round(ratio, 3),
+          minItemMs128: round(minItemUs(128) / 1000, 3),
+        },
+        bestChunk: best,
+        cUsPerRow: round(c, 3),
+        cWallUsPerRow: round(cWall, 3),
+        steady: Object.fromEntries(
+          [...st].map(([k, v]) => [
+            k,
+            v.map((s) => ({ rowsPerSec: Math.round(s.rowsPerSec), cpuUsPerRow: round(s.cpuUsPerRow), cpuShare: round(s.cpuShare) })),
+          ]),
+        ),
+        projection,
+      },
     };
   },
 };

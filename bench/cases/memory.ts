@@ -28,7 +28,12 @@ export const memory: BenchCase = {
     const workers = Math.max(2, os.availableParallelism());
     const label = `simrun range:${n / 1e6}M --workers ${workers}, auto chunk`;
     const m = await measureRounds(ctx, NAME, [
-      { id: 'run', label, items: n, run: async () => expectExit(await runSimrun(ctx, 'memory', { model: TRIVIAL, input: `range:${n}`, workers, chunk: 'auto' }), label) },
+      {
+        id: 'run',
+        label,
+        items: n,
+        run: async () => expectExit(await runSimrun(ctx, 'memory', { model: TRIVIAL, input: `range:${n}`, workers, chunk: 'auto' }), label),
+      },
     ]);
     const runs = m.get('run')!;
     const prim = runs.map((r) => primaryOf(r)!);
@@ -50,7 +55,12 @@ export const memory: BenchCase = {
       targets: [
         { case: NAME, target: 'primary peak RSS < 200 MB', measured: `${primPeak.toFixed(0)} MB`, met: primPeak < 200 },
         { case: NAME, target: 'each worker peak RSS < 150 MB', measured: `${workerPeak.toFixed(0)} MB (largest)`, met: workerPeak < 150 },
-        { case: NAME, target: `no RSS growth (25 % -> 90 % of the run, < ${GROWTH_LIMIT_MB} MB)`, measured: `primary +${maxPrimGrowth.toFixed(1)} MB, workers +${maxWorkerGrowth.toFixed(1)} MB (worst run)`, met: flat },
+        {
+          case: NAME,
+          target: `no RSS growth (25 % -> 90 % of the run, < ${GROWTH_LIMIT_MB} MB)`,
+          measured: `primary +${maxPrimGrowth.toFixed(1)} MB, workers +${maxWorkerGrowth.toFixed(1)} MB (worst run)`,
+          met: flat,
+        },
       ],
       notes: [`primary peak RSS on a ${n / 1e6}M-item range run: ${primPeak.toFixed(0)} MB (median of ${runs.length})`],
       data: {

@@ -27,7 +27,8 @@ export const overhead: BenchCase = {
       id,
       label: `simrun --workers ${workers}, chunk ${chunk}`,
       items: n,
-      run: async () => expectExit(await runSimrun(ctx, `overhead-${id}`, { model: TRIVIAL, input, workers, chunk }), `simrun chunk ${chunk}`),
+      run: async () =>
+        expectExit(await runSimrun(ctx, `overhead-${id}`, { model: TRIVIAL, input, workers, chunk }), `simrun chunk ${chunk}`),
     });
     const py = (id: string, label: string, items: number, args: string[]): Variant => ({
       id,
@@ -39,13 +40,31 @@ export const overhead: BenchCase = {
       sim('auto', 'auto'),
       sim('c1000', 1000),
       sim('c10000', 10_000),
-      py('pool', `(a) Python Pool(${workers}).imap chunksize 10000 + sqlite3`, n, ['bench/peers/pool_sqlite.py', String(n), path.join(ctx.tmp, 'overhead-pool.db'), String(workers), '10000']),
-      py('ppe', `(b) seed ProcessPoolExecutor(${workers}).map, chunksize 1`, nSeed, ['bench/peers/seed_ppe.py', String(nSeed), String(workers)]),
+      py('pool', `(a) Python Pool(${workers}).imap chunksize 10000 + sqlite3`, n, [
+        'bench/peers/pool_sqlite.py',
+        String(n),
+        path.join(ctx.tmp, 'overhead-pool.db'),
+        String(workers),
+        '10000',
+      ]),
+      py('ppe', `(b) seed ProcessPoolExecutor(${workers}).map, chunksize 1`, nSeed, [
+        'bench/peers/seed_ppe.py',
+        String(nSeed),
+        String(workers),
+      ]),
       {
         id: 'bare',
         label: '(c) bare better-sqlite3 insert, 1 process',
         items: n,
-        run: async () => expectExit(await runProcess(process.execPath, ['dist/bench/peers/bare-insert.js', '--n', String(n), '--db', path.join(ctx.tmp, 'overhead-bare.db')], { cwd: ctx.root }), 'bare insert'),
+        run: async () =>
+          expectExit(
+            await runProcess(
+              process.execPath,
+              ['dist/bench/peers/bare-insert.js', '--n', String(n), '--db', path.join(ctx.tmp, 'overhead-bare.db')],
+              { cwd: ctx.root },
+            ),
+            'bare insert',
+          ),
       },
     ];
     const m = await measureRounds(ctx, NAME, variants);
@@ -60,7 +79,13 @@ export const overhead: BenchCase = {
       const times = seconds(m.get(v.id)!);
       if (v.id === 'ppe') {
         const scaled = times.map((x) => x * scale);
-        return makeRow(NAME, `${v.label} [ran ${nSeed.toLocaleString('en')} items, time x${scale}]`, n, scaled, `persists nothing; measured ${t('ppe').toFixed(2)} s for ${nSeed.toLocaleString('en')} items`);
+        return makeRow(
+          NAME,
+          `${v.label} [ran ${nSeed.toLocaleString('en')} items, time x${scale}]`,
+          n,
+          scaled,
+          `persists nothing; measured ${t('ppe').toFixed(2)} s for ${nSeed.toLocaleString('en')} items`,
+        );
       }
       const mine = t(v.id);
       let detail = '';
@@ -78,13 +103,41 @@ export const overhead: BenchCase = {
       title: this.title,
       rows,
       targets: [
-        { case: NAME, target: '>= 1.2x faster than Python Pool+SQLite (auto chunk)', measured: `${(tPool / tAuto).toFixed(2)}x`, met: tPool / tAuto >= 1.2 },
-        { case: NAME, target: "items/s >= 0.9x the bare insert (store's limit), auto chunk", measured: `${(tBare / tAuto).toFixed(2)}x`, met: tBare / tAuto >= 0.9 },
-        { case: NAME, target: ">= 30x faster than the seed's ProcessPoolExecutor.map", measured: `${(tPpe / tAuto).toFixed(1)}x`, met: tPpe / tAuto >= 30 },
-        { case: NAME, target: 'auto chunk within 10 % of the best fixed size', measured: `auto ${tAuto.toFixed(2)} s vs best fixed ${bestFixed.toFixed(2)} s (${((tAuto / bestFixed - 1) * 100).toFixed(1)} %)`, met: tAuto <= bestFixed * 1.1 },
+        {
+          case: NAME,
+          target: '>= 1.2x faster than Python Pool+SQLite (auto chunk)',
+          measured: `${(tPool / tAuto).toFixed(2)}x`,
+          met: tPool / tAuto >= 1.2,
+        },
+        {
+          case: NAME,
+          target: "items/s >= 0.9x the bare insert (store's limit), auto chunk",
+          measured: `${(tBare / tAuto).toFixed(2)}x`,
+          met: tBare / tAuto >= 0.9,
+        },
+        {
+          case: NAME,
+          target: ">= 30x faster than the seed's ProcessPoolExecutor.map",
+          measured: `${(tPpe / tAuto).toFixed(1)}x`,
+          met: tPpe / tAuto >= 30,
+        },
+        {
+          case: NAME,
+          target: 'auto chunk within 10 % of the best fixed size',
+          measured: `auto ${tAuto.toFixed(2)} s vs best fixed ${bestFixed.toFixed(2)} s (${((tAuto / bestFixed - 1) * 100).toFixed(1)} %)`,
+          met: tAuto <= bestFixed * 1.1,
+        },
       ],
-      notes: [`(b) ran ${nSeed.toLocaleString('en')} items and its time is scaled x${scale} to 1M`, `fastest simrun variant: chunk ${best.replace('c', '')}`],
-      data: { items: n, seedItems: nSeed, bareInsertLoopRowsPerSec: bareInsertRate, ratios: { vsPool: round(tPool / tAuto), vsBare: round(tBare / tAuto), vsSeed: round(tPpe / tAuto, 1) } },
+      notes: [
+        `(b) ran ${nSeed.toLocaleString('en')} items and its time is scaled x${scale} to 1M`,
+        `fastest simrun variant: chunk ${best.replace('c', '')}`,
+      ],
+      data: {
+        items: n,
+        seedItems: nSeed,
+        bareInsertLoopRowsPerSec: bareInsertRate,
+        ratios: { vsPool: round(tPool / tAuto), vsBare: round(tBare / tAuto), vsSeed: round(tPpe / tAuto, 1) },
+      },
     };
   },
 };

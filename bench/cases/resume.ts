@@ -25,13 +25,18 @@ async function interruptedRun(ctx: BenchContext, n: number, workers: number): Pr
     const db = dbPath(ctx, 'resume-base');
     const poll = donePoller(db);
     let doneAt = 0;
-    const r = await runSimrun(ctx, 'resume-base', { model: TRIVIAL, input: `range:${n}`, workers, chunk: 'auto' }, {
-      sampleMs: 10,
-      onSample: () => {
-        const d = poll.done();
-        if (d !== null && d >= stopAt(ctx.quick) * n) return 'stop';
+    const r = await runSimrun(
+      ctx,
+      'resume-base',
+      { model: TRIVIAL, input: `range:${n}`, workers, chunk: 'auto' },
+      {
+        sampleMs: 10,
+        onSample: () => {
+          const d = poll.done();
+          if (d !== null && d >= stopAt(ctx.quick) * n) return 'stop';
+        },
       },
-    });
+    );
     poll.close();
     if (r.code === 130) {
       const p = donePoller(db);
@@ -66,7 +71,9 @@ export const resume: BenchCase = {
     const n = ctx.quick ? 2_000_000 : 10_000_000;
     const workers = Math.max(2, os.availableParallelism());
     const base = await interruptedRun(ctx, n, workers);
-    ctx.log(`  ${NAME}: interrupted at ${base.doneAt}/${n} (${((base.doneAt / n) * 100).toFixed(2)} %) after ${base.r.seconds.toFixed(2)} s`);
+    ctx.log(
+      `  ${NAME}: interrupted at ${base.doneAt}/${n} (${((base.doneAt / n) * 100).toFixed(2)} %) after ${base.r.seconds.toFixed(2)} s`,
+    );
     const totals: number[] = [];
     const firstLog: number[] = [];
     const firstDispatch: number[] = [];
@@ -80,16 +87,20 @@ export const resume: BenchCase = {
       const poll = donePoller(db);
       let rowAt = NaN;
       const spawnedAt = Date.now();
-      const r = await runProcess(process.execPath, ['dist/src/cli.js', 'resume', '--db', db, '--workers', String(workers), '--quiet', '--log', logFile, '--log-level', 'debug'], {
-        cwd: ctx.root,
-        sampleMs: 10,
-        onSample: (t) => {
-          if (Number.isNaN(rowAt)) {
-            const d = poll.done();
-            if (d !== null && d > base.doneAt) rowAt = t;
-          }
+      const r = await runProcess(
+        process.execPath,
+        ['dist/src/cli.js', 'resume', '--db', db, '--workers', String(workers), '--quiet', '--log', logFile, '--log-level', 'debug'],
+        {
+          cwd: ctx.root,
+          sampleMs: 10,
+          onSample: (t) => {
+            if (Number.isNaN(rowAt)) {
+              const d = poll.done();
+              if (d !== null && d > base.doneAt) rowAt = t;
+            }
+          },
         },
-      });
+      );
       poll.close();
       expectExit(r, 'resume');
       const lines = readLog(logFile);
@@ -99,7 +110,9 @@ export const resume: BenchCase = {
       firstLog.push(first ? (first.time - spawnedAt) / 1000 : NaN);
       firstDispatch.push(dispatch ? (dispatch.time - spawnedAt) / 1000 : NaN);
       firstRow.push(Number.isNaN(rowAt) ? r.seconds : rowAt);
-      ctx.log(`  ${NAME} run ${k + 1}/${ctx.runs}  resume total ${r.seconds.toFixed(2)} s, first log line ${firstLog[k]!.toFixed(2)} s, first new row ${firstRow[k]!.toFixed(2)} s`);
+      ctx.log(
+        `  ${NAME} run ${k + 1}/${ctx.runs}  resume total ${r.seconds.toFixed(2)} s, first log line ${firstLog[k]!.toFixed(2)} s, first new row ${firstRow[k]!.toFixed(2)} s`,
+      );
     }
     const hasDispatchLine = firstDispatch.every((x) => !Number.isNaN(x));
     const toFirst = hasDispatchLine ? firstDispatch : firstRow;
@@ -110,11 +123,35 @@ export const resume: BenchCase = {
       name: NAME,
       title: this.title,
       rows: [
-        makeRow(NAME, `simrun resume, ${left.toLocaleString('en')} items left of ${n / 1e6}M`, left, totals, `to ${how}: ${tFirst.toFixed(2)} s; first log line ${median(firstLog).toFixed(2)} s`),
+        makeRow(
+          NAME,
+          `simrun resume, ${left.toLocaleString('en')} items left of ${n / 1e6}M`,
+          left,
+          totals,
+          `to ${how}: ${tFirst.toFixed(2)} s; first log line ${median(firstLog).toFixed(2)} s`,
+        ),
       ],
-      targets: [{ case: NAME, target: 'first chunk dispatched within 5 s of resume start', measured: `${tFirst.toFixed(2)} s (${how})`, met: tFirst <= 5 }],
-      notes: [`interrupted at ${base.doneAt}/${n} with SIGINT after ${base.r.seconds.toFixed(1)} s; each resume ran on a copy of that database`],
-      data: { items: n, interruptedAt: base.doneAt, interruptedAfterS: round(base.r.seconds, 2), resumeTotalS: totals.map((x) => round(x)), firstLogLineS: firstLog.map((x) => round(x)), firstDispatchLineS: firstDispatch.map((x) => round(x)), firstNewRowS: firstRow.map((x) => round(x)), measuredBy: how },
+      targets: [
+        {
+          case: NAME,
+          target: 'first chunk dispatched within 5 s of resume start',
+          measured: `${tFirst.toFixed(2)} s (${how})`,
+          met: tFirst <= 5,
+        },
+      ],
+      notes: [
+        `interrupted at ${base.doneAt}/${n} with SIGINT after ${base.r.seconds.toFixed(1)} s; each resume ran on a copy of that database`,
+      ],
+      data: {
+        items: n,
+        interruptedAt: base.doneAt,
+        interruptedAfterS: round(base.r.seconds, 2),
+        resumeTotalS: totals.map((x) => round(x)),
+        firstLogLineS: firstLog.map((x) => round(x)),
+        firstDispatchLineS: firstDispatch.map((x) => round(x)),
+        firstNewRowS: firstRow.map((x) => round(x)),
+        measuredBy: how,
+      },
     };
   },
 };

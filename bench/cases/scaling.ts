@@ -40,14 +40,19 @@ export const scaling: BenchCase = {
       id,
       label,
       items: n,
-      run: async () => expectExit(await runSimrun(ctx, `scaling-${id}`, { model: 'montecarlo', input, workers, chunk, params: { draws } }), label),
+      run: async () =>
+        expectExit(await runSimrun(ctx, `scaling-${id}`, { model: 'montecarlo', input, workers, chunk, params: { draws } }), label),
     });
     const variants: Variant[] = [
       {
         id: 'inproc',
         label: 'in-process loop (1 core, no IPC, no store)',
         items: n,
-        run: async () => expectExit(await runProcess(process.execPath, [PEER, '--n', String(n), '--draws', String(draws)], { cwd: ctx.root }), 'in-process loop'),
+        run: async () =>
+          expectExit(
+            await runProcess(process.execPath, [PEER, '--n', String(n), '--draws', String(draws)], { cwd: ctx.root }),
+            'in-process loop',
+          ),
       },
       sim('w1', 'simrun --workers 1, auto chunk', 1, 'auto'),
       sim(`w${maxW}`, `simrun --workers ${maxW}, auto chunk`, maxW, 'auto'),
@@ -80,10 +85,22 @@ export const scaling: BenchCase = {
       rows,
       targets: [
         { case: NAME, target: `efficiency >= 0.97 on ${maxW} workers (auto chunk)`, measured: e2.toFixed(4), met: e2 >= 0.97 },
-        { case: NAME, target: 'auto chunk within 10 % of the best fixed size', measured: `auto ${autoT.toFixed(2)} s vs best fixed ${bestFixed.toFixed(2)} s (${((autoT / bestFixed - 1) * 100).toFixed(1)} %)`, met: autoT <= bestFixed * 1.1 },
+        {
+          case: NAME,
+          target: 'auto chunk within 10 % of the best fixed size',
+          measured: `auto ${autoT.toFixed(2)} s vs best fixed ${bestFixed.toFixed(2)} s (${((autoT / bestFixed - 1) * 100).toFixed(1)} %)`,
+          met: autoT <= bestFixed * 1.1,
+        },
       ],
-      notes: [`draws=${draws} (calibrated to ~1 ms per item on this machine); items/s for montecarlo: 1 worker ${Math.round(n / median(seconds(m.get('w1')!)))}, ${maxW} workers ${Math.round(n / autoT)}`],
-      data: { draws, items: n, inProcessLoopMs: round(loopMs, 1), efficiency: Object.fromEntries(Object.entries(eff).map(([k, v]) => [k, round(v, 4)])) },
+      notes: [
+        `draws=${draws} (calibrated to ~1 ms per item on this machine); items/s for montecarlo: 1 worker ${Math.round(n / median(seconds(m.get('w1')!)))}, ${maxW} workers ${Math.round(n / autoT)}`,
+      ],
+      data: {
+        draws,
+        items: n,
+        inProcessLoopMs: round(loopMs, 1),
+        efficiency: Object.fromEntries(Object.entries(eff).map(([k, v]) => [k, round(v, 4)])),
+      },
     };
   },
 };

@@ -28,7 +28,12 @@ async function population(ctx: BenchContext, n: number): Promise<string> {
   if (existsSync(file)) return file;
   mkdirSync(dir, { recursive: true });
   ctx.log(`  ${NAME}: generating ${n} households into ${path.relative(ctx.root, file)}`);
-  expectExit(await runProcess(process.execPath, ['dist/src/cli.js', 'generate', 'population', '--n', String(n), '--seed', '1', '--output', file], { cwd: ctx.root }), 'generate population');
+  expectExit(
+    await runProcess(process.execPath, ['dist/src/cli.js', 'generate', 'population', '--n', String(n), '--seed', '1', '--output', file], {
+      cwd: ctx.root,
+    }),
+    'generate population',
+  );
   return file;
 }
 
@@ -66,7 +71,11 @@ export const tax: BenchCase = {
         id: 'diy',
         label: 'hand-written script: papaparse + tax + the same INSERT, 1 process',
         items: n,
-        run: async () => expectExit(await runProcess(process.execPath, [DIY, input, path.join(ctx.tmp, 'diy-tax.db')], { cwd: ctx.root }), 'hand-written tax script'),
+        run: async () =>
+          expectExit(
+            await runProcess(process.execPath, [DIY, input, path.join(ctx.tmp, 'diy-tax.db')], { cwd: ctx.root }),
+            'hand-written tax script',
+          ),
       },
       {
         id: 'loop1',
@@ -79,7 +88,8 @@ export const tax: BenchCase = {
         id: `w${workers}`,
         label: `simrun tax --workers ${workers}, auto chunk`,
         items: n,
-        run: async () => expectExit(await runSimrun(ctx, `tax-w${workers}`, { model: 'tax', input, workers, chunk: 'auto' }), `tax ${workers} workers`),
+        run: async () =>
+          expectExit(await runSimrun(ctx, `tax-w${workers}`, { model: 'tax', input, workers, chunk: 'auto' }), `tax ${workers} workers`),
       })),
     ];
     const m = await measureRounds(ctx, NAME, variants);
@@ -106,10 +116,25 @@ export const tax: BenchCase = {
           measured: `${vsDiy(`w${maxW}`).toFixed(2)}x (${t(`w${maxW}`).toFixed(2)} s vs ${t('diy').toFixed(2)} s)`,
           met: vsDiy(`w${maxW}`) >= SPEEDUP_TARGET,
         },
-        { case: NAME, target: '--workers 1 faster than the hand-written script', measured: `${vsDiy('w1').toFixed(2)}x`, met: vsDiy('w1') > 1 },
+        {
+          case: NAME,
+          target: '--workers 1 faster than the hand-written script',
+          measured: `${vsDiy('w1').toFixed(2)}x`,
+          met: vsDiy('w1') > 1,
+        },
       ],
-      notes: [`input: ${path.relative(ctx.root, input)} (generate population --n ${n} --seed 1); halves: ${half.map((f) => path.basename(f)).join(', ')}`],
-      data: { households: n, diySeconds: round(t('diy'), 3), speedupW1: round(vsDiy('w1'), 3), speedupWmax: round(vsDiy(`w${maxW}`), 3), efficiency: round(eff, 3), ceiling: round(ceiling, 3), loopSeconds: round(t('loop1'), 3) },
+      notes: [
+        `input: ${path.relative(ctx.root, input)} (generate population --n ${n} --seed 1); halves: ${half.map((f) => path.basename(f)).join(', ')}`,
+      ],
+      data: {
+        households: n,
+        diySeconds: round(t('diy'), 3),
+        speedupW1: round(vsDiy('w1'), 3),
+        speedupWmax: round(vsDiy(`w${maxW}`), 3),
+        efficiency: round(eff, 3),
+        ceiling: round(ceiling, 3),
+        loopSeconds: round(t('loop1'), 3),
+      },
     };
   },
 };

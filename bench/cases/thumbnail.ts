@@ -21,7 +21,14 @@ export const thumbnail: BenchCase = {
   name: NAME,
   title: 'Thumbnail model on real photos (bench/thumbnail/run.ts)',
   async run(ctx): Promise<CaseResult> {
-    const skip = (why: string): CaseResult => ({ name: NAME, title: this.title, rows: [], targets: [], notes: [`skipped: ${why}`], skipped: why });
+    const skip = (why: string): CaseResult => ({
+      name: NAME,
+      title: this.title,
+      rows: [],
+      targets: [],
+      notes: [`skipped: ${why}`],
+      skipped: why,
+    });
     const script = path.join(ctx.root, 'dist/bench/thumbnail/run.js');
     if (!existsSync(path.join(ctx.root, 'bench/thumbnail/run.ts'))) return skip('bench/thumbnail/run.ts does not exist yet');
     if (!existsSync(script)) return skip('dist/bench/thumbnail/run.js missing: run npm run build');
@@ -43,13 +50,17 @@ export const thumbnail: BenchCase = {
     } finally {
       if (theirs) writeFileSync(file, theirs);
     }
-    const rows = rep.results.map((x) => makeRow(NAME, x.method, rep.photos.count, x.runs, `${x.vsPillowPool.toFixed(2)}x the time of the Pillow pool`));
+    const rows = rep.results.map((x) =>
+      makeRow(NAME, x.method, rep.photos.count, x.runs, `${x.vsPillowPool.toFixed(2)}x the time of the Pillow pool`),
+    );
     return {
       name: NAME,
       title: this.title,
       rows,
       targets: [],
-      notes: [`${rep.photos.count} photos (${rep.photos.megabytes} MB), 128 px JPEG, one round of bench/thumbnail/run.ts (its methods interleaved); its own committed report is bench/results/thumbnail.json`],
+      notes: [
+        `${rep.photos.count} photos (${rep.photos.megabytes} MB), 128 px JPEG, one round of bench/thumbnail/run.ts (its methods interleaved); its own committed report is bench/results/thumbnail.json`,
+      ],
       data: { thumbnail: rep },
     };
   },

@@ -29,7 +29,9 @@ function textTable(head: string[], body: string[][]): string {
 
 function mdTable(head: string[], body: string[][]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((b) => `| ${b.map(esc).join(' | ')} |`)].join('\n');
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((b) => `| ${b.map(esc).join(' | ')} |`)].join(
+    '\n',
+  );
 }
 
 export interface Report {
@@ -55,7 +57,9 @@ export function renderText(rep: Report): string {
   const rows = rep.cases.flatMap((c) => c.rows.map(cells));
   const targets = rep.cases.flatMap((c) => c.targets.map(targetCells));
   const notes = rep.cases.flatMap((c) => c.notes.map((n) => `  ${c.name}: ${n}`));
-  return [header(rep), '', textTable(HEAD, rows), '', textTable(['case', 'target', 'measured', ''], targets), '', 'notes:', ...notes].join('\n');
+  return [header(rep), '', textTable(HEAD, rows), '', textTable(['case', 'target', 'measured', ''], targets), '', 'notes:', ...notes].join(
+    '\n',
+  );
 }
 
 export function renderMarkdown(rep: Report): string {

@@ -25,7 +25,20 @@ export function removeDb(file: string): void {
 }
 
 export function simrunArgs(db: string, s: SimrunRun): string[] {
-  const a = ['dist/src/cli.js', 'run', s.model, '--input', s.input, '--db', db, '--workers', String(s.workers), '--chunk-size', String(s.chunk), '--quiet'];
+  const a = [
+    'dist/src/cli.js',
+    'run',
+    s.model,
+    '--input',
+    s.input,
+    '--db',
+    db,
+    '--workers',
+    String(s.workers),
+    '--chunk-size',
+    String(s.chunk),
+    '--quiet',
+  ];
   for (const [k, v] of Object.entries(s.params ?? {})) a.push('--param', `${k}=${v}`);
   return [...a, ...(s.extra ?? [])];
 }

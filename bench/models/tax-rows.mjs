@@ -10,7 +10,9 @@ export default {
   analyze: (idx) => idx,
   format(idx) {
     const row = {};
-    columns.forEach(([name, type], k) => (row[name] = type === 'text' ? `h${idx}-${k}` : type === 'integer' ? (idx + k) % 7 : idx * 1.25 + k / 3));
+    columns.forEach(
+      ([name, type], k) => (row[name] = type === 'text' ? `h${idx}-${k}` : type === 'integer' ? (idx + k) % 7 : idx * 1.25 + k / 3),
+    );
     return row;
   },
 };

@@ -20,7 +20,9 @@ const opt = (name: string, def: string) => {
 const n = Number(opt('n', '1000000'));
 const file = opt('db', 'bare-insert-tax.db');
 const PER_TX = 10_240; // whole 256-row statements
-const { default: model } = (await import(pathToFileURL(path.resolve('bench/models/tax-rows.mjs')).href)) as { default: { columns: Record<string, string>; format(i: number): Record<string, unknown> } };
+const { default: model } = (await import(pathToFileURL(path.resolve('bench/models/tax-rows.mjs')).href)) as {
+  default: { columns: Record<string, string>; format(i: number): Record<string, unknown> };
+};
 const BATCH = 256;
 for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
 
@@ -30,7 +32,9 @@ const db = new Database(file);
 db.pragma('page_size = 16384');
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
-db.exec(`CREATE TABLE taxrows (run_id INTEGER NOT NULL, idx INTEGER NOT NULL, ${columns.map(([c, t]) => `"${c}" ${t.toUpperCase()}`).join(', ')}, PRIMARY KEY (run_id, idx)) WITHOUT ROWID`);
+db.exec(
+  `CREATE TABLE taxrows (run_id INTEGER NOT NULL, idx INTEGER NOT NULL, ${columns.map(([c, t]) => `"${c}" ${t.toUpperCase()}`).join(', ')}, PRIMARY KEY (run_id, idx)) WITHOUT ROWID`,
+);
 const row = `(1,${new Array(width).fill('?').join(',')})`;
 const insertMany = db.prepare(`INSERT OR REPLACE INTO taxrows VALUES ${new Array(BATCH).fill(row).join(',')}`);
 const values: unknown[][] = [];

@@ -33,7 +33,9 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 const names = Object.keys(tax.columns);
 const width = names.length + 1;
-db.exec(`CREATE TABLE tax (run_id INTEGER NOT NULL, idx INTEGER NOT NULL, ${names.map((c) => `"${c}" ${tax.columns[c]!.toUpperCase()}`).join(', ')}, PRIMARY KEY (run_id, idx)) WITHOUT ROWID`);
+db.exec(
+  `CREATE TABLE tax (run_id INTEGER NOT NULL, idx INTEGER NOT NULL, ${names.map((c) => `"${c}" ${tax.columns[c]!.toUpperCase()}`).join(', ')}, PRIMARY KEY (run_id, idx)) WITHOUT ROWID`,
+);
 const BATCH = 256;
 const row = `(1,${new Array(width).fill('?').join(',')})`;
 const insertMany = db.prepare(`INSERT INTO tax VALUES ${new Array(BATCH).fill(row).join(',')}`);

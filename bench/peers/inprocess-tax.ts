@@ -34,7 +34,10 @@ const t0 = performance.now();
 // The generated population has no quoted fields, so a newline always ends a record.
 const buf = readFileSync(file);
 let pos = buf.indexOf(NL) + 1;
-const fields = buf.toString('utf8', 0, pos - 1).trim().split(',');
+const fields = buf
+  .toString('utf8', 0, pos - 1)
+  .trim()
+  .split(',');
 const columns = Object.entries(tax.columns);
 const ctx = { index: 0, params: tax.params, random: Math.random, log: null, outDir: null } as unknown as Context;
 let n = 0;

@@ -59,14 +59,44 @@ function simrun(workers: number, analysis: boolean, id: string): Method {
 }
 
 const methods: Method[] = [
-  { id: 'pillow-seq', label: 'Pillow sequential', out: path.join(tmp, 'pillow-seq'), cmd: () => [python, [path.join(root, 'bench/thumbnail/pillow_thumbs.py'), 'seq', photos, path.join(tmp, 'pillow-seq'), String(size), String(quality)]] },
-  { id: 'pillow-pool', label: `Pillow ProcessPoolExecutor(${cores})`, out: path.join(tmp, 'pillow-pool'), cmd: () => [python, [path.join(root, 'bench/thumbnail/pillow_thumbs.py'), 'pool', photos, path.join(tmp, 'pillow-pool'), String(size), String(quality), String(cores)]] },
+  {
+    id: 'pillow-seq',
+    label: 'Pillow sequential',
+    out: path.join(tmp, 'pillow-seq'),
+    cmd: () => [
+      python,
+      [path.join(root, 'bench/thumbnail/pillow_thumbs.py'), 'seq', photos, path.join(tmp, 'pillow-seq'), String(size), String(quality)],
+    ],
+  },
+  {
+    id: 'pillow-pool',
+    label: `Pillow ProcessPoolExecutor(${cores})`,
+    out: path.join(tmp, 'pillow-pool'),
+    cmd: () => [
+      python,
+      [
+        path.join(root, 'bench/thumbnail/pillow_thumbs.py'),
+        'pool',
+        photos,
+        path.join(tmp, 'pillow-pool'),
+        String(size),
+        String(quality),
+        String(cores),
+      ],
+    ],
+  },
   {
     id: 'vips-parallel',
     label: `vipsthumbnail, GNU parallel -X -j${cores}`,
     out: path.join(tmp, 'vips-parallel'),
     // vipsthumbnail writes into one folder: same-named photos of different folders overwrite each other.
-    cmd: () => ['bash', ['-c', `find "${photos}" -type f -name '*.jpg' | parallel -X -j${cores} vipsthumbnail -s ${size} -o "${path.join(tmp, 'vips-parallel')}/%s.jpg[Q=${quality}]" 2>/dev/null`]],
+    cmd: () => [
+      'bash',
+      [
+        '-c',
+        `find "${photos}" -type f -name '*.jpg' | parallel -X -j${cores} vipsthumbnail -s ${size} -o "${path.join(tmp, 'vips-parallel')}/%s.jpg[Q=${quality}]" 2>/dev/null`,
+      ],
+    ],
   },
   simrun(1, true, 'simrun-1'),
   simrun(cores, true, `simrun-${cores}`),
@@ -74,7 +104,10 @@ const methods: Method[] = [
 ];
 
 function loadavg(): string {
-  return os.loadavg().map((v) => v.toFixed(2)).join(' ');
+  return os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
 }
 
 function runOnce(m: Method): number {
@@ -129,7 +162,9 @@ async function main(): Promise<void> {
   if (!images.length) throw new Error(`no photos in ${photos}: run bash bench/thumbnail/setup.sh first`);
   const mb = images.reduce((s, f) => s + statSync(f).size, 0) / 1e6;
   const cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
-  console.log(`${images.length} photos (${mb.toFixed(0)} MB) -> ${size} px JPEG q${quality}; ${cores} cores, ${cpu}; node ${process.version}; repeat ${repeat}`);
+  console.log(
+    `${images.length} photos (${mb.toFixed(0)} MB) -> ${size} px JPEG q${quality}; ${cores} cores, ${cpu}; node ${process.version}; repeat ${repeat}`,
+  );
   const times = new Map<string, number[]>(methods.map((m) => [m.id, []]));
   const loads: string[] = [loadavg()];
   for (let r = 0; r < repeat; r++) {
@@ -143,16 +178,37 @@ async function main(): Promise<void> {
   const pool = median(times.get('pillow-pool')!);
   const results = methods.map((m) => {
     const t = median(times.get(m.id)!);
-    return { id: m.id, method: m.label, runs: times.get(m.id)!.map((x) => Math.round(x * 1000) / 1000), medianSeconds: Math.round(t * 1000) / 1000, imagesPerSecond: Math.round((images.length / t) * 10) / 10, vsPillowPool: Math.round((t / pool) * 100) / 100 };
+    return {
+      id: m.id,
+      method: m.label,
+      runs: times.get(m.id)!.map((x) => Math.round(x * 1000) / 1000),
+      medianSeconds: Math.round(t * 1000) / 1000,
+      imagesPerSecond: Math.round((images.length / t) * 10) / 10,
+      vsPillowPool: Math.round((t / pool) * 100) / 100,
+    };
   });
   console.log(`\n${'method'.padEnd(44)} ${'median s'.padStart(9)} ${'images/s'.padStart(9)} ${'/ Pillow pool'.padStart(14)}`);
-  for (const r of results) console.log(`${r.method.padEnd(44)} ${r.medianSeconds.toFixed(2).padStart(9)} ${r.imagesPerSecond.toFixed(1).padStart(9)} ${r.vsPillowPool.toFixed(2).padStart(13)}x`);
+  for (const r of results)
+    console.log(
+      `${r.method.padEnd(44)} ${r.medianSeconds.toFixed(2).padStart(9)} ${r.imagesPerSecond.toFixed(1).padStart(9)} ${r.vsPillowPool.toFixed(2).padStart(13)}x`,
+    );
   const quality_ = await compare(images);
   console.log(`\nmean thumbnail size: simrun ${quality_.meanThumbBytes.simrun} B, Pillow ${quality_.meanThumbBytes.pillow} B`);
-  console.log(`PSNR simrun vs Pillow (dB, same size only): ${quality_.psnrVsPillow.map((p) => p.db ?? `${p.simrun}/${p.pillow}`).join(', ')}`);
+  console.log(
+    `PSNR simrun vs Pillow (dB, same size only): ${quality_.psnrVsPillow.map((p) => p.db ?? `${p.simrun}/${p.pillow}`).join(', ')}`,
+  );
   const report = {
     date: new Date().toISOString(),
-    machine: { nproc: cores, cpu, node: process.version, loadavg: loads, sharp: sharp.versions.sharp, libvips: sharp.versions.vips, pillow: tool(python, ['-c', 'import PIL; print(PIL.__version__)']), vipsthumbnail: tool('vips', ['--version']) },
+    machine: {
+      nproc: cores,
+      cpu,
+      node: process.version,
+      loadavg: loads,
+      sharp: sharp.versions.sharp,
+      libvips: sharp.versions.vips,
+      pillow: tool(python, ['-c', 'import PIL; print(PIL.__version__)']),
+      vipsthumbnail: tool('vips', ['--version']),
+    },
     photos: { count: images.length, megabytes: Math.round(mb), dir: path.relative(root, photos) },
     size,
     quality,

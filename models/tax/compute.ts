@@ -58,7 +58,16 @@ interface Liability {
  * tax, and the AMT (Form 6251; its line 2a adds back the standard deduction, or the SALT
  * deduction of an itemizer).
  */
-function liability(h: Household, agi: number, deduction: number, addBack: number, qbi: number, pref: number, fs: FilingStatus, p: Policy): Liability {
+function liability(
+  h: Household,
+  agi: number,
+  deduction: number,
+  addBack: number,
+  qbi: number,
+  pref: number,
+  fs: FilingStatus,
+  p: Policy,
+): Liability {
   const before = Math.max(0, agi - deduction);
   const qbiDed = qbiDeduction(h, qbi, before, pref, fs, p);
   const taxable = Math.max(0, before - qbiDed);
@@ -95,7 +104,8 @@ export function computeRaw(h: Household, p: Policy, extraWages = 0): TaxResult {
   const gainInAgi = Math.max(netGain, -p.capital_gains.loss_limit[fs]);
   const pref = h.qualified_dividends + Math.max(0, Math.min(h.capital_gains, netGain));
 
-  const gross = wages + business + h.taxable_interest + h.tax_exempt_interest + h.ordinary_dividends + netGain + h.other_income + h.social_security;
+  const gross =
+    wages + business + h.taxable_interest + h.tax_exempt_interest + h.ordinary_dividends + netGain + h.other_income + h.social_security;
   const withoutSs = wages + business + h.taxable_interest + h.ordinary_dividends + gainInAgi + h.other_income - halfSe;
   const taxableSs = taxableSocialSecurity(h, withoutSs, p);
   const agi = withoutSs + taxableSs;
@@ -134,7 +144,8 @@ export function computeRaw(h: Household, p: Policy, extraWages = 0): TaxResult {
   const credit = childCreditBeforeLimit(h, agi, p);
   const ctc = Math.min(credit, Math.max(0, beforeCredits - cdcc - elderly));
   const eitc = earnedIncomeCredit(h, agi, earned, gainInAgi, p);
-  const ficaOnWages = (pr.ss_rate * (Math.min(wagesHead, pr.ss_wage_base) + Math.min(h.wages_spouse, pr.ss_wage_base))) + pr.medicare_rate * wages;
+  const ficaOnWages =
+    pr.ss_rate * (Math.min(wagesHead, pr.ss_wage_base) + Math.min(h.wages_spouse, pr.ss_wage_base)) + pr.medicare_rate * wages;
   const actc = additionalChildCredit(h, credit - ctc, earned, ficaOnWages + halfSe, eitc, p);
 
   // Schedule 2: NIIT on interest, dividends and the net gain in AGI (Form 8960; MAGI = AGI).

@@ -59,7 +59,14 @@ export function itemizedDeductions(h: Household, agi: number, salt: number, p: P
  * the applicable percentage phased down to nothing; never more than 20 % of taxable income
  * before the deduction less net capital gain (qualified dividends included).
  */
-export function qbiDeduction(h: Household, qbi: number, taxableBefore: number, netCapitalGain: number, fs: FilingStatus, p: Policy): number {
+export function qbiDeduction(
+  h: Household,
+  qbi: number,
+  taxableBefore: number,
+  netCapitalGain: number,
+  fs: FilingStatus,
+  p: Policy,
+): number {
   if (qbi <= 0) return 0;
   const q = p.qbi;
   const tentative = q.rate * qbi;
@@ -70,7 +77,8 @@ export function qbiDeduction(h: Household, qbi: number, taxableBefore: number, n
     const phase = Math.min(1, (taxableBefore - lower) / gap);
     // Specified service: only the applicable percentage of QBI, wages and UBIA count (§199A(d)(3)).
     const applicable = h.qbi_sstb === 1 ? 1 - phase : 1;
-    const limit = applicable * Math.max(q.w2_wage_rate * h.qbi_w2_wages, q.alt_w2_wage_rate * h.qbi_w2_wages + q.alt_ubia_rate * h.qbi_ubia);
+    const limit =
+      applicable * Math.max(q.w2_wage_rate * h.qbi_w2_wages, q.alt_w2_wage_rate * h.qbi_w2_wages + q.alt_ubia_rate * h.qbi_ubia);
     const base = applicable * tentative;
     ded = phase >= 1 ? Math.min(base, limit) : base - phase * Math.max(0, base - limit);
   }

@@ -130,7 +130,9 @@ function readNumber(item: Record<string, unknown>, column: string, f: Field): nu
 export function parseHousehold(item: unknown, index: number): Household {
   if (typeof item !== 'object' || item === null) throw new HouseholdError('(record)', 'expected an object with the household columns');
   const rec = item as Record<string, unknown>;
-  const fs = String(rec.filing_status ?? '').trim().toLowerCase();
+  const fs = String(rec.filing_status ?? '')
+    .trim()
+    .toLowerCase();
   if (!(FILING_STATUSES as readonly string[]).includes(fs)) {
     throw new HouseholdError('filing_status', `${JSON.stringify(rec.filing_status ?? '')} is not one of ${FILING_STATUSES.join(', ')}`);
   }
@@ -169,14 +171,27 @@ export function parseHousehold(item: unknown, index: number): Household {
     lived_apart_all_year: readNumber(rec, 'lived_apart_all_year', F.lived_apart_all_year),
   };
   if (h.qualified_dividends > h.ordinary_dividends) {
-    throw new HouseholdError('qualified_dividends', `${h.qualified_dividends} exceeds ordinary_dividends ${h.ordinary_dividends} (qualified dividends are part of ordinary dividends)`);
+    throw new HouseholdError(
+      'qualified_dividends',
+      `${h.qualified_dividends} exceeds ordinary_dividends ${h.ordinary_dividends} (qualified dividends are part of ordinary dividends)`,
+    );
   }
   if (h.filing_status !== 'mfj') {
-    const spouseColumn = h.wages_spouse !== 0 ? 'wages_spouse' : h.age_spouse !== 0 ? 'age_spouse' : h.self_employment_spouse !== 0 ? 'self_employment_spouse' : null;
+    const spouseColumn =
+      h.wages_spouse !== 0
+        ? 'wages_spouse'
+        : h.age_spouse !== 0
+          ? 'age_spouse'
+          : h.self_employment_spouse !== 0
+            ? 'self_employment_spouse'
+            : null;
     if (spouseColumn) throw new HouseholdError(spouseColumn, `must be 0 or empty unless filing_status is mfj (got ${h.filing_status})`);
   }
   if (h.filing_status !== 'mfs' && (h.separated !== 0 || h.lived_apart_all_year !== 0)) {
-    throw new HouseholdError(h.separated !== 0 ? 'separated' : 'lived_apart_all_year', `must be 0 or empty unless filing_status is mfs (got ${h.filing_status})`);
+    throw new HouseholdError(
+      h.separated !== 0 ? 'separated' : 'lived_apart_all_year',
+      `must be 0 or empty unless filing_status is mfs (got ${h.filing_status})`,
+    );
   }
   if (h.lived_apart_all_year === 1 && h.separated === 0) {
     throw new HouseholdError('separated', 'must be 1 when lived_apart_all_year is 1 (apart all year includes the last 6 months)');

@@ -128,19 +128,22 @@ export function validatePolicy(p: Policy): void {
   it.rates.forEach((r, i) => rate(`income_tax.rates[${i}]`, r));
   byStatus('income_tax.brackets', it.brackets, (n, xs) => {
     ascending(n, xs);
-    if (xs.length !== it.rates.length - 1) bad.push(`${n} needs ${it.rates.length - 1} thresholds (one fewer than income_tax.rates), got ${xs.length}`);
+    if (xs.length !== it.rates.length - 1)
+      bad.push(`${n} needs ${it.rates.length - 1} thresholds (one fewer than income_tax.rates), got ${xs.length}`);
   });
   const cg = p.capital_gains;
   cg.rates.forEach((r, i) => rate(`capital_gains.rates[${i}]`, r));
   byStatus('capital_gains.brackets', cg.brackets, (n, xs) => {
     ascending(n, xs);
-    if (xs.length !== cg.rates.length - 1) bad.push(`${n} needs ${cg.rates.length - 1} thresholds (one fewer than capital_gains.rates), got ${xs.length}`);
+    if (xs.length !== cg.rates.length - 1)
+      bad.push(`${n} needs ${cg.rates.length - 1} thresholds (one fewer than capital_gains.rates), got ${xs.length}`);
   });
   byStatus('capital_gains.loss_limit', cg.loss_limit, amount);
   byStatus('standard_deduction.base', p.standard_deduction.base, amount);
   byStatus('standard_deduction.aged_extra', p.standard_deduction.aged_extra, amount);
   const c = p.ctc;
-  for (const k of ['amount', 'refundable_max', 'earnings_threshold', 'other_dependent_amount', 'phaseout_per_step'] as const) amount(`ctc.${k}`, c[k]);
+  for (const k of ['amount', 'refundable_max', 'earnings_threshold', 'other_dependent_amount', 'phaseout_per_step'] as const)
+    amount(`ctc.${k}`, c[k]);
   rate('ctc.refundable_rate', c.refundable_rate);
   if (!(c.phaseout_step > 0)) bad.push(`ctc.phaseout_step must be > 0, got ${c.phaseout_step}`);
   byStatus('ctc.phaseout_start', c.phaseout_start, amount);
@@ -163,7 +166,8 @@ export function validatePolicy(p: Policy): void {
   amount('payroll.se_min_earnings', pr.se_min_earnings);
   byStatus('payroll.addl_medicare_threshold', pr.addl_medicare_threshold, amount);
   amount('ctc.alt_min_children', c.alt_min_children);
-  if (cg.rates.length !== 3) bad.push(`capital_gains.rates needs 3 rates (Form 6251 Part III uses the 0/15/20 % structure), got ${cg.rates.length}`);
+  if (cg.rates.length !== 3)
+    bad.push(`capital_gains.rates needs 3 rates (Form 6251 Part III uses the 0/15/20 % structure), got ${cg.rates.length}`);
   const ss = p.social_security;
   if (ss.rates.length !== 2) bad.push(`social_security.rates needs 2 rates (50 %, 85 %), got ${ss.rates.length}`);
   ss.rates.forEach((r, i) => rate(`social_security.rates[${i}]`, r));

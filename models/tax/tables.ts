@@ -22,7 +22,8 @@ export interface Table {
 export function taxRun(db: DB, id: number, flag: string): RunRecord {
   const run = getRun(db, id);
   if (!run) throw usageError(`${flag} ${id}: no such run in this database (see: simrun status --db <file>)`);
-  if (run.model !== TABLE) throw usageError(`${flag} ${id} is a run of model ${run.model}; report and compare work on runs of the tax model`);
+  if (run.model !== TABLE)
+    throw usageError(`${flag} ${id} is a run of model ${run.model}; report and compare work on runs of the tax model`);
   return run;
 }
 
@@ -56,20 +57,26 @@ const pct = (cond: string) => `ROUND(100.0 * SUM(CASE WHEN ${cond} THEN weight E
 
 export function reportTable(db: DB, run: number, by: Grouping): Table {
   const source = `SELECT * FROM ${quoteIdent(TABLE)} WHERE run_id = @run`;
-  return groupedQuery(db, source, by, [
-    ['records', 'COUNT(*)'],
-    ['households', 'ROUND(SUM(weight))'],
-    ['agi_mean', mean('agi')],
-    ['income_tax_mean', mean('income_tax')],
-    ['income_tax_bn', billions('income_tax')],
-    ['payroll_tax_mean', mean('payroll_tax')],
-    ['payroll_tax_bn', billions('payroll_tax')],
-    ['eitc_mean', mean('eitc')],
-    ['eitc_bn', billions('eitc')],
-    ['ctc_actc_mean', mean('(ctc + actc)')],
-    ['ctc_actc_bn', billions('(ctc + actc)')],
-    ['avg_tax_rate_pct', 'ROUND(100.0 * SUM(weight * combined_tax) / NULLIF(SUM(weight * gross_income), 0), 2)'],
-  ], { run });
+  return groupedQuery(
+    db,
+    source,
+    by,
+    [
+      ['records', 'COUNT(*)'],
+      ['households', 'ROUND(SUM(weight))'],
+      ['agi_mean', mean('agi')],
+      ['income_tax_mean', mean('income_tax')],
+      ['income_tax_bn', billions('income_tax')],
+      ['payroll_tax_mean', mean('payroll_tax')],
+      ['payroll_tax_bn', billions('payroll_tax')],
+      ['eitc_mean', mean('eitc')],
+      ['eitc_bn', billions('eitc')],
+      ['ctc_actc_mean', mean('(ctc + actc)')],
+      ['ctc_actc_bn', billions('(ctc + actc)')],
+      ['avg_tax_rate_pct', 'ROUND(100.0 * SUM(weight * combined_tax) / NULLIF(SUM(weight * gross_income), 0), 2)'],
+    ],
+    { run },
+  );
 }
 
 export function compareTable(db: DB, base: number, reform: number, by: Grouping): Table {
@@ -77,21 +84,31 @@ export function compareTable(db: DB, base: number, reform: number, by: Grouping)
       r.combined_tax - b.combined_tax AS d, b.after_tax_income AS base_ati, r.after_tax_income AS reform_ati
     FROM ${quoteIdent(TABLE)} b JOIN ${quoteIdent(TABLE)} r ON r.run_id = @reform AND r.idx = b.idx
     WHERE b.run_id = @base`;
-  return groupedQuery(db, source, by, [
-    ['households', 'ROUND(SUM(weight))'],
-    ['base_tax_mean', mean('base_tax')],
-    ['tax_change_mean', mean('d')],
-    ['revenue_change_bn', billions('d')],
-    ['tax_cut_pct', pct(`d <= -${CHANGE_THRESHOLD}`)],
-    ['tax_increase_pct', pct(`d >= ${CHANGE_THRESHOLD}`)],
-    ['no_change_pct', pct(`ABS(d) < ${CHANGE_THRESHOLD}`)],
-    ['after_tax_income_change_pct', 'ROUND(100.0 * (SUM(weight * reform_ati) / NULLIF(SUM(weight * base_ati), 0) - 1), 3)'],
-  ], { base, reform });
+  return groupedQuery(
+    db,
+    source,
+    by,
+    [
+      ['households', 'ROUND(SUM(weight))'],
+      ['base_tax_mean', mean('base_tax')],
+      ['tax_change_mean', mean('d')],
+      ['revenue_change_bn', billions('d')],
+      ['tax_cut_pct', pct(`d <= -${CHANGE_THRESHOLD}`)],
+      ['tax_increase_pct', pct(`d >= ${CHANGE_THRESHOLD}`)],
+      ['no_change_pct', pct(`ABS(d) < ${CHANGE_THRESHOLD}`)],
+      ['after_tax_income_change_pct', 'ROUND(100.0 * (SUM(weight * reform_ati) / NULLIF(SUM(weight * base_ati), 0) - 1), 3)'],
+    ],
+    { base, reform },
+  );
 }
 
 /** Households present in both runs (an item that failed in either run is left out). */
 export function matchedCount(db: DB, base: number, reform: number): { base: number; reform: number; both: number } {
-  const count = (id: number) => db.prepare(`SELECT COUNT(*) FROM ${quoteIdent(TABLE)} WHERE run_id = ?`).pluck().get(id) as number;
+  const count = (id: number) =>
+    db
+      .prepare(`SELECT COUNT(*) FROM ${quoteIdent(TABLE)} WHERE run_id = ?`)
+      .pluck()
+      .get(id) as number;
   const both = db
     .prepare(`SELECT COUNT(*) FROM ${quoteIdent(TABLE)} b JOIN ${quoteIdent(TABLE)} r ON r.run_id = ? AND r.idx = b.idx WHERE b.run_id = ?`)
     .pluck()

@@ -26,7 +26,10 @@ export interface Analysis {
 }
 
 const round = (v: number, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
-const hex2 = (v: number) => Math.max(0, Math.min(255, Math.round(v))).toString(16).padStart(2, '0');
+const hex2 = (v: number) =>
+  Math.max(0, Math.min(255, Math.round(v)))
+    .toString(16)
+    .padStart(2, '0');
 
 /** sRGB 8-bit -> linear light. */
 const TO_LINEAR = Float64Array.from({ length: 256 }, (_, v) => {

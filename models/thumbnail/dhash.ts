@@ -31,7 +31,8 @@ export function dhashFromGrey(grey: Uint8Array): string {
  * the hash costs no extra image pipeline.
  */
 export function greyGrid(data: Uint8Array, width: number, height: number, channels: number): Uint8Array {
-  if (data.length < width * height * channels || width < 1 || height < 1) throw new Error(`raw image too short for ${width}x${height}x${channels}`);
+  if (data.length < width * height * channels || width < 1 || height < 1)
+    throw new Error(`raw image too short for ${width}x${height}x${channels}`);
   const out = new Uint8Array(DHASH_WIDTH * DHASH_HEIGHT);
   const colour = channels >= 3;
   for (let cy = 0; cy < DHASH_HEIGHT; cy++) {

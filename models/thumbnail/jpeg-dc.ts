@@ -105,7 +105,10 @@ function parse(buf: Buffer): Buffer | null {
   for (;;) {
     if (pos + 2 > buf.length || buf[pos] !== 0xff) return null;
     const m = buf[pos + 1]!;
-    if (m === 0xff) { pos += 1; continue; }
+    if (m === 0xff) {
+      pos += 1;
+      continue;
+    }
     if (m === EOI) break;
     if (pos + 4 > buf.length) return null;
     const end = pos + 2 + buf.readUInt16BE(pos + 2);

@@ -32,7 +32,8 @@ export function thumbName(name: string, format: string): string {
 
 /** Checks a relative name and returns the absolute path it maps to under outDir. */
 export function resolveInside(outDir: string, name: string): string {
-  if (name === '' || name.includes('\0')) throw new UnsafePathError(`unsafe thumbnail name ${JSON.stringify(name)}: empty or holds a NUL byte`);
+  if (name === '' || name.includes('\0'))
+    throw new UnsafePathError(`unsafe thumbnail name ${JSON.stringify(name)}: empty or holds a NUL byte`);
   if (path.isAbsolute(name) || /^[A-Za-z]:/.test(name)) {
     throw new UnsafePathError(`unsafe thumbnail name '${name}': absolute paths cannot be mirrored under --out`);
   }
@@ -80,7 +81,8 @@ export function writeNoFollow(target: string, data: Uint8Array): void {
   try {
     fd = openSync(target, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
   } catch (err) {
-    if ((err as { code?: string }).code === 'ELOOP') throw new UnsafePathError(`refusing to overwrite symbolic link ${target} inside --out`);
+    if ((err as { code?: string }).code === 'ELOOP')
+      throw new UnsafePathError(`refusing to overwrite symbolic link ${target} inside --out`);
     throw err;
   }
   try {

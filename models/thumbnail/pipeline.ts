@@ -49,9 +49,12 @@ export class ImageError extends Error {
 
 /** Throws on parameters no image could be made with (called in setup, so a run fails early). */
 export function validateParams(p: ThumbParams): void {
-  if (!['jpeg', 'webp', 'png', 'avif'].includes(p.format)) throw new ImageError(`param format must be jpeg, webp, png or avif, got '${String(p.format)}'`);
-  if (!Number.isInteger(p.size) || p.size < 1 || p.size > 10000) throw new ImageError(`param size must be a whole number of pixels 1-10000, got ${p.size}`);
-  if (!Number.isInteger(p.quality) || p.quality < 1 || p.quality > 100) throw new ImageError(`param quality must be 1-100, got ${p.quality}`);
+  if (!['jpeg', 'webp', 'png', 'avif'].includes(p.format))
+    throw new ImageError(`param format must be jpeg, webp, png or avif, got '${String(p.format)}'`);
+  if (!Number.isInteger(p.size) || p.size < 1 || p.size > 10000)
+    throw new ImageError(`param size must be a whole number of pixels 1-10000, got ${p.size}`);
+  if (!Number.isInteger(p.quality) || p.quality < 1 || p.quality > 100)
+    throw new ImageError(`param quality must be 1-100, got ${p.quality}`);
   if (!(p.maxPixels > 0)) throw new ImageError(`param maxPixels must be positive, got ${p.maxPixels}`);
 }
 
@@ -64,7 +67,8 @@ export function explain(err: unknown, name: string): ImageError {
   if (typeof code === 'string' && code.startsWith('E')) why = `cannot read the file (${msg})`;
   else if (/unsupported image format/i.test(msg)) why = 'not an image sharp can read (unknown format, or not an image at all)';
   else if (/pixel limit/i.test(msg)) why = 'image exceeds the maxPixels limit (decompression bomb guard)';
-  else if (/premature end|truncated|unexpected end|end of (input|file|stream)|incomplete|short read/i.test(msg)) why = `truncated image (${msg})`;
+  else if (/premature end|truncated|unexpected end|end of (input|file|stream)|incomplete|short read/i.test(msg))
+    why = `truncated image (${msg})`;
   else why = `corrupt or unreadable image (${msg})`;
   return new ImageError(`${name}: ${why}`);
 }
@@ -102,7 +106,9 @@ export async function decode(input: string | Buffer, name: string, p: ThumbParam
     const { width, height } = orientedSize(meta);
     if (!(width > 0 && height > 0)) throw new ImageError(`${name}: image header gives no size`);
     if (width * height > p.maxPixels) {
-      throw new ImageError(`${name}: image is ${width}x${height} = ${mp(width * height)}, over the maxPixels limit of ${mp(p.maxPixels)} (decompression bomb guard)`);
+      throw new ImageError(
+        `${name}: image is ${width}x${height} = ${mp(width * height)}, over the maxPixels limit of ${mp(p.maxPixels)} (decompression bomb guard)`,
+      );
     }
     let pixels = input;
     if (format === 'jpeg' && decodesAtEighth(width, height, p.size)) {

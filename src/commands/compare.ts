@@ -39,13 +39,18 @@ export function checkComparable(db: DB, file: string, baseId: number, reformId: 
   const base = taxRun(db, baseId, flags[0]);
   const reform = taxRun(db, reformId, flags[1]);
   if (base.input_fingerprint !== reform.input_fingerprint) {
-    throw usageError(`runs ${base.id} and ${reform.id} are over different inputs (${base.input} vs ${reform.input}); compare needs the same households`);
+    throw usageError(
+      `runs ${base.id} and ${reform.id} are over different inputs (${base.input} vs ${reform.input}); compare needs the same households`,
+    );
   }
   for (const r of [base, reform]) {
-    if (r.status !== 'done') throw usageError(`run ${r.id} is ${r.status}, not done; finish it first: simrun resume --db ${file} --run ${r.id}`);
+    if (r.status !== 'done')
+      throw usageError(`run ${r.id} is ${r.status}, not done; finish it first: simrun resume --db ${file} --run ${r.id}`);
   }
   const n = matchedCount(db, base.id, reform.id);
   if (n.both < Math.max(n.base, n.reform)) {
-    process.stderr.write(`simrun: note: ${n.both} households are in both runs (base ${n.base}, reform ${n.reform}); the others had item errors and are left out\n`);
+    process.stderr.write(
+      `simrun: note: ${n.both} households are in both runs (base ${n.base}, reform ${n.reform}); the others had item errors and are left out\n`,
+    );
   }
 }

@@ -41,15 +41,20 @@ export function registerExport(program: Command): void {
     )
     .action(async (f: ExportFlags) => {
       if (f.output === '-' && f.format === 'parquet') throw usageError('parquet needs a file: add --output file.parquet');
-      if (f.output === '-' && f.withProvenance) throw usageError('--with-provenance needs a file --output (the sidecar is written next to it)');
+      if (f.output === '-' && f.withProvenance)
+        throw usageError('--with-provenance needs a file --output (the sidecar is written next to it)');
       const db = openStore(f.db, { readonly: true });
       try {
         const t = runTable(db, f.run);
-        if (t.run.status !== 'done') process.stderr.write(`simrun: note: run ${t.run.id} is ${t.run.status}; exporting only its finished items\n`);
+        if (t.run.status !== 'done')
+          process.stderr.write(`simrun: note: run ${t.run.id} is ${t.run.status}; exporting only its finished items\n`);
         const rows = iterateRows(db, t);
         const write = (out: string) =>
-          f.format === 'parquet' ? exportParquet(t.columns, rows, out, `simrun ${SIMRUN_VERSION}`) : exportText(f.format, t.columns, rows, out);
-        const interrupted = () => process.stderr.write(`\nsimrun: export interrupted; ${f.output} was not written (nothing partial left)\n`);
+          f.format === 'parquet'
+            ? exportParquet(t.columns, rows, out, `simrun ${SIMRUN_VERSION}`)
+            : exportText(f.format, t.columns, rows, out);
+        const interrupted = () =>
+          process.stderr.write(`\nsimrun: export interrupted; ${f.output} was not written (nothing partial left)\n`);
         let n: number;
         try {
           n = f.output === '-' ? await write('-') : await writeAtomically(f.output, write, interrupted);

@@ -22,7 +22,9 @@ export function registerGenerate(program: Command): void {
       } catch (err) {
         throw usageError(`cannot write ${f.output}: ${(err as Error).message}`);
       }
-      process.stderr.write(`wrote ${f.n} households to ${f.output} in ${((performance.now() - t0) / 1000).toFixed(1)} s (weights sum to ~150M)\n`);
+      process.stderr.write(
+        `wrote ${f.n} households to ${f.output} in ${((performance.now() - t0) / 1000).toFixed(1)} s (weights sum to ~150M)\n`,
+      );
     });
   gen.commands.forEach((c) => c.exitOverride());
 }

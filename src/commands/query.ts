@@ -15,7 +15,10 @@ export function registerQuery(program: Command): void {
     .requiredOption('-d, --db <file>', 'SQLite database')
     .argument('<sql>', 'the SQL statement (quote it)')
     .addOption(new Option('-f, --format <fmt>', 'output format').choices(OUTPUT_FORMATS).default('table'))
-    .addHelpText('after', `\nExample:\n  simrun query --db demo.db "SELECT run_id, count(*), avg(pi_estimate) FROM montecarlo GROUP BY run_id"\n`)
+    .addHelpText(
+      'after',
+      `\nExample:\n  simrun query --db demo.db "SELECT run_id, count(*), avg(pi_estimate) FROM montecarlo GROUP BY run_id"\n`,
+    )
     .action((sql: string, f: { db: string; format: OutputFormat }) => {
       const db = openStore(f.db, { readonly: true });
       try {

@@ -78,7 +78,8 @@ export function registerReport(program: Command): void {
           );
         }
         const run = taxRun(db, id, '--run');
-        if (run.status !== 'done') process.stderr.write(`simrun: note: run ${run.id} is ${run.status}; the table covers only its finished items\n`);
+        if (run.status !== 'done')
+          process.stderr.write(`simrun: note: run ${run.id} is ${run.status}; the table covers only its finished items\n`);
         const t = reportTable(db, run.id, f.by);
         writeRows(t.columns, t.rows, f.format);
       } finally {

@@ -16,7 +16,10 @@ export function registerResume(program: Command, exit: (code: number) => void): 
     .option('--retry-errors', 'also run again the items recorded in errors (e.g. after fixing a model bug)', false)
     .option('--allow-model-change', 'accept a changed model version or params (recorded in runs.notes)', false);
   addSessionOptions(cmd)
-    .addHelpText('after', '\nExamples:\n  simrun resume --db demo.db\n  simrun resume --db demo.db --run 3 --retry-errors --allow-model-change\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  simrun resume --db demo.db\n  simrun resume --db demo.db --run 3 --retry-errors --allow-model-change\n',
+    )
     .action(async (f: SessionFlags & { db: string; run?: number; retryErrors: boolean; allowModelChange: boolean }) => {
       const session = { ...sessionOptions(f), retryErrors: f.retryErrors };
       exit(await resumeRun({ ...session, db: f.db, runId: f.run ?? null, allowModelChange: f.allowModelChange }));

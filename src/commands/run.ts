@@ -34,8 +34,11 @@ export function registerRun(program: Command, exit: (code: number) => void): voi
         "'slurm' takes i and N from SLURM_ARRAY_TASK_ID/_COUNT/_MIN. Join shard databases with `simrun merge`",
     );
   addSessionOptions(cmd)
-    .addHelpText('after', '\nExample:\n  simrun run montecarlo --input range:100000 --db demo.db --workers 2 --param draws=200\n' +
-      '  simrun run montecarlo --input range:100000 --db shard-0.db --shard 0/4   # then 1/4, 2/4, 3/4; simrun merge\n')
+    .addHelpText(
+      'after',
+      '\nExample:\n  simrun run montecarlo --input range:100000 --db demo.db --workers 2 --param draws=200\n' +
+        '  simrun run montecarlo --input range:100000 --db shard-0.db --shard 0/4   # then 1/4, 2/4, 3/4; simrun merge\n',
+    )
     .action(async (model: string, f: RunFlags) => {
       const shard = f.shard === undefined ? null : parseShard(f.shard);
       exit(

@@ -42,7 +42,13 @@ function snapshot(file: string): Snapshot | null {
 
 const pct = (r: RunStatusView) => (r.total ? ((100 * r.finished_items) / r.total).toFixed(1) : '0.0');
 const secs = (s: number | null) =>
-  s === null ? '-' : s >= 3600 ? `${(s / 3600).toFixed(1)}h` : s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
+  s === null
+    ? '-'
+    : s >= 3600
+      ? `${(s / 3600).toFixed(1)}h`
+      : s >= 60
+        ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`
+        : `${Math.round(s)}s`;
 const kinds = (s: Snapshot, id: number) => (s.errorKinds.get(id) ?? []).map((k) => `${k.kind} ${k.n}`).join(', ');
 
 /** The runs worth a line: every running (or stale) one, else the newest. */
@@ -54,9 +60,22 @@ function focus(s: Snapshot): RunStatusView[] {
 function screen(file: string, s: Snapshot | null, intervalSec: number): string {
   const head = `simrun status --watch ${file}  (every ${intervalSec}s, Ctrl-C to stop)  ${new Date().toLocaleTimeString()}`;
   if (!s || !s.runs.length) return `${head}\nwaiting for a run to start…`;
-  const t = new Table({ head: ['run', 'model', 'state', 'done/total', '%', 'items/s', 'ETA', 'errors', 'workers'], style: { head: [], border: [] } });
+  const t = new Table({
+    head: ['run', 'model', 'state', 'done/total', '%', 'items/s', 'ETA', 'errors', 'workers'],
+    style: { head: [], border: [] },
+  });
   for (const r of s.runs.slice(-10)) {
-    t.push([r.id, `${r.model} ${r.model_version}`, r.state, `${r.finished_items}/${r.total}`, pct(r), r.items_per_sec ?? '-', secs(r.eta_sec), r.errors ? `${r.errors} (${kinds(s, r.id)})` : 0, r.workers]);
+    t.push([
+      r.id,
+      `${r.model} ${r.model_version}`,
+      r.state,
+      `${r.finished_items}/${r.total}`,
+      pct(r),
+      r.items_per_sec ?? '-',
+      secs(r.eta_sec),
+      r.errors ? `${r.errors} (${kinds(s, r.id)})` : 0,
+      r.workers,
+    ]);
   }
   return `${head}\n${t.toString()}`;
 }

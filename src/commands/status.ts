@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
-import { listRuns, listShards, openStore, liveOwner, type RunRecord, type ShardRecord } from '../primary/store.js';
+import { liveOwner } from '../primary/store-claims.js';
+import { listRuns, listShards, openStore, type RunRecord, type ShardRecord } from '../primary/store.js';
 import { formatDuration } from '../duration.js';
 import { writeRows } from './output.js';
 import { watchStatus } from './status-watch.js';
@@ -53,7 +54,11 @@ export function registerStatus(program: Command): void {
     .summary('show each run: status, progress, errors, throughput, ETA, provenance')
     .requiredOption('-d, --db <file>', 'SQLite database')
     .option('--json', 'machine-readable output (one object per run)', false)
-    .option('-w, --watch', 'refresh until Ctrl-C: in place on a terminal, one line per refresh otherwise (with --json: one JSON array per line)', false)
+    .option(
+      '-w, --watch',
+      'refresh until Ctrl-C: in place on a terminal, one line per refresh otherwise (with --json: one JSON array per line)',
+      false,
+    )
     .option('--interval <seconds>', 'seconds between refreshes with --watch', secondsArg, 2)
     .option('--until-done', 'with --watch: stop once no run is running', false)
     .option('--full-params', "also print each run's full effective params (default: only the overrides of the model's defaults)", false)

@@ -18,7 +18,8 @@ import { formatDuration } from '../duration.js';
 import { createProgress } from './progress.js';
 import { ResultsWriter, type ErrorRow } from './results-writer.js';
 import { resultShapeError } from './result-shape.js';
-import { getRun, HEARTBEAT_MS, releaseClaim, renewClaim, setRunStatus, type DB, type RunRecord } from './store.js';
+import { HEARTBEAT_MS, releaseClaim, renewClaim } from './store-claims.js';
+import { getRun, setRunStatus, type DB, type RunRecord } from './store.js';
 import { inputChangedError, openSource, type ScanResult } from './input/source.js';
 import type { InputSpec } from './sources.js';
 import { runBounds } from './shard.js';
@@ -116,7 +117,20 @@ export async function executeRun(
 
   const sup = new Supervisor({
     workers: o.workers,
-    init: { type: 'init', modelRef: run.model_ref, params, seed: run.seed, outDir: o.outDir, logFile: o.logFile, logLevel: o.logLevel, retries: o.retries, retryDelayMs: o.retryDelayMs, itemTimeoutMs: o.itemTimeoutMs, timeoutDir, input: scan.text },
+    init: {
+      type: 'init',
+      modelRef: run.model_ref,
+      params,
+      seed: run.seed,
+      outDir: o.outDir,
+      logFile: o.logFile,
+      logLevel: o.logLevel,
+      retries: o.retries,
+      retryDelayMs: o.retryDelayMs,
+      itemTimeoutMs: o.itemTimeoutMs,
+      timeoutDir,
+      input: scan.text,
+    },
     columns,
     modelFingerprint: fingerprint,
     feed,
@@ -127,7 +141,8 @@ export async function executeRun(
       publishTimer ??= setTimeout(publish, NEW_RUN_VISIBLE_MS);
       return source.payload(chunk.start, chunk.count);
     },
-    inputFailed: (e) => (e.code === 'E_INPUT_CHANGED' ? inputChangedError(spec, e.message) : runFailed(`${e.message}; the run is marked failed`)),
+    inputFailed: (e) =>
+      e.code === 'E_INPUT_CHANGED' ? inputChangedError(spec, e.message) : runFailed(`${e.message}; the run is marked failed`),
     log,
     onResult(chunk, msg) {
       if (!sawRow && msg.errors.length === chunk.count && msg.errors.every((e) => e.kind === 'row')) {
@@ -137,7 +152,11 @@ export async function executeRun(
       const malformed = resultShapeError(chunk, msg, columns.length);
       if (malformed) throw runFailed(`a worker sent a malformed result for chunk ${chunk.start}..: ${malformed}; the run is stopped`);
       sawRow ||= msg.rows > 0;
-      commit({ idx: msg.idx, start: chunk.start, rows: msg.rows, columns: msg.columns, specials: msg.specials }, msg.errors.map((e) => ({ ...e, attempts: e.attempts ?? chunk.crashes + 1 })), activeMs());
+      commit(
+        { idx: msg.idx, start: chunk.start, rows: msg.rows, columns: msg.columns, specials: msg.specials },
+        msg.errors.map((e) => ({ ...e, attempts: e.attempts ?? chunk.crashes + 1 })),
+        activeMs(),
+      );
       doneCount += chunk.count;
       errorCount += msg.errors.length;
       progress.update(doneCount, errorCount);
@@ -146,7 +165,12 @@ export async function executeRun(
       const how = info.signal ? `signal ${info.signal}` : `exit code ${info.code}`;
       const message = `worker died (${how}) while running this item, ${crashes} time(s)`;
       log.error({ idx, crashes, ...info }, 'item crashes its worker; recorded as an error');
-      recordError({ idx, attempts: crashes, kind: 'crash', error: { name: 'WorkerCrash', message, code: info.signal ?? String(info.code) } });
+      recordError({
+        idx,
+        attempts: crashes,
+        kind: 'crash',
+        error: { name: 'WorkerCrash', message, code: info.signal ?? String(info.code) },
+      });
     },
     stallMs: o.stallWarnMs,
     onStall(pid, silentMs, chunk) {
@@ -197,7 +221,17 @@ export async function executeRun(
     const secs = (Date.now() - t0) / 1000;
     const rate = Math.round((doneCount - startDone) / Math.max(secs, 0.001));
     const cpu = process.cpuUsage();
-    log.info({ run: run.id, outcome: outcome.kind, items: doneCount - startDone, secs, itemsPerSec: rate, primaryCpuMs: Math.round((cpu.user + cpu.system) / 1000) }, 'run session end');
+    log.info(
+      {
+        run: run.id,
+        outcome: outcome.kind,
+        items: doneCount - startDone,
+        secs,
+        itemsPerSec: rate,
+        primaryCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      },
+      'run session end',
+    );
     if (outcome.kind === 'failed') {
       const msg = outcome.error.message;
       setRunStatus(db, run.id, 'failed', { message: msg, active_ms: activeMs() });
@@ -213,7 +247,10 @@ export async function executeRun(
     const final = getRun(db, run.id)!;
     const summary = `run ${run.id} done: ${final.done + final.errors}/${final.total} items in ${secs.toFixed(1)} s (${rate} items/s this session)`;
     if (final.errors > 0) {
-      say(o.quiet, `${summary}, ${final.errors} item error(s); see: simrun query --db ${dbFile} "SELECT idx, kind, name, message FROM errors WHERE run_id = ${run.id}"`);
+      say(
+        o.quiet,
+        `${summary}, ${final.errors} item error(s); see: simrun query --db ${dbFile} "SELECT idx, kind, name, message FROM errors WHERE run_id = ${run.id}"`,
+      );
       return EXIT.itemErrors;
     }
     say(o.quiet, summary);

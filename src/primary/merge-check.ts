@@ -42,22 +42,37 @@ export function readShard(file: string): ShardInfo {
     const hasShardCols = db.prepare(`SELECT 1 FROM pragma_table_info('runs') WHERE name = 'shard_index'`).get();
     const runs = hasShardCols ? (db.prepare(`SELECT * FROM runs WHERE shard_index IS NOT NULL ORDER BY id`).all() as RunRecord[]) : [];
     if (!runs.length) throw usageError(`${file} holds no shard run (one made by simrun run --shard i/N)`);
-    if (runs.length > 1) throw usageError(`${file} holds ${runs.length} shard runs (ids ${runs.map((r) => r.id).join(', ')}); merge takes one shard run per database`);
+    if (runs.length > 1)
+      throw usageError(
+        `${file} holds ${runs.length} shard runs (ids ${runs.map((r) => r.id).join(', ')}); merge takes one shard run per database`,
+      );
     const run = runs[0]!;
     const shard = runShard(run)!;
     const block = shardBlock(shard, run.input_total!);
-    if (run.total !== block[1] - block[0] + 1) throw usageError(`${file}: run ${run.id} has ${run.total} items, but shard ${formatShard(shard)} of ${run.input_total} has ${block[1] - block[0] + 1}; not a simrun shard database`);
+    if (run.total !== block[1] - block[0] + 1)
+      throw usageError(
+        `${file}: run ${run.id} has ${run.total} items, but shard ${formatShard(shard)} of ${run.input_total} has ${block[1] - block[0] + 1}; not a simrun shard database`,
+      );
     const t = quoteIdent(run.model);
-    const columns = (db.prepare(`SELECT name, lower(type) AS type FROM pragma_table_info(?)`).raw().all(run.model) as [string, ColumnType][]).slice(2);
+    const columns = (
+      db.prepare(`SELECT name, lower(type) AS type FROM pragma_table_info(?)`).raw().all(run.model) as [string, ColumnType][]
+    ).slice(2);
     if (!columns.length) throw usageError(`${file} has no results table ${run.model}`);
     const one = (sql: string) => db.prepare(sql).pluck().get(run.id, block[0], block[1]) as number;
     const rows = one(`SELECT count(*) FROM ${t} WHERE run_id = ? AND idx BETWEEN ? AND ?`);
     const errors = one(`SELECT count(*) FROM errors WHERE run_id = ? AND idx BETWEEN ? AND ?`);
-    const all = db.prepare(`SELECT (SELECT count(*) FROM ${t} WHERE run_id = @id) + (SELECT count(*) FROM errors WHERE run_id = @id)`).pluck().get({ id: run.id }) as number;
+    const all = db
+      .prepare(`SELECT (SELECT count(*) FROM ${t} WHERE run_id = @id) + (SELECT count(*) FROM errors WHERE run_id = @id)`)
+      .pluck()
+      .get({ id: run.id }) as number;
     if (all !== rows + errors) {
-      throw usageError(`${file}: run ${run.id} holds ${all - rows - errors} index(es) outside its shard ${formatShard(shard)} block ${fmtRange(block)}; not a simrun shard database`);
+      throw usageError(
+        `${file}: run ${run.id} holds ${all - rows - errors} index(es) outside its shard ${formatShard(shard)} block ${fmtRange(block)}; not a simrun shard database`,
+      );
     }
-    const both = one(`SELECT count(*) FROM errors e JOIN ${t} r ON r.run_id = e.run_id AND r.idx = e.idx WHERE e.run_id = ? AND e.idx BETWEEN ? AND ?`);
+    const both = one(
+      `SELECT count(*) FROM errors e JOIN ${t} r ON r.run_id = e.run_id AND r.idx = e.idx WHERE e.run_id = ? AND e.idx BETWEEN ? AND ?`,
+    );
     const size = block[1] - block[0] + 1;
     // Fast path: within the block, (run_id, idx) is unique, so count == size means all present.
     const covered: Interval[] =
@@ -94,16 +109,21 @@ export function checkShardSet(shards: ShardInfo[], into: string): void {
   for (const s of shards.slice(1)) {
     for (const [key, what] of SAME) {
       if (s.run[key] !== ref.run[key]) {
-        throw usageError(`${s.file} is not a shard of the same run as ${ref.file}: ${what} differs (${String(s.run[key])} vs ${String(ref.run[key])})`);
+        throw usageError(
+          `${s.file} is not a shard of the same run as ${ref.file}: ${what} differs (${String(s.run[key])} vs ${String(ref.run[key])})`,
+        );
       }
     }
-    if (JSON.stringify(s.columns) !== JSON.stringify(ref.columns)) throw usageError(`${s.file}: table ${s.run.model} has other columns than in ${ref.file}`);
+    if (JSON.stringify(s.columns) !== JSON.stringify(ref.columns))
+      throw usageError(`${s.file}: table ${s.run.model} has other columns than in ${ref.file}`);
   }
   const byIndex = new Map<number, ShardInfo>();
   for (const s of shards) {
     const prev = byIndex.get(s.shard.index);
     if (prev) {
-      throw usageError(`shard ${formatShard(s.shard)} is given twice (${prev.file} and ${s.file}): indices ${fmtRange(s.block)} would be doubled; give each shard once`);
+      throw usageError(
+        `shard ${formatShard(s.shard)} is given twice (${prev.file} and ${s.file}): indices ${fmtRange(s.block)} would be doubled; give each shard once`,
+      );
     }
     byIndex.set(s.shard.index, s);
   }
@@ -133,7 +153,12 @@ export function missingRanges(shards: ShardInfo[]): MissingRange[] {
       from = hi + 1;
     }
     for (const [lo, hi] of gaps) out.push({ lo, hi, why: `${label}: run ${s.run.id} in ${s.file} is ${s.run.status}; ${finish}` });
-    if (!gaps.length && s.run.status !== 'done') out.push({ lo: s.block[0], hi: -1, why: `${label}: every index is there but run ${s.run.id} in ${s.file} is ${s.run.status}; ${finish}` });
+    if (!gaps.length && s.run.status !== 'done')
+      out.push({
+        lo: s.block[0],
+        hi: -1,
+        why: `${label}: every index is there but run ${s.run.id} in ${s.file} is ${s.run.status}; ${finish}`,
+      });
   }
   return out;
 }

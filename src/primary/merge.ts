@@ -66,8 +66,10 @@ function createMergedRun(db: DB, shards: ShardInfo[]): number {
   });
 }
 
-const sameSource = (a: ShardRecord, s: ShardInfo) => a.source_run_id === s.run.id && a.created_at === s.run.created_at && a.host === s.run.host;
-const unchanged = (a: ShardRecord, s: ShardInfo) => sameSource(a, s) && a.done === s.rows && a.errors === s.errors && a.status === s.run.status;
+const sameSource = (a: ShardRecord, s: ShardInfo) =>
+  a.source_run_id === s.run.id && a.created_at === s.run.created_at && a.host === s.run.host;
+const unchanged = (a: ShardRecord, s: ShardInfo) =>
+  sameSource(a, s) && a.done === s.rows && a.errors === s.errors && a.status === s.run.status;
 
 /** Copies one shard into run `runId` (created in the same transaction when null). */
 function mergeShard(db: DB, runId: number | null, s: ShardInfo, all: ShardInfo[]): number {
@@ -82,7 +84,10 @@ function mergeShard(db: DB, runId: number | null, s: ShardInfo, all: ShardInfo[]
       db.prepare(`DELETE FROM main.${t} WHERE run_id = ? AND idx BETWEEN ? AND ?`).run(id, lo, hi);
       db.prepare(`DELETE FROM main.errors WHERE run_id = ? AND idx BETWEEN ? AND ?`).run(id, lo, hi);
       db.prepare(`DELETE FROM main.chunks WHERE run_id = ? AND lo >= ? AND hi <= ?`).run(id, lo, hi);
-      db.prepare(`INSERT INTO main.${t} (run_id, ${cols}) SELECT ?, ${cols} FROM shard.${t} WHERE run_id = ? ORDER BY idx`).run(id, s.run.id);
+      db.prepare(`INSERT INTO main.${t} (run_id, ${cols}) SELECT ?, ${cols} FROM shard.${t} WHERE run_id = ? ORDER BY idx`).run(
+        id,
+        s.run.id,
+      );
       db.prepare(
         `INSERT INTO main.errors (run_id, idx, attempts, kind, name, message, stack, code, at) ` +
           `SELECT ?, idx, attempts, kind, name, message, stack, code, at FROM shard.errors WHERE run_id = ?`,
@@ -93,8 +98,26 @@ function mergeShard(db: DB, runId: number | null, s: ShardInfo, all: ShardInfo[]
       db.prepare(
         `INSERT OR REPLACE INTO main.shards (run_id, shard_index, shard_count, lo, hi, source_db, source_run_id, status, total, done, errors, ` +
           `active_ms, host, workers, simrun_version, created_at, finished_at, merged_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-      ).run(id, s.shard.index, s.shard.count, lo, hi, s.path, s.run.id, s.run.status, s.run.total, s.rows, s.errors,
-        s.run.active_ms, s.run.host, s.run.workers, s.run.simrun_version, s.run.created_at, s.run.finished_at, now);
+      ).run(
+        id,
+        s.shard.index,
+        s.shard.count,
+        lo,
+        hi,
+        s.path,
+        s.run.id,
+        s.run.status,
+        s.run.total,
+        s.rows,
+        s.errors,
+        s.run.active_ms,
+        s.run.host,
+        s.run.workers,
+        s.run.simrun_version,
+        s.run.created_at,
+        s.run.finished_at,
+        now,
+      );
       // Shards ran side by side: the merged run's active time is the longest shard's.
       db.prepare(
         `UPDATE runs SET (done, errors, active_ms, workers) = (SELECT sum(done), sum(errors), max(active_ms), sum(workers) FROM shards WHERE run_id = @id), ` +
@@ -148,7 +171,10 @@ export async function mergeShards(o: MergeOptions): Promise<number> {
       }
       const t0 = Date.now();
       runId = mergeShard(db, runId, s, shards);
-      say(o.quiet, `shard ${formatShard(s.shard)} (${s.file}): ${s.rows} rows, ${s.errors} errors merged in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      say(
+        o.quiet,
+        `shard ${formatShard(s.shard)} (${s.file}): ${s.rows} rows, ${s.errors} errors merged in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      );
     }
     return finish(db, runId!, ref, o);
   } finally {
@@ -168,7 +194,10 @@ function finish(db: DB, runId: number, ref: ShardInfo, o: MergeOptions): number 
     setRunStatus(db, runId, 'done', { message: null });
     const line = `run ${runId} in ${o.into}: ${count} shards merged, ${done + errors}/${total} items`;
     if (errors) {
-      say(o.quiet, `${line}, ${errors} item error(s); see: simrun query --db ${o.into} "SELECT idx, kind, name, message FROM errors WHERE run_id = ${runId}"`);
+      say(
+        o.quiet,
+        `${line}, ${errors} item error(s); see: simrun query --db ${o.into} "SELECT idx, kind, name, message FROM errors WHERE run_id = ${runId}"`,
+      );
       return EXIT.itemErrors;
     }
     say(o.quiet, line);

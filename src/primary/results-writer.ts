@@ -62,7 +62,9 @@ export class ResultsWriter {
     this.deleteError = db.prepare(`DELETE FROM errors WHERE run_id = ? AND idx = ?`);
     this.insertRange = db.prepare(`INSERT INTO chunks (run_id, lo, hi, at) VALUES (?,?,?,?)`);
     // Only the process that holds the run's claim may commit to it (see claimRun in store.ts).
-    this.bumpRun = db.prepare(`UPDATE runs SET done = done + ?, errors = errors + ?, active_ms = ?, updated_at = ? WHERE id = ? AND pid = ? AND host = ?`);
+    this.bumpRun = db.prepare(
+      `UPDATE runs SET done = done + ?, errors = errors + ?, active_ms = ?, updated_at = ? WHERE id = ? AND pid = ? AND host = ?`,
+    );
     this.commit = db.transaction((rows: RowBatch, errors: ErrorRow[], activeMs: number) => this.write(rows, errors, activeMs));
   }
 
@@ -113,7 +115,9 @@ export class ResultsWriter {
 
   /** Intervals of indices this run has already finished (results, and errors unless retried). */
   doneIntervals(retryErrors: boolean): Interval[] {
-    const done = mergeIntervals(this.db.prepare(`SELECT lo, hi FROM chunks WHERE run_id = ? ORDER BY lo`).raw().all(this.runId) as Interval[]);
+    const done = mergeIntervals(
+      this.db.prepare(`SELECT lo, hi FROM chunks WHERE run_id = ? ORDER BY lo`).raw().all(this.runId) as Interval[],
+    );
     if (!retryErrors) return done;
     const failed = this.db.prepare(`SELECT idx FROM errors WHERE run_id = ? ORDER BY idx`).pluck().all(this.runId) as number[];
     return subtractPoints(done, failed);

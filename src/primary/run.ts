@@ -12,7 +12,8 @@ import { loadFingerprintedModel, modelColumns, resolveModelRef } from '../model-
 import { canonicalJson, readParamsFile, resolveParams } from '../params.js';
 import { SIMRUN_VERSION } from '../version.js';
 import { executeRun, type SessionOptions } from './execute.js';
-import { addRunNote, claimRun, createRun, ensureResultsTable, getRun, liveOwner, openStore, resultsTableMismatch, type DB, type RunRecord } from './store.js';
+import { claimRun, liveOwner } from './store-claims.js';
+import { addRunNote, createRun, ensureResultsTable, getRun, openStore, resultsTableMismatch, type DB, type RunRecord } from './store.js';
 import { scanInput } from './input/source.js';
 import { parseInputSpec } from './sources.js';
 import { closeStore, useWal } from './store-journal.js';
@@ -76,7 +77,8 @@ export async function startRun(o: RunOptions): Promise<number> {
       .prepare(
         `SELECT id, status FROM runs WHERE model = ? AND input_fingerprint = ? AND params_json = ? AND seed = ? AND shard_index IS ? AND shard_count IS ? AND status != 'done' ORDER BY id DESC LIMIT 1`,
       )
-      .get(model.name, scan.fingerprint, paramsJson, o.seed, o.shard?.index ?? null, o.shard?.count ?? null) as { id: number; status: string } | undefined;
+      .get(model.name, scan.fingerprint, paramsJson, o.seed, o.shard?.index ?? null, o.shard?.count ?? null) as
+      { id: number; status: string } | undefined;
     if (unfinished) {
       throw usageError(
         `${o.db} already holds run ${unfinished.id} (${unfinished.status}) of ${model.name} over the same input and params; finish it with: simrun resume --db ${o.db} --run ${unfinished.id}`,
@@ -119,7 +121,16 @@ export async function startRun(o: RunOptions): Promise<number> {
   }
   let discarded = false;
   try {
-    return await executeRun(db, o.db, run, { model, fingerprint: fingerprint.hash }, params.effective, { spec, scan }, { ...o, outDir: run.out_dir }, log);
+    return await executeRun(
+      db,
+      o.db,
+      run,
+      { model, fingerprint: fingerprint.hash },
+      params.effective,
+      { spec, scan },
+      { ...o, outDir: run.out_dir },
+      log,
+    );
   } catch (err) {
     // Still uncommitted means no chunk was ever written: a model bug found on the first chunk
     // (rows vs columns) leaves the database as it was; other failures keep the failed run.
@@ -169,14 +180,16 @@ export async function resumeRun(o: ResumeOptions): Promise<number> {
 
 /** The checks a resume must pass (model code, columns, params, input), the claim, then the session. */
 async function checkedResume(db: DB, run: RunRecord, o: ResumeOptions, outDir: string | null): Promise<number> {
-  const refuse = (what: string) => usageError(`cannot resume run ${run.id}: ${what}; start a new run, or pass --allow-model-change if that is intended`);
+  const refuse = (what: string) =>
+    usageError(`cannot resume run ${run.id}: ${what}; start a new run, or pass --allow-model-change if that is intended`);
   const { model, fingerprint } = await loadFingerprintedModel(run.model_ref);
   const mismatch = resultsTableMismatch(db, run.model, modelColumns(model));
   if (mismatch) throw usageError(`cannot resume run ${run.id}: ${mismatch}; start a new run in another --db`);
   const params = resolveParams(model, JSON.parse(run.param_overrides_json), []);
   const paramsJson = canonicalJson(params.effective);
   const changes: string[] = [];
-  if (model.version !== run.model_version) changes.push(`model ${run.model} is now version ${model.version}, the run used ${run.model_version}`);
+  if (model.version !== run.model_version)
+    changes.push(`model ${run.model} is now version ${model.version}, the run used ${run.model_version}`);
   if (run.model_fingerprint !== null && fingerprint.hash !== run.model_fingerprint) {
     const files = changedFiles(JSON.parse(run.model_files_json ?? '{}') as Record<string, string>, fingerprint.files);
     changes.push(`the code of model ${run.model} changed since the run started (${files.join(', ') || 'its files'})`);
@@ -185,14 +198,37 @@ async function checkedResume(db: DB, run: RunRecord, o: ResumeOptions, outDir: s
   if (changes.length && !o.allowModelChange) throw refuse(changes.join('; '));
   const spec = parseInputSpec(run.input);
   const scan = await scanInput(spec);
-  if (scan.fingerprint !== run.input_fingerprint) throw usageError(`cannot resume run ${run.id}: input ${run.input} changed since the run started (content fingerprint differs); start a new run instead`);
+  if (scan.fingerprint !== run.input_fingerprint)
+    throw usageError(
+      `cannot resume run ${run.id}: input ${run.input} changed since the run started (content fingerprint differs); start a new run instead`,
+    );
   const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
   claimRun(db, run.id, os.hostname());
   useWal(db);
-  if (changes.length) addRunNote(db, run.id, `resume --allow-model-change: ${changes.join('; ')} (was version ${run.model_version}, code ${run.model_fingerprint}, params ${run.params_json})`);
+  if (changes.length)
+    addRunNote(
+      db,
+      run.id,
+      `resume --allow-model-change: ${changes.join('; ')} (was version ${run.model_version}, code ${run.model_fingerprint}, params ${run.params_json})`,
+    );
   if (changes.length || run.model_fingerprint === null) {
-    db.prepare(`UPDATE runs SET model_version = ?, params_json = ?, model_fingerprint = ?, model_files_json = ? WHERE id = ?`).run(model.version, paramsJson, fingerprint.hash, JSON.stringify(fingerprint.files), run.id);
+    db.prepare(`UPDATE runs SET model_version = ?, params_json = ?, model_fingerprint = ?, model_files_json = ? WHERE id = ?`).run(
+      model.version,
+      paramsJson,
+      fingerprint.hash,
+      JSON.stringify(fingerprint.files),
+      run.id,
+    );
   }
   if (o.retryErrors) addRunNote(db, run.id, `resume --retry-errors: retrying ${run.errors} item(s) in errors`);
-  return executeRun(db, o.db, getRun(db, run.id)!, { model, fingerprint: fingerprint.hash }, params.effective, { spec, scan }, { ...o, outDir }, log);
+  return executeRun(
+    db,
+    o.db,
+    getRun(db, run.id)!,
+    { model, fingerprint: fingerprint.hash },
+    params.effective,
+    { spec, scan },
+    { ...o, outDir },
+    log,
+  );
 }

@@ -28,31 +28,42 @@ export function parseShard(raw: string, env: NodeJS.ProcessEnv = process.env): S
   const m = /^(\d+)\/(\d+)$/.exec(raw.trim());
   const bad = (why: string) => usageError(`bad --shard '${raw}': ${why}`);
   if (!m) throw bad(`use i/N with 0 <= i < N (0-based, e.g. 0/4 ... 3/4), or 'slurm'`);
-  const index = Number(m[1]), count = Number(m[2]);
+  const index = Number(m[1]),
+    count = Number(m[2]);
   if (count < 1 || count > MAX_SHARDS) throw bad(`the shard count N must be between 1 and ${MAX_SHARDS}`);
   if (index >= count) throw bad(`shard indices are 0-based: i must be 0..${count - 1}`);
   return { index, count };
 }
 
 function slurmShard(env: NodeJS.ProcessEnv): Shard {
-  const id = whole(env.SLURM_ARRAY_TASK_ID), count = whole(env.SLURM_ARRAY_TASK_COUNT);
-  const min = whole(env.SLURM_ARRAY_TASK_MIN) ?? 0, max = whole(env.SLURM_ARRAY_TASK_MAX);
+  const id = whole(env.SLURM_ARRAY_TASK_ID),
+    count = whole(env.SLURM_ARRAY_TASK_COUNT);
+  const min = whole(env.SLURM_ARRAY_TASK_MIN) ?? 0,
+    max = whole(env.SLURM_ARRAY_TASK_MAX);
   if (id === null || count === null) {
-    throw usageError(`--shard slurm needs SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT: run it in an sbatch --array=0-<N-1> job, or give --shard i/N`);
+    throw usageError(
+      `--shard slurm needs SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT: run it in an sbatch --array=0-<N-1> job, or give --shard i/N`,
+    );
   }
   if (max !== null && max - min + 1 !== count) {
-    throw usageError(`--shard slurm needs a contiguous job array (--array=0-${count - 1}); this one has ${count} tasks from ${min} to ${max}`);
+    throw usageError(
+      `--shard slurm needs a contiguous job array (--array=0-${count - 1}); this one has ${count} tasks from ${min} to ${max}`,
+    );
   }
   if (count === 1 && min > 0) {
-    throw usageError(`--shard slurm: a one-task array (--array=${min}) looks like a re-run of one shard, which Slurm numbers 0 of 1; give --shard ${min}/N instead`);
+    throw usageError(
+      `--shard slurm: a one-task array (--array=${min}) looks like a re-run of one shard, which Slurm numbers 0 of 1; give --shard ${min}/N instead`,
+    );
   }
-  if (id < min || id - min >= count) throw usageError(`--shard slurm: SLURM_ARRAY_TASK_ID ${id} is outside the array ${min}-${min + count - 1}`);
+  if (id < min || id - min >= count)
+    throw usageError(`--shard slurm: SLURM_ARRAY_TASK_ID ${id} is outside the array ${min}-${min + count - 1}`);
   return { index: id - min, count };
 }
 
 /** The shard's block [lo, hi] of indices 0..total-1 (sizes differ by at most one). */
 export function shardBlock(shard: Shard, total: number): Interval {
-  const q = Math.floor(total / shard.count), r = total % shard.count;
+  const q = Math.floor(total / shard.count),
+    r = total % shard.count;
   const lo = shard.index * q + Math.min(shard.index, r);
   return [lo, lo + q + (shard.index < r ? 1 : 0) - 1];
 }
@@ -65,7 +76,12 @@ export function runShard(run: { shard_index?: number | null; shard_count?: numbe
 }
 
 /** The index range [lo, hi] a run covers: its shard's block, or the whole input. */
-export function runBounds(run: { total: number; shard_index?: number | null; shard_count?: number | null; input_total?: number | null }): Interval {
+export function runBounds(run: {
+  total: number;
+  shard_index?: number | null;
+  shard_count?: number | null;
+  input_total?: number | null;
+}): Interval {
   const shard = runShard(run);
   if (!shard || run.input_total == null) return [0, run.total - 1];
   return shardBlock(shard, run.input_total);

@@ -43,4 +43,3 @@ export async function listFiles(uri: string): Promise<{ base: string; files: str
   const files = await glob(isGlob ? [uri] : ['**/*'], { cwd: base, absolute: true, onlyFiles: true, followSymbolicLinks: false });
   return { base, files: files.sort() };
 }
-

@@ -3,7 +3,6 @@
  * written by results-writer.ts; this file owns opening, checking and the `runs` table.
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DatabaseError, dbError } from '../errors.js';
@@ -147,7 +146,9 @@ function migrate(db: DB): void {
     db.transaction(() => {
       MIGRATIONS[v]!(db);
       db.pragma(`user_version = ${v + 1}`);
-      db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('app', 'simrun') ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(v + 1));
+      db.prepare(
+        `INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('app', 'simrun') ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      ).run(String(v + 1));
     }).immediate();
   }
 }
@@ -163,7 +164,8 @@ function describeOpenError(file: string, err: unknown, readonly: boolean): Error
     );
   }
   if (code === 'SQLITE_NOTADB') return dbError(`${file} is not a SQLite database; give a new file name or a simrun database`, err);
-  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN') return dbError(`cannot write ${file} (read-only file or folder); use a writable location`, err);
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN')
+    return dbError(`cannot write ${file} (read-only file or folder); use a writable location`, err);
   if (code === 'SQLITE_BUSY') return dbError(`${file} is locked by another writer; wait for it to finish or use another --db`, err);
   return dbError(`cannot open ${file}: ${(err as Error).message}`, err);
 }
@@ -174,7 +176,8 @@ function checkSimrunDb(db: DB, file: string): void {
   const v = db.prepare(`SELECT value FROM meta WHERE key='schema_version'`).pluck().get() as string | undefined;
   if (v === undefined) throw dbError(`${file} is not a simrun database (no schema version)`);
   const version = schemaVersion(db);
-  if (version > SCHEMA_VERSION) throw dbError(`${file} has schema version ${version}, newer than this simrun (${SCHEMA_VERSION}); upgrade simrun`);
+  if (version > SCHEMA_VERSION)
+    throw dbError(`${file} has schema version ${version}, newer than this simrun (${SCHEMA_VERSION}); upgrade simrun`);
 }
 
 /** Opens (and for writers creates) a simrun database; refuses anything else without touching it. */
@@ -226,7 +229,9 @@ export function ensureResultsTable(db: DB, table: string, columns: [string, Colu
   const exists = db.prepare(`SELECT 1 FROM pragma_table_info(?)`).get(table);
   if (!exists) {
     const cols = columns.map(([n, t]) => `${quoteIdent(n)} ${t.toUpperCase()}`).join(', ');
-    db.exec(`CREATE TABLE ${quoteIdent(table)} (run_id INTEGER NOT NULL, idx INTEGER NOT NULL, ${cols}, PRIMARY KEY (run_id, idx)) WITHOUT ROWID`);
+    db.exec(
+      `CREATE TABLE ${quoteIdent(table)} (run_id INTEGER NOT NULL, idx INTEGER NOT NULL, ${cols}, PRIMARY KEY (run_id, idx)) WITHOUT ROWID`,
+    );
   }
   ensureLatestView(db, table);
 }
@@ -263,7 +268,12 @@ export function listRuns(db: DB): RunRecord[] {
   return db.prepare(`SELECT * FROM runs ORDER BY id`).all() as RunRecord[];
 }
 
-export function setRunStatus(db: DB, id: number, status: RunStatus, fields: Partial<Pick<RunRecord, 'message' | 'pid' | 'workers' | 'active_ms'>> = {}): void {
+export function setRunStatus(
+  db: DB,
+  id: number,
+  status: RunStatus,
+  fields: Partial<Pick<RunRecord, 'message' | 'pid' | 'workers' | 'active_ms'>> = {},
+): void {
   const now = new Date().toISOString();
   const sets = Object.keys(fields).map((k) => `${k} = @${k}`);
   db.prepare(
@@ -279,47 +289,8 @@ export function listShards(db: DB): ShardRecord[] {
 
 export function addRunNote(db: DB, id: number, note: string): void {
   const line = `${new Date().toISOString()} ${note}`;
-  db.prepare(`UPDATE runs SET notes = CASE WHEN notes IS NULL THEN @line ELSE notes || char(10) || @line END WHERE id = @id`).run({ id, line });
-}
-
-/** A claim whose heartbeat is older than this is stale: its owner is gone (or frozen) and it may be taken over. */
-export const CLAIM_STALE_MS = 60_000;
-/** How often the owner of a run renews its claim. */
-export const HEARTBEAT_MS = 5_000;
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Who holds the run, if anyone does: a claim with a fresh heartbeat whose process (on this host) is alive. */
-export function liveOwner(run: RunRecord, host: string, now = Date.now()): string | null {
-  if (run.heartbeat_at == null || now - run.heartbeat_at > CLAIM_STALE_MS) return null;
-  if (run.host === host && (run.pid === process.pid || !pidAlive(run.pid))) return null;
-  return `pid ${run.pid} on ${run.host}, last heartbeat ${Math.round((now - run.heartbeat_at) / 1000)} s ago`;
-}
-
-/**
- * Takes the run for this process in one write transaction (BEGIN IMMEDIATE: two processes
- * cannot both see it free), or refuses while another live process holds it.
- */
-export function claimRun(db: DB, id: number, host: string): void {
-  db.transaction(() => {
-    const owner = liveOwner(getRun(db, id)!, host);
-    if (owner) throw dbError(`run ${id} is being run by ${owner}; wait for it to finish or stop it first`);
-    db.prepare(`UPDATE runs SET host = ?, pid = ?, heartbeat_at = ? WHERE id = ?`).run(host, process.pid, Date.now(), id);
-  }).immediate();
-}
-
-/** Renews this process's claim; false when another process has taken the run over. */
-export function renewClaim(db: DB, id: number): boolean {
-  return db.prepare(`UPDATE runs SET heartbeat_at = ? WHERE id = ? AND pid = ? AND host = ?`).run(Date.now(), id, process.pid, os.hostname()).changes === 1;
-}
-
-export function releaseClaim(db: DB, id: number): void {
-  db.prepare(`UPDATE runs SET heartbeat_at = NULL WHERE id = ? AND pid = ? AND host = ?`).run(id, process.pid, os.hostname());
+  db.prepare(`UPDATE runs SET notes = CASE WHEN notes IS NULL THEN @line ELSE notes || char(10) || @line END WHERE id = @id`).run({
+    id,
+    line,
+  });
 }

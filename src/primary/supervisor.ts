@@ -9,7 +9,6 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import throng from 'throng';
 import { modelError, runFailed } from '../errors.js';
 import { E_MODEL_LOAD_TIMEOUT } from '../model-loader.js';
 import type { ColumnType } from '../index.js';
@@ -17,12 +16,12 @@ import type { SerializedError } from '../errors.js';
 import type { ChunkMessage, InitMessage, ReadyMessage, ResultMessage, WorkerMessage } from '../protocol.js';
 import type { TimedOutItem } from '../worker/item-watchdog.js';
 import type { ChunkFeed, Chunk } from './chunk-feed.js';
+import { startCluster } from './cluster-start.js';
+import { afterWorkerDeath, breakerTripped, type Failure } from './crash-policy.js';
 import type { ChunkSizer } from './chunk-size.js';
 
 const MAX_IN_FLIGHT = 2;
 const MAX_LOAD_CRASHES = 3;
-const MAX_CRASH_STREAK = 40;
-const MAX_POISON_STREAK = 3;
 /** How often, at most, workers are checked for a stall (--stall-warn). */
 const STALL_CHECK_MS = 30_000;
 const workerEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../worker/entry.js');
@@ -68,23 +67,6 @@ interface Slot {
   stalled: boolean;
 }
 
-const THRONG_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
-
-/**
- * Forks the workers through throng with revival off. throng merges `signals: []` with its
- * defaults (lodash defaultsDeep) and installs SIGTERM/SIGINT handlers that kill the workers and
- * call process.exit() after its grace time, cutting a commit short and exiting 0. Its handlers
- * are removed as soon as it has installed them (synchronously, before any signal can arrive):
- * signals belong to the run session alone.
- */
-async function startCluster(count: number): Promise<void> {
-  const before = new Map(THRONG_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
-  await throng({ master: () => {}, worker: () => {}, count, lifetime: 0, signals: [] });
-  for (const sig of THRONG_SIGNALS) {
-    for (const l of process.listeners(sig)) if (!before.get(sig)!.has(l)) process.off(sig, l);
-  }
-}
-
 function describeExit({ code, signal }: CrashInfo): string {
   return signal ? `signal ${signal}` : `exit code ${code}`;
 }
@@ -110,7 +92,8 @@ export class Supervisor {
     cluster.setupPrimary({ exec: workerEntry, serialization: 'advanced' });
     cluster.on('fork', this.onFork);
     cluster.on('exit', this.onExit);
-    const stallCheck = this.opts.stallMs > 0 ? setInterval(() => this.checkStalls(), Math.min(STALL_CHECK_MS, this.opts.stallMs / 4)) : null;
+    const stallCheck =
+      this.opts.stallMs > 0 ? setInterval(() => this.checkStalls(), Math.min(STALL_CHECK_MS, this.opts.stallMs / 4)) : null;
     await startCluster(this.opts.workers);
     const result = await outcome;
     if (stallCheck) clearInterval(stallCheck);
@@ -155,7 +138,12 @@ export class Supervisor {
     else if (msg.type === 'ready') {
       const mismatch = this.loadedOtherModel(msg);
       if (mismatch) {
-        this.finish({ kind: 'failed', error: runFailed(`worker ${slot.worker.process.pid} ${mismatch}; the run is stopped (nothing that worker computed was written): restore the model, or resume with --allow-model-change`) });
+        this.finish({
+          kind: 'failed',
+          error: runFailed(
+            `worker ${slot.worker.process.pid} ${mismatch}; the run is stopped (nothing that worker computed was written): restore the model, or resume with --allow-model-change`,
+          ),
+        });
         return;
       }
       slot.ready = true;
@@ -164,7 +152,10 @@ export class Supervisor {
       const e = msg.error;
       // Loading that hangs only in a worker is the model's fault, as in the primary: exit 2.
       if (e.code === E_MODEL_LOAD_TIMEOUT) return this.finish({ kind: 'failed', error: modelError(e.message) });
-      this.finish({ kind: 'failed', error: runFailed(`model ${this.opts.init.modelRef} failed to start in a worker: ${e.name}: ${e.message}`) });
+      this.finish({
+        kind: 'failed',
+        error: runFailed(`model ${this.opts.init.modelRef} failed to start in a worker: ${e.name}: ${e.message}`),
+      });
     } else if (msg.type === 'chunkFailed') {
       this.finish({ kind: 'failed', error: this.opts.inputFailed(msg.error) });
     } else if (msg.type === 'result') {
@@ -225,7 +216,8 @@ export class Supervisor {
       }
       if (slot.inflight.length === 0) slot.heardAt = performance.now();
       slot.inflight.push(chunk);
-      if (!this.dispatched++) this.opts.log.info({ msSinceStart: Math.round(performance.now()), size: chunk.count }, 'first chunk dispatched');
+      if (!this.dispatched++)
+        this.opts.log.info({ msSinceStart: Math.round(performance.now()), size: chunk.count }, 'first chunk dispatched');
       slot.worker.send({ type: 'chunk', id: chunk.id, start: chunk.start, count: chunk.count, ...payload });
     }
     this.checkDone();
@@ -246,21 +238,27 @@ export class Supervisor {
     if (!slot.ready) {
       log.error({ pid: worker.process.pid, ...info }, 'worker died while loading the model');
       if (++this.loadCrashes >= MAX_LOAD_CRASHES) {
-        this.finish({ kind: 'failed', error: runFailed(`workers keep dying while loading model ${this.opts.init.modelRef} (${describeExit(info)})`) });
+        this.finish({
+          kind: 'failed',
+          error: runFailed(`workers keep dying while loading model ${this.opts.init.modelRef} (${describeExit(info)})`),
+        });
         return;
       }
     } else {
       if (timedOut) {
-        log.warn({ pid: worker.process.pid, ...timedOut, timeoutMs: this.opts.init.itemTimeoutMs }, 'item timed out; its worker killed itself');
-        this.requeueAfterTimeout(slot.inflight, timedOut);
+        log.warn(
+          { pid: worker.process.pid, ...timedOut, timeoutMs: this.opts.init.itemTimeoutMs },
+          'item timed out; its worker killed itself',
+        );
+        this.afterDeath(slot.inflight, { kind: 'timeout', idx: timedOut.idx }, info, timedOut);
       } else {
         log.warn({ pid: worker.process.pid, ...info, inflight: slot.inflight.length }, 'worker died; requeueing its chunks');
-        this.requeueAfterCrash(slot.inflight, info);
+        this.afterDeath(slot.inflight, { kind: 'crash' }, info, null);
       }
       // Bisecting a poison chunk costs a few crashes per item; a model that crashes on
       // everything isolates item after item with no chunk finishing in between.
       this.crashStreak++;
-      if (this.crashStreak >= MAX_CRASH_STREAK + 2 * this.opts.workers || this.poisonStreak >= MAX_POISON_STREAK) {
+      if (breakerTripped(this.crashStreak, this.poisonStreak, this.opts.workers)) {
         const last = timedOut ? `item ${timedOut.idx} timed out` : describeExit(info);
         const what = `${this.crashStreak} crashes, ${this.poisonStreak} items isolated, no chunk done; last: ${last}`;
         this.finish({ kind: 'failed', error: runFailed(`workers keep crashing (${what}); model ${this.opts.init.modelRef}`) });
@@ -286,56 +284,20 @@ export class Supervisor {
     }
   }
 
-  /**
-   * The watchdog named the item that overran: it alone is suspect. It goes back as a chunk of
-   * its own (retried under --retries, like a crash) or is recorded; every other item in flight
-   * is innocent and requeued.
-   */
-  private requeueAfterTimeout(inflight: Chunk[], item: TimedOutItem): void {
+  /** Requeues and records what the crash policy decides for a dead worker's chunks. */
+  private afterDeath(inflight: Chunk[], failure: Failure, info: CrashInfo, timedOut: TimedOutItem | null): void {
     const { feed } = this.opts;
-    for (const c of inflight) {
-      const j = item.idx - c.start;
-      if (j < 0 || j >= c.count) {
-        feed.requeue(c);
-        continue;
-      }
-      if (j > 0) feed.requeue(feed.sub(c, c.start, j, 0));
-      if (j < c.count - 1) feed.requeue(feed.sub(c, item.idx + 1, c.count - j - 1, 0));
-      const attempts = (c.count === 1 ? c.crashes : 0) + 1;
-      if (attempts <= this.opts.retries) {
-        feed.requeue(feed.sub(c, item.idx, 1, attempts));
-        continue;
-      }
+    const decision = afterWorkerDeath(inflight, failure, this.opts.retries);
+    for (const r of decision.requeue) feed.requeue({ id: feed.newId(), ...r });
+    for (const { idx, attempts } of decision.record) {
       this.poisonStreak++;
       try {
-        this.opts.onTimedOutItem(item.idx, attempts, item);
+        if (timedOut) this.opts.onTimedOutItem(idx, attempts, timedOut);
+        else this.opts.onPoisonItem(idx, attempts, info);
       } catch (err) {
         this.finish({ kind: 'failed', error: err as Error });
       }
     }
-  }
-
-  /** The oldest in-flight chunk was running when the worker died: bisect it; the rest are innocent. */
-  private requeueAfterCrash(inflight: Chunk[], info: CrashInfo): void {
-    const [suspect, ...innocent] = inflight;
-    for (const c of innocent) this.opts.feed.requeue(c);
-    if (!suspect) return;
-    const n = suspect.count;
-    if (n > 1) {
-      const h = Math.ceil(n / 2);
-      this.opts.feed.requeue(this.opts.feed.sub(suspect, suspect.start, h));
-      this.opts.feed.requeue(this.opts.feed.sub(suspect, suspect.start + h, n - h));
-      return;
-    }
-    const crashes = suspect.crashes + 1;
-    if (crashes > this.opts.retries) {
-      this.poisonStreak++;
-      try {
-        this.opts.onPoisonItem(suspect.start, crashes, info);
-      } catch (err) {
-        this.finish({ kind: 'failed', error: err as Error });
-      }
-    } else this.opts.feed.requeue({ ...suspect, crashes });
   }
 
   private checkDone(): void {

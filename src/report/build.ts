@@ -57,7 +57,13 @@ function errorSection(db: DB, run: RunRecord): Html {
 function genericSections(db: DB, t: RunTable, o: ReportOptions): Html[] {
   const col = o.hist ?? defaultHistColumn(t);
   const out = [section(`Columns of ${t.table} (run ${t.run.id})`, table(STATS_COLUMNS, columnStats(db, t)))];
-  if (col) out.push(section(`Distribution of ${col}`, histogram(histogramBins(db, t, col), { title: `Histogram of ${col} (run ${t.run.id})`, xLabel: col })));
+  if (col)
+    out.push(
+      section(
+        `Distribution of ${col}`,
+        histogram(histogramBins(db, t, col), { title: `Histogram of ${col} (run ${t.run.id})`, xLabel: col }),
+      ),
+    );
   return out;
 }
 
@@ -67,8 +73,7 @@ function footer(): Html {
 
 export function runReport(db: DB, runId: number, o: ReportOptions = {}): string {
   const t = runTable(db, runId);
-  const model =
-    t.table === 'tax' ? taxRunSections(db, runId) : t.table === 'thumbnail' ? thumbnailSections(db, t) : [];
+  const model = t.table === 'tax' ? taxRunSections(db, runId) : t.table === 'thumbnail' ? thumbnailSections(db, t) : [];
   return page(`simrun report: run ${runId} (${t.run.model})`, `${t.run.input} · ${t.run.model} ${t.run.model_version}`, [
     runSection(t.run, `Run ${runId}`),
     errorSection(db, t.run),
@@ -82,13 +87,17 @@ export function runReport(db: DB, runId: number, o: ReportOptions = {}): string 
 export function compareReport(db: DB, base: number, reform: number, o: ReportOptions = {}): string {
   const b = runTable(db, base, '--compare');
   const r = runTable(db, reform, '--compare');
-  return page(`simrun report: run ${reform} against run ${base} (${r.run.model})`, `${r.run.input} · ${r.run.model} ${r.run.model_version}`, [
-    ...taxCompareSections(db, base, reform),
-    html`<div class="grid">${runSection(b.run, `Base: run ${base}`)}${runSection(r.run, `Reform: run ${reform}`)}</div>`,
-    errorSection(db, b.run),
-    errorSection(db, r.run),
-    ...taxRunSections(db, reform),
-    ...genericSections(db, r, o),
-    footer(),
-  ]);
+  return page(
+    `simrun report: run ${reform} against run ${base} (${r.run.model})`,
+    `${r.run.input} · ${r.run.model} ${r.run.model_version}`,
+    [
+      ...taxCompareSections(db, base, reform),
+      html`<div class="grid">${runSection(b.run, `Base: run ${base}`)}${runSection(r.run, `Reform: run ${reform}`)}</div>`,
+      errorSection(db, b.run),
+      errorSection(db, r.run),
+      ...taxRunSections(db, reform),
+      ...genericSections(db, r, o),
+      footer(),
+    ],
+  );
 }

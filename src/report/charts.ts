@@ -42,7 +42,10 @@ export interface Bar {
  * When one or two values dwarf the rest (robustExtent), the axis stops past the others and those
  * bars are cut at its end with a break mark, their value printed inside. */
 export function barChart(bars: Bar[], o: { title: string; xLabel: string; yLabel: string; valueFormat?: string }): Html {
-  const x = scaleBand().domain(bars.map((b) => b.label)).range([M.left, W - M.right]).padding(0.18);
+  const x = scaleBand()
+    .domain(bars.map((b) => b.label))
+    .range([M.left, W - M.right])
+    .padding(0.18);
   const values = bars.map((b) => b.value);
   const clip = robustExtent(values);
   let lo = Math.min(0, ...(clip ? [clip.lo] : values));
@@ -53,7 +56,10 @@ export function barChart(bars: Bar[], o: { title: string; xLabel: string; yLabel
     if (values.some((v) => v < clip.lo)) lo -= room;
     if (values.some((v) => v > clip.hi)) hi += room;
   }
-  const y = scaleLinear().domain([lo, hi === lo ? lo + 1 : hi]).nice().range([H - M.bottom, M.top]);
+  const y = scaleLinear()
+    .domain([lo, hi === lo ? lo + 1 : hi])
+    .nice()
+    .range([H - M.bottom, M.top]);
   const [d0, d1] = y.domain() as [number, number];
   const fmt = format(o.valueFormat ?? ',.0f');
   let cut = 0;
@@ -96,8 +102,13 @@ export function histogram(bins: Bin[], o: { title: string; xLabel: string; yLabe
   const above = bins.find((b) => b.overflow === 'above');
   const left = M.left + (below ? SLOT : 0);
   const right = W - M.right - (above ? SLOT : 0);
-  const x = scaleLinear().domain([main[0]!.x0, main.at(-1)!.x1]).range([left, right]);
-  const y = scaleLinear().domain([0, Math.max(1, ...bins.map((b) => b.count))]).nice().range([H - M.bottom, M.top]);
+  const x = scaleLinear()
+    .domain([main[0]!.x0, main.at(-1)!.x1])
+    .range([left, right]);
+  const y = scaleLinear()
+    .domain([0, Math.max(1, ...bins.map((b) => b.count))])
+    .nice()
+    .range([H - M.bottom, M.top]);
   // SI prefixes for large values only: 0.25, not 250m
   const xf = Math.max(...x.domain().map(Math.abs)) >= 1e4 ? x.tickFormat(8, '~s') : x.tickFormat(8);
   const vf = format(',.4~r');
@@ -107,7 +118,8 @@ export function histogram(bins: Bin[], o: { title: string; xLabel: string; yLabe
 <text x="${x0 + (SLOT - 8) / 2}" y="${H - M.bottom + 28}" text-anchor="middle">${label}</text>`;
   const body = html`${yAxis(y)}
 ${main.map(
-  (b) => html`<rect class="bar" x="${x(b.x0) + 0.5}" y="${y(b.count)}" width="${Math.max(0.5, x(b.x1) - x(b.x0) - 1)}" height="${y(0) - y(b.count)}" fill="${POS}"><title>${xf(b.x0)} to ${xf(b.x1)}: ${b.count}</title></rect>`,
+  (b) =>
+    html`<rect class="bar" x="${x(b.x0) + 0.5}" y="${y(b.count)}" width="${Math.max(0.5, x(b.x1) - x(b.x0) - 1)}" height="${y(0) - y(b.count)}" fill="${POS}"><title>${xf(b.x0)} to ${xf(b.x1)}: ${b.count}</title></rect>`,
 )}
 ${below ? ends(below, M.left, `< ${vf(main[0]!.x0)}`) : ''}
 ${above ? ends(above, right + 8, `> ${vf(main.at(-1)!.x1)}`) : ''}

@@ -15,7 +15,10 @@ export function columnStats(db: DB, t: RunTable): unknown[][] {
     const q = quoteIdent(c.name);
     return [`count(${q})`, `count(DISTINCT ${q})`, `min(${q})`, isNumeric(c) ? `avg(${q})` : 'NULL', `max(${q})`];
   });
-  const row = db.prepare(`SELECT count(*), ${aggs.join(', ')} FROM ${quoteIdent(t.table)} WHERE run_id = ?`).raw().get(t.run.id) as unknown[];
+  const row = db
+    .prepare(`SELECT count(*), ${aggs.join(', ')} FROM ${quoteIdent(t.table)} WHERE run_id = ?`)
+    .raw()
+    .get(t.run.id) as unknown[];
   const n = row[0] as number;
   return cols.map((c, i) => {
     const [count, distinct, min, mean, max] = row.slice(1 + 5 * i, 6 + 5 * i) as [number, number, unknown, number | null, unknown];
@@ -48,20 +51,33 @@ export function histogramBins(db: DB, t: RunTable, column: string, n = 30): Bin[
   const table = quoteIdent(t.table);
   const where = `run_id = @run AND ${q} IS NOT NULL`;
   const extent = (cond: string, lo: number, hi: number) =>
-    db.prepare(`SELECT min(${q}) AS min, max(${q}) AS max, count(*) AS n FROM ${table} WHERE ${where} AND ${cond}`).get({ run: t.run.id, lo, hi }) as { min: number; max: number; n: number };
-  const r = db.prepare(`SELECT min(${q}) AS lo, max(${q}) AS hi, count(${q}) AS n FROM ${table} WHERE run_id = ?`).get(t.run.id) as { lo: number | null; hi: number | null; n: number };
+    db
+      .prepare(`SELECT min(${q}) AS min, max(${q}) AS max, count(*) AS n FROM ${table} WHERE ${where} AND ${cond}`)
+      .get({ run: t.run.id, lo, hi }) as { min: number; max: number; n: number };
+  const r = db.prepare(`SELECT min(${q}) AS lo, max(${q}) AS hi, count(${q}) AS n FROM ${table} WHERE run_id = ?`).get(t.run.id) as {
+    lo: number | null;
+    hi: number | null;
+    n: number;
+  };
   if (r.lo === null || r.hi === null) return [];
   const nth = db.prepare(`SELECT ${q} AS v FROM ${table} WHERE ${where} ORDER BY ${q} LIMIT 1 OFFSET @k`).pluck();
   const quartile = (p: number) => nth.get({ run: t.run.id, k: Math.floor(p * (r.n - 1)) }) as number;
-  const cut = r.n >= 4 ? fences({ min: r.lo, q1: quartile(0.25), q3: quartile(0.75), max: r.hi }, (lo, hi) => extent(`${q} BETWEEN @lo AND @hi`, lo, hi)) : null;
+  const cut =
+    r.n >= 4
+      ? fences({ min: r.lo, q1: quartile(0.25), q3: quartile(0.75), max: r.hi }, (lo, hi) => extent(`${q} BETWEEN @lo AND @hi`, lo, hi))
+      : null;
   const [lo, hi] = cut ? [cut.lo, cut.hi] : [r.lo, r.hi];
-  const scale = scaleLinear().domain([lo, hi === lo ? lo + 1 : hi]).nice(n);
+  const scale = scaleLinear()
+    .domain([lo, hi === lo ? lo + 1 : hi])
+    .nice(n);
   const ticks = scale.ticks(n);
   const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : 1;
   const start = scale.domain()[0]!;
   const count = Math.max(1, Math.round((scale.domain()[1]! - start) / step));
   const rows = db
-    .prepare(`SELECT min(${count - 1}, CAST((${q} - @start) / @step AS INTEGER)) AS b, count(*) AS n FROM ${table} WHERE ${where} AND ${q} BETWEEN @lo AND @hi GROUP BY b`)
+    .prepare(
+      `SELECT min(${count - 1}, CAST((${q} - @start) / @step AS INTEGER)) AS b, count(*) AS n FROM ${table} WHERE ${where} AND ${q} BETWEEN @lo AND @hi GROUP BY b`,
+    )
     .all({ start, step, run: t.run.id, lo, hi }) as { b: number; n: number }[];
   const bins: Bin[] = Array.from({ length: count }, (_, k) => ({ x0: start + k * step, x1: start + (k + 1) * step, count: 0 }));
   for (const { b, n: c } of rows) bins[b]!.count += c;

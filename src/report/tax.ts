@@ -34,7 +34,12 @@ export function taxCompareSections(db: DB, base: number, reform: number): Html[]
       `Reform: run ${reform} against base run ${base}, by decile of base AGI`,
       html`<p class="note">Household by household (joined on <code>idx</code>), weighted; a change under $10 either way counts as no change. Revenue change: <b>${revenue === null ? '' : `${revenue} $bn`}</b> (negative = revenue loss). The same table as <code>simrun compare --base ${base} --reform ${reform}</code>.</p>`,
       table(t.columns, t.rows, { className: 'compare' }),
-      barChart(decileBars(t, 'tax_change_mean'), { title: 'Mean change in combined tax by decile of base AGI', xLabel: 'decile of base AGI', yLabel: 'dollars per household', valueFormat: ',.0f' }),
+      barChart(decileBars(t, 'tax_change_mean'), {
+        title: 'Mean change in combined tax by decile of base AGI',
+        xLabel: 'decile of base AGI',
+        yLabel: 'dollars per household',
+        valueFormat: ',.0f',
+      }),
     ),
   ];
 }

@@ -20,8 +20,12 @@ function run<T>(db: DB, sql: string, runId: number): T[] {
 function nearDuplicates(db: DB, t: RunTable): Html {
   const sql = existsSync(NEAR_DUP_SQL) ? readFileSync(NEAR_DUP_SQL, 'utf8') : '';
   if (!sql.includes(LATEST_RUN)) return html`<p class="note">near-duplicates.sql not found; section left out.</p>`;
-  const n = db.prepare(`SELECT count(dhash) FROM ${quoteIdent(t.table)} WHERE run_id = ?`).pluck().get(t.run.id) as number;
-  if (n > NEAR_DUP_LIMIT) return html`<p class="note">${n} images: the pairwise dHash comparison is left out above ${NEAR_DUP_LIMIT}; run models/thumbnail/near-duplicates.sql on a subset.</p>`;
+  const n = db
+    .prepare(`SELECT count(dhash) FROM ${quoteIdent(t.table)} WHERE run_id = ?`)
+    .pluck()
+    .get(t.run.id) as number;
+  if (n > NEAR_DUP_LIMIT)
+    return html`<p class="note">${n} images: the pairwise dHash comparison is left out above ${NEAR_DUP_LIMIT}; run models/thumbnail/near-duplicates.sql on a subset.</p>`;
   const rows = run<unknown[]>(db, sql.replace(LATEST_RUN, '@run'), t.run.id);
   return rows.length
     ? table(['image', 'near duplicates (dHash distance in bits)'], rows)

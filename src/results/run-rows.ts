@@ -34,6 +34,9 @@ export function iterateRows(db: DB, t: RunTable): Iterable<unknown[]> {
 }
 
 export const rowCount = (db: DB, t: RunTable): number =>
-  db.prepare(`SELECT count(*) FROM ${quoteIdent(t.table)} WHERE run_id = ?`).pluck().get(t.run.id) as number;
+  db
+    .prepare(`SELECT count(*) FROM ${quoteIdent(t.table)} WHERE run_id = ?`)
+    .pluck()
+    .get(t.run.id) as number;
 
 export const isNumeric = (c: Column) => c.type === 'INTEGER' || c.type === 'REAL';

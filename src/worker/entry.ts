@@ -36,8 +36,20 @@ async function init(msg: InitMessage): Promise<void> {
     const { model, fingerprint } = await loadFingerprintedModel(msg.modelRef);
     const columns = modelColumns(model);
     await model.setup?.({ params: msg.params, log, outDir: msg.outDir });
-    const watchdog = msg.itemTimeoutMs > 0 && msg.timeoutDir ? new ItemWatchdog(msg.itemTimeoutMs, path.join(msg.timeoutDir, `${process.pid}.json`)) : null;
-    setup = { model, columns, params: msg.params, seed: msg.seed, outDir: msg.outDir, log, watchdog, retry: { retries: msg.retries, delayMs: msg.retryDelayMs } };
+    const watchdog =
+      msg.itemTimeoutMs > 0 && msg.timeoutDir
+        ? new ItemWatchdog(msg.itemTimeoutMs, path.join(msg.timeoutDir, `${process.pid}.json`))
+        : null;
+    setup = {
+      model,
+      columns,
+      params: msg.params,
+      seed: msg.seed,
+      outDir: msg.outDir,
+      log,
+      watchdog,
+      retry: { retries: msg.retries, delayMs: msg.retryDelayMs },
+    };
     slices = msg.input ? new SliceReader(msg.input) : null;
     send({ type: 'ready', columns, modelFingerprint: fingerprint.hash });
   } catch (err) {

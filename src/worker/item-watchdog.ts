@@ -38,4 +38,3 @@ export class ItemWatchdog {
     this.state[STARTED] = 0;
   }
 }
-

@@ -69,7 +69,8 @@ export class SliceReader {
     const out: Record<string, string>[] = new Array(res.data.length);
     for (let i = 0; i < res.data.length; i++) {
       const row = res.data[i]!;
-      if (row.length !== fields.length) throw new InputChangedError(`a record near line ${slice.line} has ${row.length} fields, not ${fields.length}`);
+      if (row.length !== fields.length)
+        throw new InputChangedError(`a record near line ${slice.line} has ${row.length} fields, not ${fields.length}`);
       out[i] = toObject(fields, row);
     }
     return out;

@@ -36,7 +36,8 @@ export class RowColumns {
 
   /** Adds one row, or throws RowShapeError and adds nothing. */
   add(row: Row): void {
-    if (row === null || typeof row !== 'object') throw new RowShapeError(`format() returned ${row === null ? 'null' : typeof row}, expected a row object`);
+    if (row === null || typeof row !== 'object')
+      throw new RowShapeError(`format() returned ${row === null ? 'null' : typeof row}, expected a row object`);
     const r = this.rows;
     const mark = this.specials.length;
     try {

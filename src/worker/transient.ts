@@ -30,7 +30,11 @@ type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
  * After a first attempt failed with transient error `first`: retries `attempt` and gives its
  * outcome and the number of attempts made in all (the first one included).
  */
-export async function retryTransient<T>(first: Error, attempt: () => Promise<T>, policy: RetryPolicy): Promise<Settled<T> & { attempts: number }> {
+export async function retryTransient<T>(
+  first: Error,
+  attempt: () => Promise<T>,
+  policy: RetryPolicy,
+): Promise<Settled<T> & { attempts: number }> {
   let attempts = 1;
   let pending: Error | null = first;
   try {
@@ -49,7 +53,14 @@ export async function retryTransient<T>(first: Error, attempt: () => Promise<T>,
           return { ok: false, error };
         }
       },
-      { retries: policy.retries, minTimeout: policy.delayMs, maxTimeout: MAX_DELAY_MS, factor: 2, randomize: true, shouldRetry: ({ error }) => isTransient(error) },
+      {
+        retries: policy.retries,
+        minTimeout: policy.delayMs,
+        maxTimeout: MAX_DELAY_MS,
+        factor: 2,
+        randomize: true,
+        shouldRetry: ({ error }) => isTransient(error),
+      },
     );
     return { ...settled, attempts };
   } catch (error) {

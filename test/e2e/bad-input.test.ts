@@ -2,14 +2,11 @@
  * Bad input never damages an existing database: each case exits 2 with one line naming the
  * problem, and the database file is byte-identical afterwards.
  */
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixtureModel, runCli, tmpDir } from '../helpers.js';
-
-const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+import { fixtureModel, runCli, sha, tmpDir } from '../helpers.js';
 let dir: string;
 let db: string;
 
@@ -47,7 +44,10 @@ describe('bad input leaves an existing database untouched', () => {
 
   it('a --log file it cannot write: refused before the database is opened, or created', async () => {
     const log = path.join(dir, 'empty.csv', 'run.log'); // a file where a folder should be
-    await expectRefused(['run', 'montecarlo', '--input', 'range:5', '--db', db, '--log', log], /^simrun: cannot write the log file .*run\.log: E/);
+    await expectRefused(
+      ['run', 'montecarlo', '--input', 'range:5', '--db', db, '--log', log],
+      /^simrun: cannot write the log file .*run\.log: E/,
+    );
     const fresh = path.join(dir, 'fresh.db');
     const r = await runCli(['run', 'montecarlo', '--input', 'range:5', '--db', fresh, '--log', log]);
     expect(r.code).toBe(2);
@@ -56,7 +56,10 @@ describe('bad input leaves an existing database untouched', () => {
 
   it('an --out folder it cannot create: refused before the database is opened, on run and on resume', async () => {
     const out = path.join(dir, 'empty.csv', 'thumbs'); // a file where a folder should be
-    await expectRefused(['run', 'montecarlo', '--input', 'range:5', '--db', db, '--out', out], /^simrun: cannot create the --out folder .*thumbs: E/);
+    await expectRefused(
+      ['run', 'montecarlo', '--input', 'range:5', '--db', db, '--out', out],
+      /^simrun: cannot create the --out folder .*thumbs: E/,
+    );
     const fresh = path.join(dir, 'fresh-out.db');
     expect((await runCli(['run', 'montecarlo', '--input', 'range:5', '--db', fresh, '--out', out])).code).toBe(2);
     expect(existsSync(fresh)).toBe(false);
@@ -69,7 +72,10 @@ describe('bad input leaves an existing database untouched', () => {
   });
 
   it('a model whose rows do not match its columns (found on the first chunk)', async () => {
-    await expectRefused(['run', fixtureModel('bad-rows.mjs'), '--input', 'range:50', '--db', db, '--quiet'], /model badrows returns rows that do not match its columns/);
+    await expectRefused(
+      ['run', fixtureModel('bad-rows.mjs'), '--input', 'range:50', '--db', db, '--quiet'],
+      /model badrows returns rows that do not match its columns/,
+    );
   });
 
   it('a model file that does not export a model', async () => {
@@ -94,7 +100,11 @@ describe('bad input leaves an existing database untouched', () => {
     const d = new Database(newer);
     d.prepare(`UPDATE meta SET value = '99' WHERE key = 'schema_version'`).run();
     d.close();
-    await expectRefused(['run', 'montecarlo', '--input', 'range:5', '--db', newer], /schema version 99, newer than this simrun \(1\); upgrade simrun/, newer);
+    await expectRefused(
+      ['run', 'montecarlo', '--input', 'range:5', '--db', newer],
+      /schema version 99, newer than this simrun \(2\); upgrade simrun/,
+      newer,
+    );
   });
 
   it('a database locked by another writer: waits, then fails clearly', async () => {

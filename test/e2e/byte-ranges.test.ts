@@ -5,11 +5,10 @@
  * merged; a poison item inside a byte-range chunk is isolated to exactly itself; a malformed
  * record deep in a large file is refused before the database is touched.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { committed, fixtureModel, query, runCli, sqlDiffCount, startCli, tableDump, tmpDir, waitFor } from '../helpers.js';
+import { committed, fixtureModel, query, runCli, sha, sqlDiffCount, startCli, tableDump, tmpDir, waitFor } from '../helpers.js';
 
 let dir: string;
 let csv: string;
@@ -25,10 +24,16 @@ beforeAll(() => {
   csv = path.join(dir, 'awkward.csv');
   writeFileSync(csv, '\uFEFFid,text,more\r\n' + records.map((r, i) => (i % 250 === 3 ? `\r\n${r}` : r)).join('\r\n'));
   jsonl = path.join(dir, 'awkward.jsonl');
-  writeFileSync(jsonl, Array.from({ length: N }, (_, i) => (i % 101 === 7 ? `\n  \n${JSON.stringify({ i, s: `l\n${i}` })}` : JSON.stringify(i % 17 ? { i } : null))).join('\n'));
+  writeFileSync(
+    jsonl,
+    Array.from({ length: N }, (_, i) =>
+      i % 101 === 7 ? `\n  \n${JSON.stringify({ i, s: `l\n${i}` })}` : JSON.stringify(i % 17 ? { i } : null),
+    ).join('\n'),
+  );
 });
 
-const run = (input: string, db: string, extra: string[]) => runCli(['run', fixtureModel('echo.mjs'), '--input', input, '--db', db, '--quiet', ...extra]);
+const run = (input: string, db: string, extra: string[]) =>
+  runCli(['run', fixtureModel('echo.mjs'), '--input', input, '--db', db, '--quiet', ...extra]);
 
 describe.each([
   ['CSV', () => csv],
@@ -46,7 +51,12 @@ describe.each([
 
   it('the same rows with 1 or 2 workers and chunks of 1, 7 or auto', async () => {
     if (_kind === 'CSV') expect(JSON.parse(JSON.parse(ref[5]!)[1])).toEqual({ id: '5', text: 'multi\r\nline, with "quotes"', more: 'ü5' });
-    for (const [workers, chunk] of [['2', '1'], ['2', '7'], ['2', 'auto'], ['1', '7']] as const) {
+    for (const [workers, chunk] of [
+      ['2', '1'],
+      ['2', '7'],
+      ['2', 'auto'],
+      ['1', '7'],
+    ] as const) {
       const db = path.join(dir, `${_kind}-${workers}-${chunk}.db`);
       const r = await run(input(), db, ['--workers', workers, '--chunk-size', chunk]);
       expect(r.code, r.stderr).toBe(0);
@@ -56,7 +66,21 @@ describe.each([
 
   it('kill -9 of the primary, then resume: the same rows', async () => {
     const db = path.join(dir, `${_kind}-kill.db`);
-    const { child, done } = startCli(['run', fixtureModel('slow.mjs'), '--input', input(), '--db', db, '--workers', '2', '--chunk-size', '50', '--param', 'ms=1', '--quiet']);
+    const { child, done } = startCli([
+      'run',
+      fixtureModel('slow.mjs'),
+      '--input',
+      input(),
+      '--db',
+      db,
+      '--workers',
+      '2',
+      '--chunk-size',
+      '50',
+      '--param',
+      'ms=1',
+      '--quiet',
+    ]);
     await waitFor(() => committed(db, 'slow') >= 400);
     child.kill('SIGKILL');
     await done;
@@ -83,7 +107,25 @@ describe.each([
 describe('faults inside byte-range chunks', () => {
   it('a poison item that crashes its worker is isolated to exactly itself; its neighbours have rows', async () => {
     const db = path.join(dir, 'poison.db');
-    const r = await runCli(['run', fixtureModel('faulty.mjs'), '--input', csv, '--db', db, '--workers', '2', '--chunk-size', '500', '--param', 'mode=exit', '--param', 'at=[1234]', '--retries', '0', '--quiet']);
+    const r = await runCli([
+      'run',
+      fixtureModel('faulty.mjs'),
+      '--input',
+      csv,
+      '--db',
+      db,
+      '--workers',
+      '2',
+      '--chunk-size',
+      '500',
+      '--param',
+      'mode=exit',
+      '--param',
+      'at=[1234]',
+      '--retries',
+      '0',
+      '--quiet',
+    ]);
     expect(r.code).toBe(3);
     expect(query(db, 'SELECT idx, kind FROM errors')).toEqual([{ idx: 1234, kind: 'crash' }]);
     expect(query(db, 'SELECT count(*) AS n FROM faulty WHERE idx IN (1233, 1235)')).toEqual([{ n: 2 }]);
@@ -97,11 +139,10 @@ describe('faults inside byte-range chunks', () => {
     writeFileSync(big, lines.join('\n') + '\n');
     const db = path.join(dir, 'existing.db');
     expect((await run(csv, db, ['--workers', '1'])).code).toBe(0);
-    const sha = () => createHash('sha256').update(readFileSync(db)).digest('hex');
-    const before = sha();
+    const before = sha(db);
     const r = await run(big, db, ['--workers', '1']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(`simrun: ${big}: line 150001: Quoted field unterminated`);
-    expect(sha()).toBe(before);
+    expect(sha(db)).toBe(before);
   });
 });

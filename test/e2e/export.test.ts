@@ -49,7 +49,10 @@ describe('simrun export', () => {
     const out = path.join(dir, 'run2.jsonl');
     expect((await runCli(['export', '--db', db, '--run', '2', '--format', 'jsonl', '--output', out])).code).toBe(0);
     const text = readFileSync(out, 'utf8');
-    const rows = text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rows = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows).toHaveLength(sqlRows.length);
     expect(Object.keys(rows[0]!)).toEqual(columns);
     expect(sha(rows.map((r) => JSON.stringify(Object.values(r))))).toBe(sha(sqlRows.map((r) => JSON.stringify(r))));

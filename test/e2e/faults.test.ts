@@ -1,7 +1,19 @@
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { alive, childPids, committed, fixtureModel, query, runCli, sqlDiffCount, startCli, tableDump, tmpDir, waitFor } from '../helpers.js';
+import {
+  alive,
+  childPids,
+  committed,
+  fixtureModel,
+  query,
+  runCli,
+  sqlDiffCount,
+  startCli,
+  tableDump,
+  tmpDir,
+  waitFor,
+} from '../helpers.js';
 
 const faulty = fixtureModel('faulty.mjs');
 const N = 400;
@@ -27,7 +39,21 @@ function committedRuns(db: string): number {
 
 async function faultRun(mode: string, extra: string[] = []) {
   const db = path.join(dir, `${mode}.db`);
-  const r = await runCli(['run', faulty, '--input', `range:${N}`, '--db', db, '--workers', '2', '--param', `mode=${mode}`, '--param', `at=${JSON.stringify(POISON)}`, ...extra]);
+  const r = await runCli([
+    'run',
+    faulty,
+    '--input',
+    `range:${N}`,
+    '--db',
+    db,
+    '--workers',
+    '2',
+    '--param',
+    `mode=${mode}`,
+    '--param',
+    `at=${JSON.stringify(POISON)}`,
+    ...extra,
+  ]);
   return { r, db };
 }
 
@@ -46,7 +72,9 @@ describe('faulty items', () => {
     const { r, db } = await faultRun(mode);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('2 item error(s)');
-    expect(query(db, 'SELECT idx, kind, name, attempts FROM errors ORDER BY idx')).toEqual(POISON.map((idx) => ({ idx, kind, name, attempts })));
+    expect(query(db, 'SELECT idx, kind, name, attempts FROM errors ORDER BY idx')).toEqual(
+      POISON.map((idx) => ({ idx, kind, name, attempts })),
+    );
     expectCleanMinusPoison(db);
     if (mode === 'kill') expect(query(db, 'SELECT DISTINCT code FROM errors')).toEqual([{ code: 'SIGKILL' }]);
   });
@@ -54,7 +82,9 @@ describe('faulty items', () => {
   it('an item over --item-timeout is killed, recorded as a timeout, and the rest finishes', async () => {
     const { r, db } = await faultRun('hang', ['--item-timeout', '500']);
     expect(r.code).toBe(3);
-    expect(query(db, 'SELECT idx, kind, name FROM errors ORDER BY idx')).toEqual(POISON.map((idx) => ({ idx, kind: 'timeout', name: 'ItemTimeout' })));
+    expect(query(db, 'SELECT idx, kind, name FROM errors ORDER BY idx')).toEqual(
+      POISON.map((idx) => ({ idx, kind: 'timeout', name: 'ItemTimeout' })),
+    );
     expectCleanMinusPoison(db);
   });
 
@@ -88,7 +118,9 @@ describe('runs that cannot go on', () => {
     const db = path.join(dir, 'loop.db');
     const r = await runCli(['run', faulty, '--input', `range:${N}`, '--db', db, '--workers', '2', '--param', 'mode=all-exit']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/simrun: workers keep crashing \(\d+ crashes, \d+ items isolated, no chunk done; last: exit code 1\); model .*faulty\.mjs/);
+    expect(r.stderr).toMatch(
+      /simrun: workers keep crashing \(\d+ crashes, \d+ items isolated, no chunk done; last: exit code 1\); model .*faulty\.mjs/,
+    );
     expect(query(db, 'SELECT status FROM runs')).toEqual([{ status: 'failed' }]);
     expect((r.stderr.match(/worker died/g) ?? []).length).toBeLessThanOrEqual(44);
   });
@@ -113,7 +145,21 @@ describe('runs that cannot go on', () => {
 describe('signals and kill -9', () => {
   it('a second SIGINT stops at once; the database stays valid and resume completes', async () => {
     const db = path.join(dir, 'twice.db');
-    const { child, done } = startCli(['run', fixtureModel('slow.mjs'), '--input', 'range:3000', '--db', db, '--workers', '2', '--param', 'ms=2', '--grace', '60', '--quiet']);
+    const { child, done } = startCli([
+      'run',
+      fixtureModel('slow.mjs'),
+      '--input',
+      'range:3000',
+      '--db',
+      db,
+      '--workers',
+      '2',
+      '--param',
+      'ms=2',
+      '--grace',
+      '60',
+      '--quiet',
+    ]);
     await waitFor(() => committed(db, 'slow') >= 100);
     child.kill('SIGINT');
     child.kill('SIGINT');
@@ -127,7 +173,23 @@ describe('signals and kill -9', () => {
 
   it('kill -9 of the primary while its workers are stuck in hung items: no orphan keeps running', async () => {
     const db = path.join(dir, 'orphans.db');
-    const { child, done } = startCli(['run', faulty, '--input', 'range:100', '--db', db, '--workers', '2', '--param', 'mode=hang', '--param', 'at=[0,1,2,3,4,5,6,7,8,9]', '--chunk-size', '1', '--quiet']);
+    const { child, done } = startCli([
+      'run',
+      faulty,
+      '--input',
+      'range:100',
+      '--db',
+      db,
+      '--workers',
+      '2',
+      '--param',
+      'mode=hang',
+      '--param',
+      'at=[0,1,2,3,4,5,6,7,8,9]',
+      '--chunk-size',
+      '1',
+      '--quiet',
+    ]);
     // The run row becomes visible 2 s after start even though no chunk can finish.
     await waitFor(() => childPids(child.pid!).length === 2 && committedRuns(db) === 1);
     await new Promise((r) => setTimeout(r, 500)); // both workers are now spinning in an item
@@ -144,7 +206,7 @@ describe('signals and kill -9', () => {
     expect((await runCli(['run', fixtureModel('slow.mjs'), '--db', ref, ...args])).code).toBe(0);
     const db = path.join(dir, 'chaos.db');
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 3; round++) {
       const target = Math.floor(committed(db, 'slow') + (n - committed(db, 'slow')) * (0.2 + 0.5 * rand()));
       const cmd = round === 0 ? ['run', fixtureModel('slow.mjs'), '--db', db, ...args] : ['resume', '--db', db, '--quiet'];

@@ -20,7 +20,10 @@ describe('GNU parallel (README recipe)', () => {
     copyFileSync(path.join(root, 'data/population-sample.csv'), path.join(dir, 'population.csv'));
     const recipe = readmeShellBlock('**GNU parallel**, on one machine');
     expect(recipe).toMatch(/^parallel -j 4 simrun run tax .*::: 0 1 2 3\nsimrun merge --into all\.db shard-\*\.db\n$/);
-    const script = scaled(recipe, [['-j 4', '-j 2'], ['--workers 8', '--workers 1']]);
+    const script = scaled(recipe, [
+      ['-j 4', '-j 2'],
+      ['--workers 8', '--workers 1'],
+    ]);
     const env = { ...process.env, PATH: `${simrunOnPath(dir)}:${process.env.PATH}` };
     const r = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: dir, env, encoding: 'utf8', timeout: 110_000 });
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
@@ -28,7 +31,9 @@ describe('GNU parallel (README recipe)', () => {
     for (const k of [0, 1, 2, 3]) expect(existsSync(path.join(dir, `shard-${k}.db`))).toBe(true);
 
     const ref = path.join(dir, 'ref.db');
-    expect((await runCli(['run', 'tax', '--input', path.join(dir, 'population.csv'), '--db', ref, '--workers', '1', '--quiet'])).code).toBe(0);
+    expect((await runCli(['run', 'tax', '--input', path.join(dir, 'population.csv'), '--db', ref, '--workers', '1', '--quiet'])).code).toBe(
+      0,
+    );
     const all = path.join(dir, 'all.db');
     expect(query(all, 'SELECT status, total, done, errors FROM runs')).toEqual([{ status: 'done', total: 2000, done: 2000, errors: 0 }]);
     expect(query(all, 'SELECT count(*) AS n FROM tax')).toEqual([{ n: 2000 }]);

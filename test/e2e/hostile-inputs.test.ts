@@ -28,7 +28,11 @@ describe('inputs that are not regular files, and huge ranges', () => {
     ['/dev/zero', () => '/dev/zero', /^simrun: input \/dev\/zero is a character device, not a regular file/],
     ['a link to /dev/zero named .jsonl', () => path.join(dir, 'zero.jsonl'), /zero\.jsonl is a character device, not a regular file/],
     ['/dev/null', () => '/dev/null', /^simrun: input \/dev\/null is a character device/],
-    ['range:2^53', () => 'range:9007199254740992', /^simrun: bad input 'range:9007199254740992': range:N allows N up to 9007199254740991 \(2\^53 - 1\)$/],
+    [
+      'range:2^53',
+      () => 'range:9007199254740992',
+      /^simrun: bad input 'range:9007199254740992': range:N allows N up to 9007199254740991 \(2\^53 - 1\)$/,
+    ],
     ['range:2^53+1', () => 'range:9007199254740993', /allows N up to 9007199254740991/],
     ['range:1e20', () => 'range:1e20', /^simrun: bad input 'range:1e20': use range:N with N a whole number/],
     ['range:10^30', () => 'range:1000000000000000000000000000000', /allows N up to 9007199254740991/],
@@ -58,8 +62,14 @@ describe('image folders', () => {
     const out = path.join(dir, 'imgs.db');
     const r = await runCli(['run', echo, '--input', images, '--db', out, '--quiet', '--log', log, '--log-level', 'info']);
     expect(r.code, r.stderr).toBe(0);
-    expect(query<{ item: string }>(out, 'SELECT item FROM echo ORDER BY idx').map((x) => JSON.parse(x.item).name)).toEqual(['a.jpg', 'sub/b.jpg']);
-    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string; skipped?: unknown });
+    expect(query<{ item: string }>(out, 'SELECT item FROM echo ORDER BY idx').map((x) => JSON.parse(x.item).name)).toEqual([
+      'a.jpg',
+      'sub/b.jpg',
+    ]);
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { level: number; msg: string; skipped?: unknown });
     const skipped = lines.filter((l) => l.skipped);
     expect(skipped).toHaveLength(1);
     expect(skipped[0]).toMatchObject({ level: 40, skipped: { dotfiles: 3, symlinks: 1, special: 1 } });
@@ -69,10 +79,26 @@ describe('image folders', () => {
   it('a glob input counts the dotfiles it skipped', async () => {
     const log = path.join(dir, 'glob.log');
     const out = path.join(dir, 'glob.db');
-    const r = await runCli(['run', echo, '--input', path.join(dir, 'imgs', '**', '*.jpg'), '--db', out, '--quiet', '--log', log, '--log-level', 'info']);
+    const r = await runCli([
+      'run',
+      echo,
+      '--input',
+      path.join(dir, 'imgs', '**', '*.jpg'),
+      '--db',
+      out,
+      '--quiet',
+      '--log',
+      log,
+      '--log-level',
+      'info',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(query(out, 'SELECT count(*) AS n FROM echo')).toEqual([{ n: 2 }]);
-    const skipped = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.skipped);
+    const skipped = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.skipped);
     expect(skipped).toEqual([expect.objectContaining({ level: 30, skipped: { dotfiles: 2, symlinks: 0, special: 0 } })]);
   });
 });

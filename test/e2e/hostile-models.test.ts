@@ -17,7 +17,18 @@ const lines = (s: string) => s.trim().split('\n').filter(Boolean);
 describe('hostile thrown values', () => {
   it('an Error with an object message, an unprintable object, a throwing Proxy, throwing getters: one error row each', async () => {
     const db = path.join(dir, 'throws.db');
-    const r = await runCli(['run', fixtureModel('hostile-throws.mjs'), '--input', 'range:20', '--db', db, '--workers', '2', '--chunk-size', '4']);
+    const r = await runCli([
+      'run',
+      fixtureModel('hostile-throws.mjs'),
+      '--input',
+      'range:20',
+      '--db',
+      db,
+      '--workers',
+      '2',
+      '--chunk-size',
+      '4',
+    ]);
     expect(r.code, r.stderr).toBe(3);
     expect(lines(r.stderr)).toHaveLength(1);
     expect(r.stderr).toMatch(/run 1 done: 20\/20 items .* 4 item error\(s\)/);
@@ -25,7 +36,12 @@ describe('hostile thrown values', () => {
       db,
       'SELECT idx, kind, name, message, stack, code FROM errors ORDER BY idx',
     );
-    expect(errors.map((e) => [e.idx, e.kind])).toEqual([[3, 'throw'], [5, 'throw'], [7, 'throw'], [9, 'throw']]);
+    expect(errors.map((e) => [e.idx, e.kind])).toEqual([
+      [3, 'throw'],
+      [5, 'throw'],
+      [7, 'throw'],
+      [9, 'throw'],
+    ]);
     for (const e of errors) {
       expect(typeof e.name).toBe('string');
       expect(typeof e.message).toBe('string');
@@ -33,7 +49,11 @@ describe('hostile thrown values', () => {
     expect(errors[0]!.message).toBe('{"reason":"an object as message","n":1}');
     expect(errors[1]!).toMatchObject({ name: 'NonError', message: expect.stringMatching(/unprintable/) });
     expect(errors[2]!).toMatchObject({ name: 'NonError', message: expect.stringMatching(/unprintable/) });
-    expect(errors[3]!).toMatchObject({ message: 'getters throw', name: expect.stringMatching(/unprintable/), code: expect.stringMatching(/unprintable/) });
+    expect(errors[3]!).toMatchObject({
+      message: 'getters throw',
+      name: expect.stringMatching(/unprintable/),
+      code: expect.stringMatching(/unprintable/),
+    });
     expect(query<{ n: number }>(db, 'SELECT count(*) AS n FROM hostile_throws')[0]!.n).toBe(16);
     expect(query<{ status: string }>(db, 'SELECT status FROM runs')[0]!.status).toBe('done');
   });
@@ -53,7 +73,11 @@ describe('a model that never finishes loading', () => {
     const before = sha(db);
     const r = await runCli(['run', hang, '--input', 'range:50', '--db', db], { env: env('primary', 300) });
     expect(r.code, r.stderr).toBe(2);
-    expect(lines(r.stderr)).toEqual([expect.stringMatching(/^simrun: model .*hang-load\.mjs did not finish loading within 0\.3 s \(a top-level await that never settles\?\); .*SIMRUN_MODEL_LOAD_TIMEOUT_MS$/)]);
+    expect(lines(r.stderr)).toEqual([
+      expect.stringMatching(
+        /^simrun: model .*hang-load\.mjs did not finish loading within 0\.3 s \(a top-level await that never settles\?\); .*SIMRUN_MODEL_LOAD_TIMEOUT_MS$/,
+      ),
+    ]);
     expect(sha(db)).toBe(before);
   });
 
@@ -69,7 +93,9 @@ describe('a model that never finishes loading', () => {
   it('hanging only in the workers: one line, exit 2, no run left running', async () => {
     const r = await runCli(['run', hang, '--input', 'range:50', '--db', db, '--workers', '2'], { env: env('worker', 800) });
     expect(r.code, r.stderr).toBe(2);
-    expect(lines(r.stderr)).toEqual([expect.stringMatching(/^simrun: model .*hang-load\.mjs did not finish loading within 0\.8 s in a worker /)]);
+    expect(lines(r.stderr)).toEqual([
+      expect.stringMatching(/^simrun: model .*hang-load\.mjs did not finish loading within 0\.8 s in a worker /),
+    ]);
     expect(query(db, `SELECT id FROM runs WHERE status = 'running'`)).toEqual([]);
   });
 });
@@ -86,7 +112,18 @@ function runIntoHead(args: string[]): Promise<{ code: number; stderr: string }> 
 describe('a model that writes heavily to a closed stdout', () => {
   it.each(['write', 'console'])('via %s: no worker dies, every item has its row', async (via) => {
     const db = path.join(dir, `chatty-${via}.db`);
-    const r = await runIntoHead(['run', fixtureModel('chatty.mjs'), '--input', 'range:2000', '--db', db, '--workers', '2', '--param', `via=${via}`]);
+    const r = await runIntoHead([
+      'run',
+      fixtureModel('chatty.mjs'),
+      '--input',
+      'range:2000',
+      '--db',
+      db,
+      '--workers',
+      '2',
+      '--param',
+      `via=${via}`,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(lines(r.stderr)).toEqual([expect.stringMatching(/^run 1 done: 2000\/2000 items/)]);
     expect(query(db, 'SELECT count(*) AS n FROM chatty')).toEqual([{ n: 2000 }]);

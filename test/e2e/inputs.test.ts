@@ -8,7 +8,10 @@ const echo = fixtureModel('echo.mjs');
 async function echoRun(input: string, extra: string[] = []) {
   const db = path.join(path.dirname(input), 'echo.db');
   const r = await runCli(['run', echo, '--input', input, '--db', db, '--workers', '2', '--quiet', ...extra]);
-  const items = r.code === 0 ? query<{ idx: number; item: string }>(db, 'SELECT idx, item FROM echo ORDER BY idx').map((row) => [row.idx, JSON.parse(row.item)]) : [];
+  const items =
+    r.code === 0
+      ? query<{ idx: number; item: string }>(db, 'SELECT idx, item FROM echo ORDER BY idx').map((row) => [row.idx, JSON.parse(row.item)])
+      : [];
   return { ...r, db, items };
 }
 
@@ -58,7 +61,11 @@ describe('inputs', () => {
     writeFileSync(good, '{"a":1}\n\n{"a":[2,3]}\n"text"\n');
     const r = await echoRun(good);
     expect(r.code).toBe(0);
-    expect(r.items).toEqual([[0, { a: 1 }], [1, { a: [2, 3] }], [2, 'text']]);
+    expect(r.items).toEqual([
+      [0, { a: 1 }],
+      [1, { a: [2, 3] }],
+      [2, 'text'],
+    ]);
     const bad = path.join(dir, 'bad.jsonl');
     writeFileSync(bad, '{"a":1}\n{"a":\n');
     const b = await runCli(['run', echo, '--input', bad, '--db', path.join(dir, 'b.db'), '--quiet']);

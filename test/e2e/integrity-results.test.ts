@@ -40,7 +40,9 @@ describe('a changed model is refused on resume', () => {
     expect(tableDump(db, 'chain', 1)).toEqual(before);
     const allowed = await runCli(['resume', '--db', db, '--retry-errors', '--allow-model-change', '--quiet']);
     expect(allowed.code).toBe(3); // item 7 still fails: failAt is a param of the run
-    expect(query<{ notes: string }>(db, 'SELECT notes FROM runs')[0]!.notes).toContain('the code of model chain changed since the run started (chain-helper.mjs)');
+    expect(query<{ notes: string }>(db, 'SELECT notes FROM runs')[0]!.notes).toContain(
+      'the code of model chain changed since the run started (chain-helper.mjs)',
+    );
   });
 
   /** A model with these columns (all from the index) that fails item 7. */
@@ -62,7 +64,9 @@ describe('a changed model is refused on resume', () => {
     const r = await runCli(['resume', '--db', db, '--retry-errors', '--allow-model-change']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^simrun: cannot resume run 1: table cols has columns \(v integer, w real\) but model cols declares \(.*\); start a new run in another --db/);
+    expect(r.stderr).toMatch(
+      /^simrun: cannot resume run 1: table cols has columns \(v integer, w real\) but model cols declares \(.*\); start a new run in another --db/,
+    );
     expect(tableDump(db, 'cols', 1)).toEqual(before);
     expect(query(db, 'SELECT status, errors FROM runs')).toEqual([{ status: 'done', errors: 1 }]);
   });
@@ -75,7 +79,21 @@ describe('a worker whose model differs from the run is refused', () => {
   ])('model file edited during the run (%s), worker replaced after a crash: run fails, rows stay aligned', async (edit, message) => {
     const model = ownCopy('self-edit.mjs');
     const db = path.join(dir, `self-edit-${edit}.db`);
-    const r = await runCli(['run', model, '--input', 'range:1000', '--db', db, '--workers', '1', '--chunk-size', '50', '--param', `edit=${edit}`, '--quiet']);
+    const r = await runCli([
+      'run',
+      model,
+      '--input',
+      'range:1000',
+      '--db',
+      db,
+      '--workers',
+      '1',
+      '--chunk-size',
+      '50',
+      '--param',
+      `edit=${edit}`,
+      '--quiet',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(message);
     const [run] = query<{ status: string; done: number; total: number }>(db, 'SELECT status, done, total FROM runs');
@@ -92,9 +110,29 @@ describe('the input is read exactly as scanned', () => {
     // ~3 MB: far more than one 1 MiB read, so the rewrite lands in a part not yet read.
     writeFileSync(csv, 'x\n' + Array.from({ length: 400_000 }, (_, i) => String(i % 10)).join('\n') + '\n1\n');
     const db = path.join(dir, `input-${how}.db`);
-    const r = await runCli(['run', fixtureModel('input-edit.mjs'), '--input', csv, '--db', db, '--workers', '1', '--chunk-size', '500', '--param', `file=${csv}`, '--param', `how=${how}`, '--quiet']);
+    const r = await runCli([
+      'run',
+      fixtureModel('input-edit.mjs'),
+      '--input',
+      csv,
+      '--db',
+      db,
+      '--workers',
+      '1',
+      '--chunk-size',
+      '500',
+      '--param',
+      `file=${csv}`,
+      '--param',
+      `how=${how}`,
+      '--quiet',
+    ]);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toMatch(new RegExp(`^simrun: input .*input-${how}\\.csv changed during the run \\(.*\\); the run is marked failed: start a new run on the new input$`));
+    expect(r.stderr.trim()).toMatch(
+      new RegExp(
+        `^simrun: input .*input-${how}\\.csv changed during the run \\(.*\\); the run is marked failed: start a new run on the new input$`,
+      ),
+    );
     const [run] = query<{ status: string; done: number; total: number }>(db, 'SELECT status, done, total FROM runs');
     expect(run!.status).toBe('failed');
     expect(run!.total).toBe(400_001);
@@ -125,7 +163,14 @@ describe('values are stored exactly or refused', () => {
       { idx: 3, kind: 'row', message: "column 'r' is NaN (return null for a missing value)" },
       { idx: 4, kind: 'row', message: "column 'i' is integer but 1180591620717411303424 is outside 64-bit integers" },
     ]);
-    const json = await runCli(['query', '--db', db, '--format', 'json', 'SELECT idx, r, i FROM numbers WHERE idx IN (0, 2, 5) ORDER BY idx']);
+    const json = await runCli([
+      'query',
+      '--db',
+      db,
+      '--format',
+      'json',
+      'SELECT idx, r, i FROM numbers WHERE idx IN (0, 2, 5) ORDER BY idx',
+    ]);
     expect(JSON.parse(json.stdout)).toEqual([
       { idx: 0, r: 'Infinity', i: 0 },
       { idx: 2, r: 2, i: '1152921504606846977' },

@@ -23,7 +23,23 @@ describe('signals', () => {
     ['SIGHUP', 129],
   ] as const)('%s drains the in-flight chunks, marks the run interrupted and exits %i', async (sig, code) => {
     const db = path.join(dir, `${sig}.db`);
-    const { child, done } = startCli(['run', fixtureModel('slow.mjs'), '--input', 'range:100000', '--db', db, '--workers', '1', '--chunk-size', '6000', '--param', 'ms=1', '--grace', '600', '--quiet']);
+    const { child, done } = startCli([
+      'run',
+      fixtureModel('slow.mjs'),
+      '--input',
+      'range:100000',
+      '--db',
+      db,
+      '--workers',
+      '1',
+      '--chunk-size',
+      '6000',
+      '--param',
+      'ms=1',
+      '--grace',
+      '600',
+      '--quiet',
+    ]);
     await waitFor(() => childPids(child.pid!).length > 0 && query<{ n: number }>(db, 'SELECT count(*) AS n FROM runs')[0]!.n === 1);
     await sleep(1000);
     child.kill(sig);
@@ -42,7 +58,21 @@ describe('signals', () => {
 describe('two resumes of one stale run', () => {
   it('one proceeds, the other is refused at once; every item is done exactly once', async () => {
     const db = path.join(dir, 'twice.db');
-    const { child, done } = startCli(['run', fixtureModel('slow.mjs'), '--input', 'range:20000', '--db', db, '--workers', '1', '--chunk-size', '500', '--param', 'ms=0.2', '--quiet']);
+    const { child, done } = startCli([
+      'run',
+      fixtureModel('slow.mjs'),
+      '--input',
+      'range:20000',
+      '--db',
+      db,
+      '--workers',
+      '1',
+      '--chunk-size',
+      '500',
+      '--param',
+      'ms=0.2',
+      '--quiet',
+    ]);
     await waitFor(() => committed(db, 'slow') >= 1000);
     child.kill('SIGKILL');
     await done;
@@ -79,8 +109,25 @@ describe('--item-timeout with a starved primary', () => {
     const model = path.join(dir, 'faulty.mjs');
     copyFileSync(fixtureModel('faulty.mjs'), model);
     const { child, done } = startCli([
-      'run', model, '--input', 'range:6000', '--db', db, '--workers', '2', '--chunk-size', '100',
-      '--param', 'mode=hang', '--param', 'at=[4500]', '--item-timeout', '3000', '--retries', '1', '--quiet',
+      'run',
+      model,
+      '--input',
+      'range:6000',
+      '--db',
+      db,
+      '--workers',
+      '2',
+      '--chunk-size',
+      '100',
+      '--param',
+      'mode=hang',
+      '--param',
+      'at=[4500]',
+      '--item-timeout',
+      '3000',
+      '--retries',
+      '1',
+      '--quiet',
     ]);
     await waitFor(() => committed(db, 'faulty') >= 4000);
     // Starve the primary while the worker hangs: its IPC backlog and timers all come late.

@@ -32,7 +32,9 @@ describe('schema migrations', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(userVersion(db)).toBe(2);
     expect(query(db, `SELECT value FROM meta WHERE key = 'schema_version'`)).toEqual([{ value: '2' }]);
-    expect(query(db, 'SELECT status, done, total, model_fingerprint IS NOT NULL AS fp FROM runs')).toEqual([{ status: 'done', done: 3000, total: 3000, fp: 1 }]);
+    expect(query(db, 'SELECT status, done, total, model_fingerprint IS NOT NULL AS fp FROM runs')).toEqual([
+      { status: 'done', done: 3000, total: 3000, fp: 1 },
+    ]);
 
     const fresh = path.join(dir, 'fresh.db');
     expect((await runCli(['run', 'montecarlo', '--input', 'range:3000', '--db', fresh, '--param', 'draws=20000', '--quiet'])).code).toBe(0);

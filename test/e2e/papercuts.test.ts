@@ -29,7 +29,8 @@ describe('progress without a terminal', () => {
     expect(lines.at(-1)).toMatch(/^run 1 done: 2000\/2000 items/);
     const progress = lines.slice(0, -1);
     expect(progress.length).toBeGreaterThanOrEqual(1);
-    for (const l of progress) expect(l).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ run 1 \d+\/2000 \(\d+\.\d%\) [\d,]+ items\/s ETA \S+ errors 0$/);
+    for (const l of progress)
+      expect(l).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ run 1 \d+\/2000 \(\d+\.\d%\) [\d,]+ items\/s ETA \S+ errors 0$/);
   });
 });
 
@@ -55,7 +56,9 @@ describe('status', () => {
       expect(table.stdout.split('\n')[3]).toMatch(new RegExp(`│ ${state} +│ 1000/2000 \\(50\\.0%\\) │ 0 +│ \\d+ +│ \\S+ +│ +│ `));
     }
     // 1000 items in 10 s of work, 1000 to go: 10 s.
-    set(`UPDATE runs SET status = 'running', active_ms = 10000, pid = ${process.pid}, host = '${os.hostname()}', heartbeat_at = ${Date.now()}`);
+    set(
+      `UPDATE runs SET status = 'running', active_ms = 10000, pid = ${process.pid}, host = '${os.hostname()}', heartbeat_at = ${Date.now()}`,
+    );
     expect(await status()).toMatchObject({ state: 'running', eta_sec: 10 });
   });
 
@@ -73,7 +76,9 @@ describe('models', () => {
     const r = await runCli(['models']);
     expect(r.code).toBe(0);
     const taxParams = r.stdout.split('\n').find((l) => l.startsWith('  params:') && l.includes('income_tax'))!;
-    expect(taxParams).toBe('  params:  year, income_tax, capital_gains, standard_deduction, ctc, eitc, payroll, social_security, itemized, qbi, niit, amt, cdcc, elderly_credit (their defaults: simrun models --full-params)');
+    expect(taxParams).toBe(
+      '  params:  year, income_tax, capital_gains, standard_deduction, ctc, eitc, payroll, social_security, itemized, qbi, niit, amt, cdcc, elderly_credit (their defaults: simrun models --full-params)',
+    );
     expect(r.stdout).toContain('  params:  {"draws":1000}');
     const full = await runCli(['models', '--full-params']);
     const line = full.stdout.split('\n').find((l) => l.startsWith('  params:') && l.includes('income_tax'))!;
@@ -94,7 +99,10 @@ describe('report without --html on a run of another model', () => {
 describe('dependencies', () => {
   it('lists no package that nothing imports (tools run by npm scripts aside)', () => {
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
-    const sources = execFileSync('git', ['ls-files', 'src', 'models', 'bench', 'scripts', 'test', 'vitest.config.ts'], { cwd: root, encoding: 'utf8' })
+    const sources = execFileSync('git', ['ls-files', 'src', 'models', 'bench', 'scripts', 'test', 'vitest.config.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+    })
       .split('\n')
       .filter((f) => /\.(ts|mjs|js)$/.test(f))
       .map((f) => readFileSync(path.join(root, f), 'utf8'))
@@ -103,7 +111,9 @@ describe('dependencies', () => {
     const unused = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((name) => {
       if (tools.has(name)) return false;
       const imported = (n: string) => new RegExp(`['"]${n.replace(/[/.]/g, '\\$&')}(/[^'"]*)?['"]`).test(sources);
-      return name.startsWith('@types/') ? !imported(name.slice('@types/'.length)) && !imported(`node:${name.slice(7)}`) && name !== '@types/node' : !imported(name);
+      return name.startsWith('@types/')
+        ? !imported(name.slice('@types/'.length)) && !imported(`node:${name.slice(7)}`) && name !== '@types/node'
+        : !imported(name);
     });
     expect(unused).toEqual([]);
   });

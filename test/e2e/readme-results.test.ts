@@ -23,10 +23,13 @@ interface Step {
 const consoleSteps: Step[] = blocks
   .filter((b) => b.lang === 'console')
   .flatMap((b) =>
-    b.body.split(/^\$ /m).filter(Boolean).map((chunk) => {
-      const [command, ...out] = chunk.trimEnd().split('\n');
-      return { command: command!, expected: out };
-    }),
+    b.body
+      .split(/^\$ /m)
+      .filter(Boolean)
+      .map((chunk) => {
+        const [command, ...out] = chunk.trimEnd().split('\n');
+        return { command: command!, expected: out };
+      }),
   );
 const shSteps: Step[] = blocks
   .filter((b) => b.lang === 'sh')
@@ -48,10 +51,18 @@ beforeAll(async () => {
 /** Runs one README line in bash in the demo folder, with `simrun` the built CLI. */
 function sh(command: string) {
   const script = `simrun() { "$SIMRUN_NODE" "$SIMRUN_CLI" "$@"; }\n${command}`;
-  return spawnSync('bash', ['-c', script], { cwd, encoding: 'utf8', env: { ...process.env, SIMRUN_NODE: process.execPath, SIMRUN_CLI: cli } });
+  return spawnSync('bash', ['-c', script], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, SIMRUN_NODE: process.execPath, SIMRUN_CLI: cli },
+  });
 }
 
-const mask = (line: string) => line.trimEnd().replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, '<time>').replace(/\d+ items\/s/g, '<n> items/s');
+const mask = (line: string) =>
+  line
+    .trimEnd()
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, '<time>')
+    .replace(/\d+ items\/s/g, '<n> items/s');
 
 /** Comments that give a printed value (`# -90.858`, `# {'ctc': ...}`), not prose. */
 const valueComments = (code: string) => [...code.matchAll(/#\s*([-\d{['"].*?)\s*$/gm)].map((m) => m[1]!);

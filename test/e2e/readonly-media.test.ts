@@ -21,7 +21,9 @@ const mnt = () => path.join(dir, 'mnt');
 /** Runs the CLI with `src` mounted read-only at `mnt`. */
 function runReadOnly(src: string, args: string[]): Promise<CliResult> {
   const script = 'src=$1; mnt=$2; shift 2; mount --bind "$src" "$mnt" && mount -o remount,bind,ro "$mnt" && exec "$@"';
-  const child = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, 'sh', src, mnt(), process.execPath, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, 'sh', src, mnt(), process.execPath, cli, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -97,7 +99,9 @@ describe.skipIf(!canMount)('a database on a read-only mount', () => {
     const before = snapshot(src);
     const r = await runReadOnly(src, ['status', '--db', path.join(mnt(), 'mc.db')]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^simrun: cannot read .*mc\.db: it is in WAL mode and its folder is read-only, .*PRAGMA journal_mode=DELETE/)]);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^simrun: cannot read .*mc\.db: it is in WAL mode and its folder is read-only, .*PRAGMA journal_mode=DELETE/),
+    ]);
     expect(snapshot(src)).toEqual(before);
   });
 });
@@ -141,7 +145,9 @@ describe('journal mode at rest', () => {
     const file = path.join(folder, 'mc.db');
     copyFileSync(path.join(done, 'mc.db'), file);
     const w = new Database(file);
-    w.exec(`UPDATE runs SET status = 'interrupted'; DELETE FROM montecarlo WHERE idx >= 200; DELETE FROM chunks; INSERT INTO chunks VALUES (1, 0, 199, 'x'); UPDATE runs SET done = 200`);
+    w.exec(
+      `UPDATE runs SET status = 'interrupted'; DELETE FROM montecarlo WHERE idx >= 200; DELETE FROM chunks; INSERT INTO chunks VALUES (1, 0, 199, 'x'); UPDATE runs SET done = 200`,
+    );
     w.close();
     const r = await runCli(['resume', '--db', file, '--quiet']);
     expect(r.code, r.stderr).toBe(0);

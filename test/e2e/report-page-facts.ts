@@ -10,7 +10,14 @@ export interface PageFacts {
   numberCells: number;
   /** number cells (see below) whose text is not right-aligned */
   numbersNotRight: string[];
-  charts: { title: string; width: number; height: number; right: number; inScroller: boolean; bars: { title: string; width: number; height: number; cut: boolean; overflow: boolean }[] }[];
+  charts: {
+    title: string;
+    width: number;
+    height: number;
+    right: number;
+    inScroller: boolean;
+    bars: { title: string; width: number; height: number; cut: boolean; overflow: boolean }[];
+  }[];
 }
 
 export function pageFacts(page: Page): Promise<PageFacts> {
@@ -22,8 +29,11 @@ export function pageFacts(page: Page): Promise<PageFacts> {
       for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) if (scrollsX(p)) return p;
       return null;
     };
-    const name = (e: Element) => `${e.tagName.toLowerCase()}${e.className && typeof e.className === 'string' ? '.' + e.className : ''}: ${(e.textContent ?? '').trim().slice(0, 40)}`;
-    const tooWide = [...document.body.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > vw + 0.5 && !inScroller(e)).map(name);
+    const name = (e: Element) =>
+      `${e.tagName.toLowerCase()}${e.className && typeof e.className === 'string' ? '.' + e.className : ''}: ${(e.textContent ?? '').trim().slice(0, 40)}`;
+    const tooWide = [...document.body.querySelectorAll('*')]
+      .filter((e) => e.getBoundingClientRect().right > vw + 0.5 && !inScroller(e))
+      .map(name);
     const tables = [...document.querySelectorAll('table')].map((t) => {
       const r = t.getBoundingClientRect();
       const box = inScroller(t) ?? t.parentElement!;
@@ -41,7 +51,9 @@ export function pageFacts(page: Page): Promise<PageFacts> {
     // compare). Elsewhere such text can be a text value (min/max of a text id column, a seed in
     // the provenance list) and stays left-aligned as text.
     const looksNumeric = (td: Element) => numeric.test((td.textContent ?? '').trim());
-    const cells = [...document.querySelectorAll('td')].filter((td) => td.classList.contains('num') || (td.closest('table.deciles, table.compare') && looksNumeric(td)));
+    const cells = [...document.querySelectorAll('td')].filter(
+      (td) => td.classList.contains('num') || (td.closest('table.deciles, table.compare') && looksNumeric(td)),
+    );
     const numbersNotRight = cells.filter((td) => getComputedStyle(td).textAlign !== 'right').map(name);
     const charts = [...document.querySelectorAll('svg')].map((svg) => {
       const r = svg.getBoundingClientRect();
@@ -53,7 +65,13 @@ export function pageFacts(page: Page): Promise<PageFacts> {
         inScroller: inScroller(svg) !== null,
         bars: [...svg.querySelectorAll('rect.bar')].map((b) => {
           const br = b.getBoundingClientRect();
-          return { title: b.querySelector('title')?.textContent ?? '', width: br.width, height: br.height, cut: b.classList.contains('clipped'), overflow: b.classList.contains('overflow') };
+          return {
+            title: b.querySelector('title')?.textContent ?? '',
+            width: br.width,
+            height: br.height,
+            cut: b.classList.contains('clipped'),
+            overflow: b.classList.contains('overflow'),
+          };
         }),
       };
     });

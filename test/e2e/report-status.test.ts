@@ -17,7 +17,19 @@ interface StatusRow {
 describe('status during a run', () => {
   it('status --json reports increasing counts; --watch prints a line per refresh until done', async () => {
     const db = path.join(tmpDir('simrun-status-'), 'slow.db');
-    const run = startCli(['run', fixtureModel('slow.mjs'), '--input', 'range:2500', '--db', db, '--workers', '2', '--param', 'ms=2', '--quiet']);
+    const run = startCli([
+      'run',
+      fixtureModel('slow.mjs'),
+      '--input',
+      'range:2500',
+      '--db',
+      db,
+      '--workers',
+      '2',
+      '--param',
+      'ms=2',
+      '--quiet',
+    ]);
     const watch = startCli(['status', '--db', db, '--watch', '--interval', '0.3', '--until-done']);
     const seen: StatusRow[] = [];
     let exited = false;

@@ -46,14 +46,18 @@ describe('simrun report --html', () => {
     const html = readFileSync(out, 'utf8');
     expectSelfContained(html);
     const [run] = query<Record<string, string>>(db, 'SELECT * FROM runs WHERE id = 1');
-    for (const v of [run!.input_fingerprint, run!.input, 'tax 2024.3', run!.simrun_version, run!.created_at, run!.host]) expect(html).toContain(v);
+    for (const v of [run!.input_fingerprint, run!.input, 'tax 2024.3', run!.simrun_version, run!.created_at, run!.host])
+      expect(html).toContain(v);
     expect(html).toContain('<span class="status-done">done</span>: 2000 of 2000 items (2000 rows, 0 errors)');
     expect(html).toContain('No item errors.');
     const table = JSON.parse((await runCli(['report', '--db', db, '--run', '1', '--format', 'json'])).stdout) as Row[];
     expectCells(html, table);
     expect(html).toContain('Average tax rate by decile of AGI');
     expect(html).toContain('Histogram of agi');
-    const [agi] = query<{ n: number; lo: number; hi: number }>(db, 'SELECT count(agi) AS n, min(agi) AS lo, max(agi) AS hi FROM tax WHERE run_id = 1');
+    const [agi] = query<{ n: number; lo: number; hi: number }>(
+      db,
+      'SELECT count(agi) AS n, min(agi) AS lo, max(agi) AS hi FROM tax WHERE run_id = 1',
+    );
     expect(html).toContain(`<td class="">agi</td><td class="">real</td><td class="num">${fmtNumber(agi!.n)}</td>`);
     expect(html).toContain(`<td class="num">${fmtNumber(agi!.lo)}</td>`);
     expect(html).toContain(`<td class="num">${fmtNumber(agi!.hi)}</td>`);
@@ -96,7 +100,9 @@ describe('simrun report --html', () => {
     const tout = path.join(dir, 'throws.html');
     expect((await runCli(['report', '--db', tdb, '--run', '1', '--html', tout, '--hist', 'value'])).code).toBe(0);
     const thtml = readFileSync(tout, 'utf8');
-    expect(thtml).toContain('<td class="">throw</td><td class="">RangeError</td><td class="num">20</td><td class="num">3</td><td class="">item 3 is out of range</td>');
+    expect(thtml).toContain(
+      '<td class="">throw</td><td class="">RangeError</td><td class="num">20</td><td class="num">3</td><td class="">item 3 is out of range</td>',
+    );
     expect(thtml).toContain('Histogram of value');
     const missing = await runCli(['report', '--db', tdb, '--run', '1', '--html', tout, '--hist', 'nope']);
     expect(missing.code).toBe(2);

@@ -84,7 +84,9 @@ describe('interrupt and resume', () => {
     writeFileSync(model, readFileSync(slow, 'utf8').replace('params: { ms: 2 }', 'params: { ms: 2, extra: 1 }'));
     const r2 = await runCli(['resume', '--db', db]);
     expect(r2.code).toBe(2);
-    expect(r2.stderr).toContain('cannot resume run 1: the code of model slow changed since the run started (model.mjs); the params of model slow changed');
+    expect(r2.stderr).toContain(
+      'cannot resume run 1: the code of model slow changed since the run started (model.mjs); the params of model slow changed',
+    );
     expect([runRow(db), committed(db, 'slow')]).toEqual(before);
 
     writeFileSync(model, readFileSync(slow, 'utf8').replace("version: '1'", "version: '2'"));

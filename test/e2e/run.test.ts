@@ -14,7 +14,20 @@ function expectedRow(idx: number, seed: number, draws: number) {
 describe('simrun run (montecarlo over range:N)', () => {
   it('writes exactly indices 0..9999 once each with the right values on 2 workers', async () => {
     const db = path.join(tmpDir(), 'mc.db');
-    const r = await runCli(['run', 'montecarlo', '--input', 'range:10000', '--db', db, '--workers', '2', '--seed', '7', '--param', 'draws=200']);
+    const r = await runCli([
+      'run',
+      'montecarlo',
+      '--input',
+      'range:10000',
+      '--db',
+      db,
+      '--workers',
+      '2',
+      '--seed',
+      '7',
+      '--param',
+      'draws=200',
+    ]);
     expect(r.stderr).toContain('run 1 done: 10000/10000 items');
     expect(r.code).toBe(0);
     const [agg] = query<{ n: number; lo: number; hi: number; distinct_idx: number }>(
@@ -30,7 +43,17 @@ describe('simrun run (montecarlo over range:N)', () => {
     const mean = rows.reduce((s, r) => s + r.pi_estimate!, 0) / rows.length;
     expect(Math.abs(mean - Math.PI)).toBeLessThan(0.01);
     const [run] = query<Record<string, unknown>>(db, 'SELECT * FROM runs');
-    expect(run).toMatchObject({ model: 'montecarlo', model_version: '1.0.0', input: 'range:10000', status: 'done', total: 10000, done: 10000, errors: 0, seed: 7, params_json: '{"draws":200}' });
+    expect(run).toMatchObject({
+      model: 'montecarlo',
+      model_version: '1.0.0',
+      input: 'range:10000',
+      status: 'done',
+      total: 10000,
+      done: 10000,
+      errors: 0,
+      seed: 7,
+      params_json: '{"draws":200}',
+    });
     expect(run!.input_fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
@@ -58,10 +81,24 @@ describe('simrun run (montecarlo over range:N)', () => {
 
   it('records a throw inside analyze as an error row for that item only, exit 3', async () => {
     const db = path.join(tmpDir(), 't.db');
-    const r = await runCli(['run', path.join(import.meta.dirname, '../fixtures/models/throws.mjs'), '--input', 'range:200', '--db', db, '--workers', '2', '--chunk-size', '16']);
+    const r = await runCli([
+      'run',
+      path.join(import.meta.dirname, '../fixtures/models/throws.mjs'),
+      '--input',
+      'range:200',
+      '--db',
+      db,
+      '--workers',
+      '2',
+      '--chunk-size',
+      '16',
+    ]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('20 item error(s)');
-    const errors = query<{ idx: number; kind: string; name: string; message: string; stack: string }>(db, 'SELECT * FROM errors ORDER BY idx');
+    const errors = query<{ idx: number; kind: string; name: string; message: string; stack: string }>(
+      db,
+      'SELECT * FROM errors ORDER BY idx',
+    );
     expect(errors.map((e) => e.idx)).toEqual(Array.from({ length: 20 }, (_, k) => k * 10 + 3));
     expect(errors[0]).toMatchObject({ kind: 'throw', name: 'RangeError', message: 'item 3 is out of range' });
     expect(errors[0]!.stack).toContain('throws.mjs');
@@ -74,8 +111,20 @@ describe('simrun run (montecarlo over range:N)', () => {
 
   it('loads a user model written in TypeScript (through tsx) and applies --param', async () => {
     const db = path.join(tmpDir(), 'ts.db');
-    const r = await runCli(['run', path.join(import.meta.dirname, '../fixtures/models/typed.ts'), '--input', 'range:100', '--db', db, '--param', 'factor=3', '--quiet']);
+    const r = await runCli([
+      'run',
+      path.join(import.meta.dirname, '../fixtures/models/typed.ts'),
+      '--input',
+      'range:100',
+      '--db',
+      db,
+      '--param',
+      'factor=3',
+      '--quiet',
+    ]);
     expect(r.code).toBe(0);
-    expect(query(db, 'SELECT count(*) AS n, sum(doubled) AS total, max(label) AS top FROM typed')).toEqual([{ n: 100, total: 3 * 4950, top: 'x99' }]);
+    expect(query(db, 'SELECT count(*) AS n, sum(doubled) AS total, max(label) AS top FROM typed')).toEqual([
+      { n: 100, total: 3 * 4950, top: 'x99' },
+    ]);
   });
 });

@@ -41,7 +41,9 @@ describe('schema clashes', () => {
 
   it('1998 model columns (2000 with run_id and idx) run', async () => {
     const wide = path.join(dir, 'wide.db');
-    const r = await runCli(['run', model, '--input', 'range:300', '--db', wide, '--quiet'], { env: { SIMRUN_TEST_SCHEMA: schema('wide', 1998) } });
+    const r = await runCli(['run', model, '--input', 'range:300', '--db', wide, '--quiet'], {
+      env: { SIMRUN_TEST_SCHEMA: schema('wide', 1998) },
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(query(wide, 'SELECT count(*) AS n, sum(c1997) AS s FROM wide')).toEqual([{ n: 300, s: (299 * 300) / 2 }]);
   });

@@ -6,7 +6,12 @@ import { committed, fixtureModel, query, runCli, sqlDiffCount, startCli, tmpDir,
 const N = 10_001; // not a multiple of 4: blocks of 2501, 2500, 2500, 2500
 const INPUT = `range:${N}`;
 const common = ['montecarlo', '--input', INPUT, '--param', 'draws=50', '--seed', '3', '--quiet'];
-const BLOCKS = [[0, 2500], [2501, 5000], [5001, 7500], [7501, 10000]];
+const BLOCKS = [
+  [0, 2500],
+  [2501, 5000],
+  [5001, 7500],
+  [7501, 10000],
+];
 
 describe('--shard i/N and simrun merge', () => {
   let dir: string;
@@ -29,7 +34,9 @@ describe('--shard i/N and simrun merge', () => {
       expect(query(shard(k), 'SELECT shard_index, shard_count, total, input_total, done, status FROM runs')).toEqual([
         { shard_index: k, shard_count: 4, total: hi! - lo! + 1, input_total: N, done: hi! - lo! + 1, status: 'done' },
       ]);
-      expect(query(shard(k), 'SELECT min(idx) AS lo, max(idx) AS hi, count(*) AS n FROM montecarlo')).toEqual([{ lo, hi, n: hi! - lo! + 1 }]);
+      expect(query(shard(k), 'SELECT min(idx) AS lo, max(idx) AS hi, count(*) AS n FROM montecarlo')).toEqual([
+        { lo, hi, n: hi! - lo! + 1 },
+      ]);
     }
   });
 
@@ -46,7 +53,9 @@ describe('--shard i/N and simrun merge', () => {
     ]);
     const snapshot = () => query(all, 'SELECT * FROM shards ORDER BY shard_index');
     const before = snapshot();
-    expect(before.map((s) => [s.shard_index, s.lo, s.hi, s.done, s.source_db])).toEqual(BLOCKS.map(([lo, hi], k) => [k, lo, hi, hi! - lo! + 1, files[k]]));
+    expect(before.map((s) => [s.shard_index, s.lo, s.hi, s.done, s.source_db])).toEqual(
+      BLOCKS.map(([lo, hi], k) => [k, lo, hi, hi! - lo! + 1, files[k]]),
+    );
 
     // Idempotent: same shards again (in another order), nothing rewritten.
     const again = await runCli(['merge', '--into', all, ...[...files].reverse()]);
@@ -112,7 +121,9 @@ describe('--shard checks, slurm, and resume of a shard', () => {
     const dir = tmpDir();
     const db = path.join(dir, 'bad.db');
     for (const bad of ['4/4', '1/0', 'x', '-1/4', '1/', 'slurm']) {
-      const r = await runCli(['run', 'montecarlo', '--input', 'range:100', '--db', db, '--shard', bad], { env: { SLURM_ARRAY_TASK_ID: '' } });
+      const r = await runCli(['run', 'montecarlo', '--input', 'range:100', '--db', db, '--shard', bad], {
+        env: { SLURM_ARRAY_TASK_ID: '' },
+      });
       expect(r.code, bad).toBe(2);
       expect(r.stderr.trim().split('\n'), bad).toHaveLength(1);
     }
@@ -125,7 +136,9 @@ describe('--shard checks, slurm, and resume of a shard', () => {
   it('--shard slurm takes the shard from SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN and _COUNT', async () => {
     const db = path.join(tmpDir(), 'slurm.db');
     const env = { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_MAX: '4', SLURM_ARRAY_TASK_COUNT: '4' };
-    const r = await runCli(['run', 'montecarlo', '--input', 'range:100', '--db', db, '--workers', '1', '--shard', 'slurm', '--quiet'], { env });
+    const r = await runCli(['run', 'montecarlo', '--input', 'range:100', '--db', db, '--workers', '1', '--shard', 'slurm', '--quiet'], {
+      env,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(query(db, 'SELECT shard_index, shard_count, total FROM runs')).toEqual([{ shard_index: 2, shard_count: 4, total: 25 }]);
     const stepped = await runCli(['run', 'montecarlo', '--input', 'range:100', '--db', db, '--shard', 'slurm'], {
@@ -143,7 +156,21 @@ describe('--shard checks, slurm, and resume of a shard', () => {
   it('an interrupted shard: merge names its missing range; resume stays in the shard; then merge completes', async () => {
     const dir = tmpDir();
     const slow = fixtureModel('slow.mjs');
-    const args = (k: number) => ['run', slow, '--input', 'range:2000', '--db', path.join(dir, `s${k}.db`), '--workers', '1', '--param', 'ms=1', '--shard', `${k}/2`, '--quiet'];
+    const args = (k: number) => [
+      'run',
+      slow,
+      '--input',
+      'range:2000',
+      '--db',
+      path.join(dir, `s${k}.db`),
+      '--workers',
+      '1',
+      '--param',
+      'ms=1',
+      '--shard',
+      `${k}/2`,
+      '--quiet',
+    ];
     expect((await runCli(args(0))).code).toBe(0);
     const { child, done } = startCli(args(1));
     await waitFor(() => committed(path.join(dir, 's1.db'), 'slow') >= 100);
@@ -153,7 +180,9 @@ describe('--shard checks, slurm, and resume of a shard', () => {
     const into = path.join(dir, 'all.db');
     const m = await runCli(['merge', '--into', into, ...files]);
     expect(m.code).toBe(2);
-    expect(m.stderr).toMatch(/indices \d+-1999 \(shard 1\/2: run 1 in .*s1\.db is interrupted; finish it with: simrun resume --db .*s1\.db\)/);
+    expect(m.stderr).toMatch(
+      /indices \d+-1999 \(shard 1\/2: run 1 in .*s1\.db is interrupted; finish it with: simrun resume --db .*s1\.db\)/,
+    );
 
     const resumed = await runCli(['resume', '--db', files[1]!, '--workers', '1', '--quiet']);
     expect(resumed.code, resumed.stderr).toBe(0);
@@ -162,7 +191,9 @@ describe('--shard checks, slurm, and resume of a shard', () => {
     const ok = await runCli(['merge', '--into', into, ...files]);
     expect(ok.code, ok.stderr).toBe(0);
     const ref = path.join(dir, 'ref.db');
-    expect((await runCli(['run', slow, '--input', 'range:2000', '--db', ref, '--workers', '1', '--param', 'ms=0', '--quiet'])).code).toBe(0);
+    expect((await runCli(['run', slow, '--input', 'range:2000', '--db', ref, '--workers', '1', '--param', 'ms=0', '--quiet'])).code).toBe(
+      0,
+    );
     // ms only burns time: values depend on (seed, index) alone.
     expect(query(into, 'SELECT count(*) AS n FROM slow')).toEqual([{ n: 2000 }]);
     expect(sqlDiffCount(into, 1, ref, 1, 'slow')).toBe(0);

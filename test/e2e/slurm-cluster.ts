@@ -122,10 +122,14 @@ export async function startSlurm(bins: { munged: string; mungekey: string; slurm
     env,
     client,
     async waitGone(jobIds, timeoutMs = 90_000) {
-      await waitFor(() => {
-        const q = queue();
-        return q !== null && !q.split('\n').some((l) => jobIds.some((j) => l.split(' ').some((f) => f === j || f.startsWith(`${j}_`))));
-      }, timeoutMs, 250);
+      await waitFor(
+        () => {
+          const q = queue();
+          return q !== null && !q.split('\n').some((l) => jobIds.some((j) => l.split(' ').some((f) => f === j || f.startsWith(`${j}_`))));
+        },
+        timeoutMs,
+        250,
+      );
     },
     jobState(jobId) {
       const text = client('scontrol', ['show', 'job', jobId, '-o']);
@@ -168,7 +172,14 @@ export async function startSlurm(bins: { munged: string; mungekey: string; slurm
 
   try {
     spawnSync(bins.mungekey, ['--create', `--keyfile=${key}`], { stdio: 'ignore' });
-    daemon('munged', bins.munged, ['-F', `--socket=${socket}`, `--key-file=${key}`, `--pid-file=${keyDir}/munged.pid`, `--seed-file=${keyDir}/munged.seed`, `--log-file=${dir}/munged.log`]);
+    daemon('munged', bins.munged, [
+      '-F',
+      `--socket=${socket}`,
+      `--key-file=${key}`,
+      `--pid-file=${keyDir}/munged.pid`,
+      `--seed-file=${keyDir}/munged.seed`,
+      `--log-file=${dir}/munged.log`,
+    ]);
     await waitFor(() => spawnSync('munge', ['-n', '-S', socket], { stdio: 'ignore' }).status === 0, 15_000, 100);
     daemon('slurmctld', bins.slurmctld, ['-D', '-c', '-f', conf]);
     daemon('slurmd', bins.slurmd, ['-D', '-f', conf, '-N', node]);

@@ -35,7 +35,11 @@ describe.skipIf(skip)('Slurm job array (README recipe, one-node Slurm)', () => {
     await cluster?.stop();
   });
 
-  const sbatch = (args: string[]) => cluster.client('sbatch', ['--parsable', ...args], { cwd: work, env }).trim().split(';')[0]!;
+  const sbatch = (args: string[]) =>
+    cluster
+      .client('sbatch', ['--parsable', ...args], { cwd: work, env })
+      .trim()
+      .split(';')[0]!;
   const shardDb = (k: number) => path.join(work, 'shards', `shard-${k}.db`);
   const log = (name: string) => {
     try {
@@ -47,14 +51,22 @@ describe.skipIf(skip)('Slurm job array (README recipe, one-node Slurm)', () => {
 
   it('array of 4 shards, task 2 cancelled mid-run, merge names it; resume + merge again equals one machine', async () => {
     const readme = readmeShellBlock('**Slurm**: `scripts/slurm/shards.sbatch`');
-    expect(readme).toContain("sbatch --dependency=afterany:$jid --output=logs/merge.out --wrap 'simrun merge --into all.db shards/shard-*.db'");
-    const script = scaled(readme, [
-      [
-        'sbatch --parsable scripts/slurm/shards.sbatch tax /shared/population.csv',
-        `sbatch --parsable --array=0-3 --cpus-per-task=1 ${root}/scripts/slurm/shards.sbatch ${slow} range:${N} --param ms=4 --chunk-size 25`,
-      ],
-    ]) + 'echo "jid=$jid"\n';
-    const submitted = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: work, env: { ...cluster.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+    expect(readme).toContain(
+      "sbatch --dependency=afterany:$jid --output=logs/merge.out --wrap 'simrun merge --into all.db shards/shard-*.db'",
+    );
+    const script =
+      scaled(readme, [
+        [
+          'sbatch --parsable scripts/slurm/shards.sbatch tax /shared/population.csv',
+          `sbatch --parsable --array=0-3 --cpus-per-task=1 ${root}/scripts/slurm/shards.sbatch ${slow} range:${N} --param ms=4 --chunk-size 25`,
+        ],
+      ]) + 'echo "jid=$jid"\n';
+    const submitted = spawnSync('bash', ['-euo', 'pipefail', '-c', script], {
+      cwd: work,
+      env: { ...cluster.env, ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(submitted.status, submitted.stderr).toBe(0);
     const jid = /jid=(\d+)/.exec(submitted.stdout)![1]!;
     const mergeId = /Submitted batch job (\d+)/.exec(submitted.stdout)![1]!;
@@ -64,21 +76,32 @@ describe.skipIf(skip)('Slurm job array (README recipe, one-node Slurm)', () => {
     cluster.client('scancel', [`${jid}_2`]);
     await cluster.waitGone([jid, mergeId]);
     expect(cluster.jobState(`${jid}_2`).state).toBe('CANCELLED');
-    for (const k of [0, 1, 3]) expect(cluster.jobState(`${jid}_${k}`), log(`shard-${k}.out`)).toEqual({ state: 'COMPLETED', exitCode: '0:0' });
-    const [cut] = query<{ status: string; done: number; shard_index: number; shard_count: number }>(shardDb(2), 'SELECT status, done, shard_index, shard_count FROM runs');
+    for (const k of [0, 1, 3])
+      expect(cluster.jobState(`${jid}_${k}`), log(`shard-${k}.out`)).toEqual({ state: 'COMPLETED', exitCode: '0:0' });
+    const [cut] = query<{ status: string; done: number; shard_index: number; shard_count: number }>(
+      shardDb(2),
+      'SELECT status, done, shard_index, shard_count FROM runs',
+    );
     expect(cut).toMatchObject({ status: 'interrupted', shard_index: 2, shard_count: 4 });
     expect(cut!.done).toBeGreaterThanOrEqual(50);
     expect(cut!.done).toBeLessThan(500);
 
     // The afterany merge ran and refused, naming the shard and how to finish it.
     expect(cluster.jobState(mergeId).exitCode).toBe('2:0');
-    expect(log('merge.out')).toMatch(/indices \d+-1499 \(shard 2\/4: run 1 in .*shard-2\.db is interrupted; finish it with: simrun resume --db .*shard-2\.db\)/);
+    expect(log('merge.out')).toMatch(
+      /indices \d+-1499 \(shard 2\/4: run 1 in .*shard-2\.db is interrupted; finish it with: simrun resume --db .*shard-2\.db\)/,
+    );
 
     // README: resubmit the shard as a resume (not as --array=2), then merge again.
     const resumeLine = "--output=logs/resume-2.out --wrap 'simrun resume --db shards/shard-2.db'";
     expect(readFileSync(path.join(root, 'README.md'), 'utf8').replace(/\n/g, ' ')).toContain(resumeLine);
     const resumeId = sbatch(['--cpus-per-task=1', '--output=logs/resume-2.out', '--wrap', 'simrun resume --db shards/shard-2.db']);
-    const again = sbatch([`--dependency=afterany:${resumeId}`, '--output=logs/merge-again.out', '--wrap', 'simrun merge --into all.db shards/shard-*.db']);
+    const again = sbatch([
+      `--dependency=afterany:${resumeId}`,
+      '--output=logs/merge-again.out',
+      '--wrap',
+      'simrun merge --into all.db shards/shard-*.db',
+    ]);
     await cluster.waitGone([resumeId, again]);
     expect(cluster.jobState(resumeId), log('resume-2.out')).toEqual({ state: 'COMPLETED', exitCode: '0:0' });
     expect(cluster.jobState(again), log('merge-again.out')).toEqual({ state: 'COMPLETED', exitCode: '0:0' });
@@ -92,7 +115,9 @@ describe.skipIf(skip)('Slurm job array (README recipe, one-node Slurm)', () => {
       { shard_index: 3, lo: 1500, hi: 1999, done: 500 },
     ]);
     const ref = path.join(tmpDir(), 'ref.db');
-    expect((await runCli(['run', slow, '--input', `range:${N}`, '--db', ref, '--workers', '1', '--param', 'ms=0', '--quiet'])).code).toBe(0);
+    expect((await runCli(['run', slow, '--input', `range:${N}`, '--db', ref, '--workers', '1', '--param', 'ms=0', '--quiet'])).code).toBe(
+      0,
+    );
     // ms only burns time: the values depend on (seed, index) alone
     expect(query(all, 'SELECT count(*) AS n FROM slow')).toEqual([{ n: N }]);
     expect(sqlDiffCount(all, 1, ref, 1, 'slow')).toBe(0);

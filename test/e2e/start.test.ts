@@ -23,14 +23,20 @@ describe('npm start', () => {
     expect(first.code).toBe(0);
     expect(readFileSync(population, 'utf8').trimEnd().split('\n')).toHaveLength(3001);
     expect(first.stdout).toContain('$ simrun generate population --n 3000 --seed 1 --output out/population-3000.csv');
-    expect(first.stdout).toContain(`$ simrun run tax --input out/population-3000.csv --db out/tax-demo.db --params ${path.relative(cwd, path.join(root, 'models/tax/reforms/ctc-3000-fully-refundable.json'))}`);
+    expect(first.stdout).toContain(
+      `$ simrun run tax --input out/population-3000.csv --db out/tax-demo.db --params ${path.relative(cwd, path.join(root, 'models/tax/reforms/ctc-3000-fully-refundable.json'))}`,
+    );
     // The baseline's decile table, then the reform's change table.
     expect(first.stdout).toMatch(/decile[\s│]+records[\s│]+households[\s│]+agi_mean/);
     expect(first.stdout).toMatch(/decile[\s│]+households[\s│]+base_tax_mean[\s│]+tax_change_mean/);
     expect(first.stdout).toContain('Next, try:');
     expect(first.stdout).toContain('npx simrun compare --db out/tax-demo.db --base 1 --reform 2 --by children');
 
-    const runs = () => query<{ id: number; status: string; done: number; overrides: string }>(db, 'SELECT id, status, done, param_overrides_json AS overrides FROM runs ORDER BY id');
+    const runs = () =>
+      query<{ id: number; status: string; done: number; overrides: string }>(
+        db,
+        'SELECT id, status, done, param_overrides_json AS overrides FROM runs ORDER BY id',
+      );
     expect(runs()).toEqual([
       { id: 1, status: 'done', done: 3000, overrides: '{}' },
       { id: 2, status: 'done', done: 3000, overrides: '{"ctc":{"amount":3000,"fully_refundable":true}}' },

@@ -31,7 +31,10 @@ describe('tax model end to end', () => {
       { run_id: 1, n: SAMPLE_ROWS },
       { run_id: 2, n: SAMPLE_ROWS },
     ]);
-    const [run2] = query<{ param_overrides_json: string; status: string }>(db, 'SELECT param_overrides_json, status FROM runs WHERE id = 2');
+    const [run2] = query<{ param_overrides_json: string; status: string }>(
+      db,
+      'SELECT param_overrides_json, status FROM runs WHERE id = 2',
+    );
     expect(run2!.status).toBe('done');
     expect(JSON.parse(run2!.param_overrides_json)).toEqual({ ctc: { amount: 3000, refundable_max: 3000 } });
   });
@@ -45,7 +48,10 @@ describe('tax model end to end', () => {
     expect(all.records).toBe(SAMPLE_ROWS);
     expect(all.households).toBe(150_000_000);
     for (const d of rows.slice(0, 10)) expect(Math.abs((d.households as number) - 15e6)).toBeLessThan(1e6);
-    const [raw] = query<{ iit: number; eitc: number }>(db, 'SELECT sum(weight * income_tax) / 1e9 AS iit, sum(weight * eitc) / 1e9 AS eitc FROM tax WHERE run_id = 1');
+    const [raw] = query<{ iit: number; eitc: number }>(
+      db,
+      'SELECT sum(weight * income_tax) / 1e9 AS iit, sum(weight * eitc) / 1e9 AS eitc FROM tax WHERE run_id = 1',
+    );
     expect(all.income_tax_bn).toBeCloseTo(raw!.iit, 2);
     expect(all.eitc_bn).toBeCloseTo(raw!.eitc, 2);
     // AGI means rise with the decile.
@@ -55,7 +61,12 @@ describe('tax model end to end', () => {
     const byStatus = await runCli(['report', '--db', db, '--run', '1', '--by', 'filing_status', '--format', 'csv']);
     expect(byStatus.code).toBe(0);
     expect(byStatus.stdout.split('\n')[0]).toMatch(/^filing_status,records,households,/);
-    expect(byStatus.stdout.split('\n').slice(1, 6).map((l) => l.split(',')[0])).toEqual(['hoh', 'mfj', 'mfs', 'single', 'all']);
+    expect(
+      byStatus.stdout
+        .split('\n')
+        .slice(1, 6)
+        .map((l) => l.split(',')[0]),
+    ).toEqual(['hoh', 'mfj', 'mfs', 'single', 'all']);
   });
 
   it('compare: the CTC reform cuts taxes for families only and loses revenue', async () => {

@@ -83,7 +83,9 @@ beforeAll(async () => {
   await picture(300, 150).ensureAlpha(0.5).png().toFile(f('alpha.png'));
   await picture(50, 40).png().toFile(f('tiny.png'));
   await picture(256, 256).greyscale().jpeg().toFile(f('grey.jpg'));
-  await sharp({ create: { width: 200, height: 100, channels: 3, background: '#ff0000' } }).webp({ lossless: true }).toFile(f('nested/red.webp'));
+  await sharp({ create: { width: 200, height: 100, channels: 3, background: '#ff0000' } })
+    .webp({ lossless: true })
+    .toFile(f('nested/red.webp'));
   await picture(800, 600, 1).jpeg({ quality: 90 }).toFile(f('dup-big.jpg'));
   await picture(200, 150, 1).jpeg({ quality: 60 }).toFile(f('nested/deeper/dup-small.jpg'));
   // Bad input, each must become an errors row.
@@ -94,10 +96,14 @@ beforeAll(async () => {
   writeFileSync(f('vector.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>');
   writeFileSync(f('bomb.png'), bombPng());
 
-  result = spawnSync(process.execPath, [cli, 'run', 'thumbnail', '--input', input, '--db', dbFile, '--out', out, '--workers', '2', '--quiet'], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  result = spawnSync(
+    process.execPath,
+    [cli, 'run', 'thumbnail', '--input', input, '--db', dbFile, '--out', out, '--workers', '2', '--quiet'],
+    {
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   const db = new Database(dbFile, { readonly: true });
   rows = new Map((db.prepare('SELECT * FROM thumbnail').all() as Row[]).map((r) => [r.path, r]));
   errors = db.prepare('SELECT message FROM errors ORDER BY idx').all() as { message: string }[];
@@ -129,7 +135,10 @@ describe('simrun run thumbnail', () => {
   });
 
   it('applies EXIF orientation 6 and 8: upright size and thumbnail', async () => {
-    for (const [name, o] of [['rot6.jpg', 6], ['rot8.jpg', 8]] as const) {
+    for (const [name, o] of [
+      ['rot6.jpg', 6],
+      ['rot8.jpg', 8],
+    ] as const) {
       const r = rows.get(name)!;
       expect([r.orientation, r.width, r.height, r.thumb_width, r.thumb_height]).toEqual([o, 200, 400, 64, 128]);
       const meta = await sharp(path.join(out, name)).metadata();

@@ -31,12 +31,47 @@ describe('chunk size', () => {
 
 describe('intervals', () => {
   it('compresses, merges, counts, skips and subtracts', () => {
-    expect(toIntervals([5, 3, 4, 9, 10, 1])).toEqual([[1, 1], [3, 5], [9, 10]]);
-    expect(mergeIntervals([[0, 4], [5, 9], [8, 12], [20, 20]])).toEqual([[0, 12], [20, 20]]);
-    expect(intervalCount([[0, 12], [20, 20]])).toBe(14);
-    const skip = new SkipCursor([[2, 4], [8, 8]]);
+    expect(toIntervals([5, 3, 4, 9, 10, 1])).toEqual([
+      [1, 1],
+      [3, 5],
+      [9, 10],
+    ]);
+    expect(
+      mergeIntervals([
+        [0, 4],
+        [5, 9],
+        [8, 12],
+        [20, 20],
+      ]),
+    ).toEqual([
+      [0, 12],
+      [20, 20],
+    ]);
+    expect(
+      intervalCount([
+        [0, 12],
+        [20, 20],
+      ]),
+    ).toBe(14);
+    const skip = new SkipCursor([
+      [2, 4],
+      [8, 8],
+    ]);
     expect([0, 1, 2, 3, 4, 5, 8, 9].map((i) => skip.has(i))).toEqual([false, false, true, true, true, false, true, false]);
-    expect(subtractPoints([[0, 9], [20, 22]], [0, 5, 9, 21])).toEqual([[1, 4], [6, 8], [20, 20], [22, 22]]);
+    expect(
+      subtractPoints(
+        [
+          [0, 9],
+          [20, 22],
+        ],
+        [0, 5, 9, 21],
+      ),
+    ).toEqual([
+      [1, 4],
+      [6, 8],
+      [20, 20],
+      [22, 22],
+    ]);
   });
 });
 
@@ -48,7 +83,9 @@ describe('params', () => {
     const r = resolveParams(model, { rate: 0.3 }, [parseParamFlag('nested.low=5')]);
     expect(r.effective).toEqual({ rate: 0.3, nested: { low: 5, tags: ['a'] }, label: 'x' });
     expect(r.overrides).toEqual({ rate: 0.3, nested: { low: 5 } });
-    expect(() => resolveParams(model, {}, [['nested.high', 1]])).toThrow(/unknown parameter 'nested.high' for model m \(known: nested.low, nested.tags\)/);
+    expect(() => resolveParams(model, {}, [['nested.high', 1]])).toThrow(
+      /unknown parameter 'nested.high' for model m \(known: nested.low, nested.tags\)/,
+    );
     expect(() => resolveParams(model, {}, [['rate', '0.5%']])).toThrow(/'rate' of model m must be number, got string/);
     expect(() => resolveParams(model, {}, [['nested', 3]])).toThrow(/is an object; set its fields/);
     expect(() => parseParamFlag('=3')).toThrow(/use --param name=value/);

@@ -13,17 +13,31 @@ import type { RunTable } from '../../src/results/run-rows.js';
 
 const PLOT = 300 - 28 - 44; // the charts' plot height in SVG units (H - top - bottom margins)
 
-interface Rect { cls: string; y: number; height: number; title: string }
-function rects(svg: string): Rect[] {
-  return [...svg.matchAll(/<rect class="([^"]+)" x="[^"]+" y="([^"]+)" width="[^"]+" height="([^"]+)"[^>]*><title>([^<]*)<\/title>/g)].map((m) => ({
-    cls: m[1]!, y: Number(m[2]), height: Number(m[3]), title: m[4]!,
-  }));
+interface Rect {
+  cls: string;
+  y: number;
+  height: number;
+  title: string;
 }
-const ticks = (svg: string) => [...svg.matchAll(/<text x="62" y="[^"]+" text-anchor="end">([^<]+)<\/text>/g)].map((m) => Number(m[1]!.replace('−', '-')));
+function rects(svg: string): Rect[] {
+  return [...svg.matchAll(/<rect class="([^"]+)" x="[^"]+" y="([^"]+)" width="[^"]+" height="([^"]+)"[^>]*><title>([^<]*)<\/title>/g)].map(
+    (m) => ({
+      cls: m[1]!,
+      y: Number(m[2]),
+      height: Number(m[3]),
+      title: m[4]!,
+    }),
+  );
+}
+const ticks = (svg: string) =>
+  [...svg.matchAll(/<text x="62" y="[^"]+" text-anchor="end">([^<]+)<\/text>/g)].map((m) => Number(m[1]!.replace('−', '-')));
 
 const demoRates = [-447.4, -11.6, -3.5, 2.0, 6.9, 10.2, 13.0, 15.4, 18.1, 25.9];
 const chart = (values: number[]) =>
-  barChart(values.map((v, i) => ({ label: String(i + 1), value: v })), { title: 'Average tax rate by decile of AGI', xLabel: 'decile', yLabel: '%', valueFormat: '.1f' }).text;
+  barChart(
+    values.map((v, i) => ({ label: String(i + 1), value: v })),
+    { title: 'Average tax rate by decile of AGI', xLabel: 'decile', yLabel: '%', valueFormat: '.1f' },
+  ).text;
 
 describe('bar chart with one value dwarfing the rest', () => {
   it('cuts the axis past the other nine, marks the cut bar and prints its value', () => {
@@ -68,11 +82,19 @@ describe('histogram with a few far-out values', () => {
     db.exec('CREATE TABLE m (run_id INTEGER, idx INTEGER, rate REAL)');
     const ins = db.prepare('INSERT INTO m VALUES (1, ?, ?)');
     values.forEach((v, i) => ins.run(i, v));
-    const t = { run: { id: 1 }, table: 'm', columns: [{ name: 'run_id', type: 'INTEGER' }, { name: 'idx', type: 'INTEGER' }, { name: 'rate', type: 'REAL' }] } as unknown as RunTable;
+    const t = {
+      run: { id: 1 },
+      table: 'm',
+      columns: [
+        { name: 'run_id', type: 'INTEGER' },
+        { name: 'idx', type: 'INTEGER' },
+        { name: 'rate', type: 'REAL' },
+      ],
+    } as unknown as RunTable;
     return { db, t };
   }
   // 2,000 rates spread over 0..0.4, and 6 households with rates near -30 (-3,000 %) and one at +12
-  const tame = Array.from({ length: 2000 }, (_, i) => 0.4 * ((i * 7919) % 2000) / 2000);
+  const tame = Array.from({ length: 2000 }, (_, i) => (0.4 * ((i * 7919) % 2000)) / 2000);
   const far = [-30.5, -29, -12, -8.25, -3.1, -2.9, 12];
 
   it('bins the bulk and counts the far-out values in two overflow bins', () => {

@@ -21,7 +21,16 @@ function spinModel(spinMs: number): Model {
 
 function setupFor(model: Model): WorkerSetup {
   const columns: [string, ColumnType][] = [['twice', 'integer']];
-  return { model, columns, params: {}, seed: 1, outDir: null, log: pino({ enabled: false }), watchdog: null, retry: { retries: 0, delayMs: 0 } };
+  return {
+    model,
+    columns,
+    params: {},
+    seed: 1,
+    outDir: null,
+    log: pino({ enabled: false }),
+    watchdog: null,
+    retry: { retries: 0, delayMs: 0 },
+  };
 }
 
 describe('runChunk', () => {

@@ -66,7 +66,9 @@ describe('CSV scan and slices', () => {
     };
     await expect(bad('ragged', 'a,b\n1,2\n3\n')).rejects.toThrow(/ragged-\d+\.csv: line 3: 1 fields where the header has 2/);
     await expect(bad('quote', 'a,b\n1,"open\n2,3\n')).rejects.toThrow(/line 2: Quoted field unterminated/);
-    await expect(bad('utf8', Buffer.concat([Buffer.from('a,b\n1,'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]))).rejects.toThrow(/line 2: invalid UTF-8/);
+    await expect(bad('utf8', Buffer.concat([Buffer.from('a,b\n1,'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]))).rejects.toThrow(
+      /line 2: invalid UTF-8/,
+    );
   });
 
   it('a byte changed after the scan is refused by the block checksum, before parsing', async () => {

@@ -10,8 +10,14 @@ const p: ThumbParams = { size: 64, format: 'jpeg', quality: 80, maxPixels: 268_4
 async function photo(opts: { chroma?: '4:2:0' | '4:4:4'; grey?: boolean; progressive?: boolean; orientation?: number }) {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="400"><defs><linearGradient id="g"><stop offset="0" stop-color="#d04010"/><stop offset="1" stop-color="#1060c0"/></linearGradient></defs>
     <rect width="600" height="400" fill="url(#g)"/><circle cx="420" cy="180" r="120" fill="#30c050"/><rect x="40" y="250" width="200" height="90" fill="#f8f0e0"/></svg>`;
-  const noise = await sharp({ create: { width: 600, height: 400, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
-  let img = sharp(Buffer.from(svg)).removeAlpha().composite([{ input: noise, blend: 'overlay' }]);
+  const noise = await sharp({
+    create: { width: 600, height: 400, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } },
+  })
+    .png()
+    .toBuffer();
+  let img = sharp(Buffer.from(svg))
+    .removeAlpha()
+    .composite([{ input: noise, blend: 'overlay' }]);
   if (opts.grey) img = img.greyscale();
   if (opts.orientation) img = img.withMetadata({ orientation: opts.orientation });
   return img.jpeg({ quality: 90, progressive: opts.progressive ?? true, chromaSubsampling: opts.chroma ?? '4:2:0' }).toBuffer();

@@ -59,12 +59,15 @@ export async function scanCsv(file: string): Promise<CsvScan> {
       if (!fields) {
         const raw = buf.subarray(recStart - base, contentEnd - base);
         if (!isUtf8(raw)) throw fail(recLine, 'invalid UTF-8 in the header (save the file as UTF-8)');
-        fields = (Papa.parse<string[]>(raw.toString('utf8'), { delimiter: ',' }).data[0] ?? []).map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h));
+        fields = (Papa.parse<string[]>(raw.toString('utf8'), { delimiter: ',' }).data[0] ?? []).map((h, i) =>
+          i === 0 ? h.replace(/^\uFEFF/, '') : h,
+        );
         const dup = fields.find((h, i) => fields!.indexOf(h) !== i);
         if (dup !== undefined) throw fail(recLine, `the header names column '${dup}' twice; every column needs its own name`);
         crlf = contentEnd < end - 1;
       } else {
-        if (nFields !== fields.length) throw fail(recLine, `${nFields} fields where the header has ${fields.length}; every record needs one field per header column`);
+        if (nFields !== fields.length)
+          throw fail(recLine, `${nFields} fields where the header has ${fields.length}; every record needs one field per header column`);
         if (count % BLOCK === 0) {
           closeBlock(buf, base, recStart);
           blocks.push(recStart, recLine);
@@ -79,48 +82,53 @@ export async function scanCsv(file: string): Promise<CsvScan> {
     state = FIELD_START;
   };
 
-  const scan = await readPieces(file, () => (blockStart >= 0 ? blockStart : recStart), (buf, base, from) => {
-    for (let i = from; i < buf.length; i++) {
-      const c = buf[i]!;
-      if (c === LF) {
-        line++;
-        if (state !== QUOTED) {
-          const contentEnd = crlf || !fields ? (i > 0 && buf[i - 1] === CR ? i - 1 : i) : i;
-          endRecord(buf, base, base + contentEnd, base + i + 1);
-        }
-        continue;
-      }
-      switch (state) {
-        case FIELD_START:
-          if (c === QUOTE) {
-            state = QUOTED;
-            quoteLine = line;
-          } else if (c === COMMA) nFields++;
-          else state = UNQUOTED;
-          break;
-        case UNQUOTED:
-          if (c === COMMA) {
-            nFields++;
-            state = FIELD_START;
+  const scan = await readPieces(
+    file,
+    () => (blockStart >= 0 ? blockStart : recStart),
+    (buf, base, from) => {
+      for (let i = from; i < buf.length; i++) {
+        const c = buf[i]!;
+        if (c === LF) {
+          line++;
+          if (state !== QUOTED) {
+            const contentEnd = crlf || !fields ? (i > 0 && buf[i - 1] === CR ? i - 1 : i) : i;
+            endRecord(buf, base, base + contentEnd, base + i + 1);
           }
-          break;
-        case QUOTED:
-          if (c === QUOTE) state = CLOSING;
-          break;
-        default:
-          if (c === QUOTE) state = QUOTED;
-          else if (c === COMMA) {
-            nFields++;
-            state = FIELD_START;
-          } else if (c !== CR) throw fail(line, 'Trailing quote on quoted field is malformed');
+          continue;
+        }
+        switch (state) {
+          case FIELD_START:
+            if (c === QUOTE) {
+              state = QUOTED;
+              quoteLine = line;
+            } else if (c === COMMA) nFields++;
+            else state = UNQUOTED;
+            break;
+          case UNQUOTED:
+            if (c === COMMA) {
+              nFields++;
+              state = FIELD_START;
+            }
+            break;
+          case QUOTED:
+            if (c === QUOTE) state = CLOSING;
+            break;
+          default:
+            if (c === QUOTE) state = QUOTED;
+            else if (c === COMMA) {
+              nFields++;
+              state = FIELD_START;
+            } else if (c !== CR) throw fail(line, 'Trailing quote on quoted field is malformed');
+        }
       }
-    }
-  }, (buf, base, end) => {
-    if (state === QUOTED) throw fail(quoteLine, 'Quoted field unterminated');
-    const contentEnd = end > 0 && buf[end - base - 1] === CR && crlf ? end - 1 : end;
-    endRecord(buf, base, contentEnd, end);
-    closeBlock(buf, base, end);
-  });
+    },
+    (buf, base, end) => {
+      if (state === QUOTED) throw fail(quoteLine, 'Quoted field unterminated');
+      const contentEnd = end > 0 && buf[end - base - 1] === CR && crlf ? end - 1 : end;
+      endRecord(buf, base, contentEnd, end);
+      closeBlock(buf, base, end);
+    },
+  );
   blocks.end = scan.size;
   if (!fields) throw inputError(`input ${file} is empty: it holds no header and no items`);
   return { ...scan, total: count, blocks, fields, newline: crlf ? '\r\n' : '\n' };

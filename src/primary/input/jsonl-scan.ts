@@ -50,15 +50,20 @@ export async function scanJsonl(file: string): Promise<TextScan> {
       count++;
     }
   };
-  const scan = await readPieces(file, () => (blockStart >= 0 ? blockStart : recStart), (buf, base, from) => {
-    for (let i = buf.indexOf(LF, from); i >= 0; i = buf.indexOf(LF, i + 1)) {
-      record(buf, base, base + i);
-      recStart = base + i + 1;
-    }
-  }, (buf, base, end) => {
-    if (end > recStart) record(buf, base, end);
-    closeBlock(buf, base, end);
-  });
+  const scan = await readPieces(
+    file,
+    () => (blockStart >= 0 ? blockStart : recStart),
+    (buf, base, from) => {
+      for (let i = buf.indexOf(LF, from); i >= 0; i = buf.indexOf(LF, i + 1)) {
+        record(buf, base, base + i);
+        recStart = base + i + 1;
+      }
+    },
+    (buf, base, end) => {
+      if (end > recStart) record(buf, base, end);
+      closeBlock(buf, base, end);
+    },
+  );
   blocks.end = scan.size;
   return { ...scan, total: count, blocks };
 }

@@ -94,7 +94,8 @@ export function openSource(spec: InputSpec, scan: ScanResult): Source {
     },
     async verifyEnd() {
       checkStat();
-      if (scan.files && (await scanInput(spec)).fingerprint !== scan.fingerprint) throw changed(spec, 'files were added, removed or modified');
+      if (scan.files && (await scanInput(spec)).fingerprint !== scan.fingerprint)
+        throw changed(spec, 'files were added, removed or modified');
     },
   };
 }

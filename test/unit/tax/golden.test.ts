@@ -22,8 +22,25 @@ const readCsv = (file: string): Record<string, string>[] => {
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i]!, v])));
 };
 
-const ALL = ['agi', 'taxable_ss', 'standard_deduction', 'itemized_deduction', 'qbi_deduction', 'taxable_income', 'regular_tax', 'amt', 'niit',
-  'ctc', 'actc', 'eitc', 'cdcc', 'elderly_credit', 'income_tax', 'se_tax', 'payroll_tax'] as const;
+const ALL = [
+  'agi',
+  'taxable_ss',
+  'standard_deduction',
+  'itemized_deduction',
+  'qbi_deduction',
+  'taxable_income',
+  'regular_tax',
+  'amt',
+  'niit',
+  'ctc',
+  'actc',
+  'eitc',
+  'cdcc',
+  'elderly_credit',
+  'income_tax',
+  'se_tax',
+  'payroll_tax',
+] as const;
 type Column = (typeof ALL)[number];
 const HEADLINE: Column[] = ['agi', 'taxable_income', 'income_tax', 'payroll_tax'];
 const NOT_PAYROLL = ALL.filter((c) => c !== 'se_tax' && c !== 'payroll_tax');
@@ -32,15 +49,39 @@ const NOT_PAYROLL = ALL.filter((c) => c !== 'se_tax' && c !== 'payroll_tax');
 const KNOWN: { name: string; applies: (h: Household) => boolean; columns: readonly Column[] }[] = [
   // §32(d)(1)-(2): a separate filer gets the EITC only with a qualifying child and separated;
   // Tax-Calculator (EITC_sep_filers_elig) grants it to every separate filer.
-  { name: 'mfs-eitc', applies: (h) => h.filing_status === 'mfs' && !(h.children > 0 && h.separated === 1), columns: ['eitc', 'actc', 'income_tax'] },
+  {
+    name: 'mfs-eitc',
+    applies: (h) => h.filing_status === 'mfs' && !(h.children > 0 && h.separated === 1),
+    columns: ['eitc', 'actc', 'income_tax'],
+  },
   // §86(c)(1)(C)(ii): base amounts of 0 for a separate filer who lived with the spouse; Tax-Calculator uses 25,000 / 34,000.
-  { name: 'mfs-ss-base', applies: (h) => h.filing_status === 'mfs' && h.lived_apart_all_year === 0 && h.social_security > 0, columns: NOT_PAYROLL },
+  {
+    name: 'mfs-ss-base',
+    applies: (h) => h.filing_status === 'mfs' && h.lived_apart_all_year === 0 && h.social_security > 0,
+    columns: NOT_PAYROLL,
+  },
   // §21(e)(2), (4): no care credit for a separate filer unless separated; Tax-Calculator allows it.
-  { name: 'mfs-cdcc', applies: (h) => h.filing_status === 'mfs' && h.separated === 0 && h.care_persons > 0 && h.care_expenses > 0, columns: ['cdcc', 'ctc', 'actc', 'income_tax'] },
+  {
+    name: 'mfs-cdcc',
+    applies: (h) => h.filing_status === 'mfs' && h.separated === 0 && h.care_persons > 0 && h.care_expenses > 0,
+    columns: ['cdcc', 'ctc', 'actc', 'income_tax'],
+  },
   // §1402(b) per person: Tax-Calculator applies the $400 floor to the couple's combined SE income.
-  { name: 'se-floor-per-spouse', applies: (h) => h.filing_status === 'mfj' && [h.self_employment, h.self_employment_spouse].some((x) => x > 0 && x * 0.9235 < 400) && (h.self_employment + h.self_employment_spouse) * 0.9235 >= 400, columns: ALL },
+  {
+    name: 'se-floor-per-spouse',
+    applies: (h) =>
+      h.filing_status === 'mfj' &&
+      [h.self_employment, h.self_employment_spouse].some((x) => x > 0 && x * 0.9235 < 400) &&
+      (h.self_employment + h.self_employment_spouse) * 0.9235 >= 400,
+    columns: ALL,
+  },
   // Form 6251 line 4: the MFS add-back above 875,950 of AMTI; Tax-Calculator only zeroes the exemption.
-  { name: 'amt-mfs-addback', applies: (h) => h.filing_status === 'mfs' && h.capital_gains + h.wages_head + h.ordinary_dividends + h.self_employment + h.other_income > 875_950, columns: ['amt', 'income_tax'] },
+  {
+    name: 'amt-mfs-addback',
+    applies: (h) =>
+      h.filing_status === 'mfs' && h.capital_gains + h.wages_head + h.ordinary_dividends + h.self_employment + h.other_income > 875_950,
+    columns: ['amt', 'income_tax'],
+  },
 ];
 
 const policy = loadPolicy2024();
@@ -77,7 +118,10 @@ describe('golden cross-check against Tax-Calculator 2024', () => {
   it.each(ALL)('%s agrees within $1 on >= 99.9 % of the households on shared provisions', (column) => {
     const shared = compared.filter((c) => !c.excused.has(column));
     const within = shared.filter((c) => !c.off.includes(column)).length;
-    const misses = shared.filter((c) => c.off.includes(column)).slice(0, 5).map((c) => `${c.id}: ${c.out[column]} vs ${c.ref[column]}`);
+    const misses = shared
+      .filter((c) => c.off.includes(column))
+      .slice(0, 5)
+      .map((c) => `${c.id}: ${c.out[column]} vs ${c.ref[column]}`);
     expect(within / shared.length, misses.join('; ')).toBeGreaterThanOrEqual(0.999);
     if (HEADLINE.includes(column)) expect(shared.length).toBeGreaterThan(3000 * 0.95);
   });

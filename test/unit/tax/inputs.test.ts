@@ -6,13 +6,32 @@ import { loadPolicy2024, validatePolicy } from '../../../models/tax/policy.js';
 import taxModel from '../../../models/tax/index.js';
 import { resolveParams } from '../../../src/params.js';
 
-const row = (o: Record<string, string> = {}) => ({ id: 'h1', weight: '75000', filing_status: 'single', age_head: '40', wages_head: '50000', ...o });
+const row = (o: Record<string, string> = {}) => ({
+  id: 'h1',
+  weight: '75000',
+  filing_status: 'single',
+  age_head: '40',
+  wages_head: '50000',
+  ...o,
+});
 
 describe('household parsing', () => {
   it('parses strings, defaults the optional columns', () => {
     const h = parseHousehold(row({ capital_gains: '-1200', other_income: '' }), 7);
-    expect(h).toMatchObject({ id: 'h1', weight: 75000, filing_status: 'single', wages_head: 50000, capital_gains: -1200, other_income: 0, children: 0 });
-    expect(parseHousehold({ filing_status: 'MFJ', age_head: 30, wages_head: 1 }, 7)).toMatchObject({ id: '7', filing_status: 'mfj', weight: 1 });
+    expect(h).toMatchObject({
+      id: 'h1',
+      weight: 75000,
+      filing_status: 'single',
+      wages_head: 50000,
+      capital_gains: -1200,
+      other_income: 0,
+      children: 0,
+    });
+    expect(parseHousehold({ filing_status: 'MFJ', age_head: 30, wages_head: 1 }, 7)).toMatchObject({
+      id: '7',
+      filing_status: 'mfj',
+      weight: 1,
+    });
   });
 
   it.each([
@@ -44,7 +63,9 @@ describe('policy parameters', () => {
     const p = loadPolicy2024();
     p.income_tax.rates[2] = -0.22;
     p.income_tax.brackets.single = [11600, 100525, 47150, 191950, 243725, 609350];
-    expect(() => validatePolicy(p)).toThrow(/income_tax.rates\[2\] must be a rate between 0 and 1.*income_tax.brackets.single must be ascending/);
+    expect(() => validatePolicy(p)).toThrow(
+      /income_tax.rates\[2\] must be a rate between 0 and 1.*income_tax.brackets.single must be ascending/,
+    );
   });
 
   it('reforms go through --param / --params with dotted paths, and typos are usage errors', () => {
@@ -65,7 +86,16 @@ describe('policy parameters', () => {
 describe('2024.3 inputs and parameters', () => {
   it('an old-style row (no new columns) still parses, every new input at 0', () => {
     const h = parseHousehold(row(), 0);
-    expect(h).toMatchObject({ self_employment_spouse: 0, short_term_gains: 0, social_security: 0, state_local_taxes: 0, care_persons: 0, qbi_sstb: 0, separated: 0, lived_apart_all_year: 0 });
+    expect(h).toMatchObject({
+      self_employment_spouse: 0,
+      short_term_gains: 0,
+      social_security: 0,
+      state_local_taxes: 0,
+      care_persons: 0,
+      qbi_sstb: 0,
+      separated: 0,
+      lived_apart_all_year: 0,
+    });
   });
 
   it('flags take 0/1/true/false/empty and nothing else', () => {
@@ -87,7 +117,10 @@ describe('2024.3 inputs and parameters', () => {
   });
 
   it('every policy parameter has a source in policy-2024.sources.json, and every source a parameter', () => {
-    const sources = JSON.parse(readFileSync(new URL('../../../models/tax/policy-2024.sources.json', import.meta.url), 'utf8')) as Record<string, string>;
+    const sources = JSON.parse(readFileSync(new URL('../../../models/tax/policy-2024.sources.json', import.meta.url), 'utf8')) as Record<
+      string,
+      string
+    >;
     const leaves: string[] = [];
     const walk = (o: Record<string, unknown>, prefix: string) => {
       for (const [k, v] of Object.entries(o)) {
@@ -107,6 +140,8 @@ describe('2024.3 inputs and parameters', () => {
     p.niit.rate = 3.8;
     p.qbi.phase_in_range.mfj = 0;
     p.social_security.base2.single = 1000;
-    expect(() => validatePolicy(p)).toThrow(/niit.rate must be a rate.*qbi.phase_in_range.mfj must be > 0|social_security.base2.single must be >= /);
+    expect(() => validatePolicy(p)).toThrow(
+      /niit.rate must be a rate.*qbi.phase_in_range.mfj must be > 0|social_security.base2.single must be >= /,
+    );
   });
 });

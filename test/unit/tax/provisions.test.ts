@@ -47,15 +47,22 @@ const cases: [string, Partial<Household>, Partial<TaxOutput>][] = [
   ['NIIT at the MAGI threshold', { wages_head: 190_000, taxable_interest: 10_000 }, { niit: 0 }],
   // Capital loss limited to 3,000 lowers NII (Form 8960 line 5a): interest 50,000 - 3,000 = 47,000;
   // MAGI 247,000 -> 3.8% x min(47,000, 47,000) = 1,786.
-  ['NIIT with a limited capital loss', { wages_head: 200_000, taxable_interest: 50_000, capital_gains: -10_000 }, { agi: 247_000, niit: 1_786 }],
+  [
+    'NIIT with a limited capital loss',
+    { wages_head: 200_000, taxable_interest: 50_000, capital_gains: -10_000 },
+    { agi: 247_000, niit: 1_786 },
+  ],
 
   // AMT: single, 1,000,000 long-term gain, nothing else. Regular: TI 985,400, all preferential:
   // 15% x (518,900 - 47,025) = 70,781.25 + 20% x 466,500 = 93,300 -> 164,081.25. Form 6251:
   // AMTI 1,000,000, exemption 85,700 - 25% x 390,650 < 0 -> 0; Part III: 0% on 47,025, 15% on
   // 471,875 = 70,781.25, 20% on 481,100 = 96,220 -> 167,001.25. AMT 2,920 (= 20% of the standard
   // deduction, which the AMT does not allow). NIIT 3.8% x min(1,000,000, 800,000) = 30,400.
-  ['AMT: exemption fully phased out on a large gain', { capital_gains: 1_000_000 },
-    { taxable_income: 985_400, regular_tax: 164_081.25, amt: 2_920, niit: 30_400, income_tax: 197_401.25 }],
+  [
+    'AMT: exemption fully phased out on a large gain',
+    { capital_gains: 1_000_000 },
+    { taxable_income: 985_400, regular_tax: 164_081.25, amt: 2_920, niit: 30_400, income_tax: 197_401.25 },
+  ],
 
   // AMT inside the exemption phase-out: single, 920,000 long-term gain. Regular: TI 905,400:
   // 70,781.25 + 20% x (905,400 - 518,900) = 77,300 -> 148,081.25. Form 6251: exemption 85,700 -
@@ -67,8 +74,11 @@ const cases: [string, Partial<Household>, Partial<TaxOutput>][] = [
   // Schedule 8812 Part II-B: hoh, 3 children, wages 4,000, interest 12,000 (> 11,600: no EITC).
   // AGI 16,000 < 21,900 -> no tax; line 17 min(6,000, 3 x 1,700) = 5,100; line 20 15% x 1,500 = 225;
   // line 21 FICA 7.65% x 4,000 = 306, line 25 EITC 0 -> line 27 max(225, 306) = 306.
-  ['ACTC 3+ children: payroll-tax alternative', { filing_status: 'hoh', wages_head: 4_000, taxable_interest: 12_000, children: 3 },
-    { eitc: 0, actc: 306, income_tax: -306, payroll_tax: 306 }],
+  [
+    'ACTC 3+ children: payroll-tax alternative',
+    { filing_status: 'hoh', wages_head: 4_000, taxable_interest: 12_000, children: 3 },
+    { eitc: 0, actc: 306, income_tax: -306, payroll_tax: 306 },
+  ],
   // Same with 2 children: Part II-B does not apply -> 225.
   ['ACTC 2 children: no alternative', { filing_status: 'hoh', wages_head: 4_000, taxable_interest: 12_000, children: 2 }, { actc: 225 }],
   // 3 children where the EITC exceeds the payroll taxes: hoh, wages 4,000: EITC 45% x 4,000 = 1,800
@@ -77,14 +87,21 @@ const cases: [string, Partial<Household>, Partial<TaxOutput>][] = [
 
   // §32(d)(2)(B): mfs, separated, 1 child, wages 20,000: EITC plateau 4,213. TI 5,400 -> 540 =
   // non-refundable CTC; ACTC min(1,460, 1,700, 15% x 17,500) = 1,460. Income tax -5,673.
-  ['EITC: separated mfs filer with a child', { filing_status: 'mfs', separated: 1, wages_head: 20_000, children: 1 },
-    { eitc: 4_213, ctc: 540, actc: 1_460, income_tax: -5_673 }],
+  [
+    'EITC: separated mfs filer with a child',
+    { filing_status: 'mfs', separated: 1, wages_head: 20_000, children: 1 },
+    { eitc: 4_213, ctc: 540, actc: 1_460, income_tax: -5_673 },
+  ],
   // Not separated: no EITC (§32(d)(1)).
   ['EITC: mfs filer living with the spouse', { filing_status: 'mfs', wages_head: 20_000, children: 1 }, { eitc: 0, income_tax: -1_460 }],
   // Separated but childless: §32(d)(2)(B) needs a qualifying child -> none.
   ['EITC: separated mfs filer without a child', { filing_status: 'mfs', separated: 1, wages_head: 8_000 }, { eitc: 0 }],
   // Tax-exempt interest counts as investment income (§32(i)(2)(B)): 6,000 + 5,601 > 11,600.
-  ['EITC: tax-exempt interest over the limit', { filing_status: 'hoh', wages_head: 10_000, taxable_interest: 6_000, tax_exempt_interest: 5_601, children: 1 }, { eitc: 0 }],
+  [
+    'EITC: tax-exempt interest over the limit',
+    { filing_status: 'hoh', wages_head: 10_000, taxable_interest: 6_000, tax_exempt_interest: 5_601, children: 1 },
+    { eitc: 0 },
+  ],
 
   // Taxable social security (Pub 915 worksheet 1), single, benefits 20,000 (half 10,000):
   // pension 15,000 -> provisional 25,000 = base amount -> 0.
@@ -98,55 +115,101 @@ const cases: [string, Partial<Household>, Partial<TaxOutput>][] = [
   // pension 40,000 -> provisional 50,000: 13,600 + 4,500 = 18,100 -> capped at 85% x 20,000 = 17,000.
   ['SS at the 85% cap', { age_head: 70, social_security: 20_000, other_income: 40_000 }, { taxable_ss: 17_000 }],
   // mfs who lived with the spouse: base 0 (§86(c)(1)(C)): 85% x provisional 15,000 = 12,750 (< 17,000).
-  ['SS mfs living with the spouse', { filing_status: 'mfs', age_head: 70, social_security: 20_000, other_income: 5_000 }, { taxable_ss: 12_750 }],
+  [
+    'SS mfs living with the spouse',
+    { filing_status: 'mfs', age_head: 70, social_security: 20_000, other_income: 5_000 },
+    { taxable_ss: 12_750 },
+  ],
   // mfs apart all year: the single base amounts -> provisional 15,000 < 25,000 -> 0.
-  ['SS mfs apart all year', { filing_status: 'mfs', age_head: 70, social_security: 20_000, other_income: 5_000, separated: 1, lived_apart_all_year: 1 }, { taxable_ss: 0 }],
+  [
+    'SS mfs apart all year',
+    { filing_status: 'mfs', age_head: 70, social_security: 20_000, other_income: 5_000, separated: 1, lived_apart_all_year: 1 },
+    { taxable_ss: 0 },
+  ],
 
   // Schedule A, SALT cap: single, wages 200,000, state and local taxes 25,000 -> 10,000, mortgage
   // interest 10,000: 20,000 > 14,600 -> itemize. TI 180,000 -> 1,160 + 4,266 + 11,742.50 + 24% x
   // 79,475 = 19,074 -> 36,242.50. AMT: AMTI 190,000 - 85,700 = 104,300 x 26% = 27,118 < tax -> 0.
-  ['Itemized: SALT cap binds', { wages_head: 200_000, state_local_taxes: 25_000, mortgage_interest: 10_000 },
-    { itemized_deduction: 20_000, standard_deduction: 0, taxable_income: 180_000, regular_tax: 36_242.5, amt: 0 }],
+  [
+    'Itemized: SALT cap binds',
+    { wages_head: 200_000, state_local_taxes: 25_000, mortgage_interest: 10_000 },
+    { itemized_deduction: 20_000, standard_deduction: 0, taxable_income: 180_000, regular_tax: 36_242.5, amt: 0 },
+  ],
   // mfs: the cap is 5,000 -> 5,000 + 8,000 = 13,000 < 14,600 -> standard deduction.
-  ['Itemized: mfs SALT cap 5,000, standard is larger', { filing_status: 'mfs', wages_head: 100_000, state_local_taxes: 25_000, mortgage_interest: 8_000 },
-    { itemized_deduction: 0, standard_deduction: 14_600 }],
+  [
+    'Itemized: mfs SALT cap 5,000, standard is larger',
+    { filing_status: 'mfs', wages_head: 100_000, state_local_taxes: 25_000, mortgage_interest: 8_000 },
+    { itemized_deduction: 0, standard_deduction: 14_600 },
+  ],
   // Medical above 7.5% of AGI: single 70, pension 40,000, medical 20,000: 20,000 - 3,000 = 17,000 >
   // 16,550 -> TI 23,000 -> 1,160 + 12% x 11,400 = 2,528.
-  ['Itemized: medical above 7.5% of AGI', { age_head: 70, other_income: 40_000, medical_expenses: 20_000 },
-    { itemized_deduction: 17_000, taxable_income: 23_000, regular_tax: 2_528 }],
+  [
+    'Itemized: medical above 7.5% of AGI',
+    { age_head: 70, other_income: 40_000, medical_expenses: 20_000 },
+    { itemized_deduction: 17_000, taxable_income: 23_000, regular_tax: 2_528 },
+  ],
   // Cash gifts limited to 60% of AGI: AGI 50,000, gifts 40,000 -> 30,000; TI 20,000 -> 1,160 + 12% x 8,400 = 2,168.
-  ['Itemized: charity limited to 60% of AGI', { wages_head: 50_000, charity: 40_000 }, { itemized_deduction: 30_000, taxable_income: 20_000, regular_tax: 2_168 }],
+  [
+    'Itemized: charity limited to 60% of AGI',
+    { wages_head: 50_000, charity: 40_000 },
+    { itemized_deduction: 30_000, taxable_income: 20_000, regular_tax: 2_168 },
+  ],
 
   // Schedule D: LT 5,000, ST -12,000 -> net -7,000, deductible -3,000 (§1211(b)); AGI 47,000;
   // TI 32,400 -> 3,656, nothing preferential.
-  ['Capital loss limit with short-term losses', { wages_head: 50_000, capital_gains: 5_000, short_term_gains: -12_000 }, { agi: 47_000, regular_tax: 3_656 }],
+  [
+    'Capital loss limit with short-term losses',
+    { wages_head: 50_000, capital_gains: 5_000, short_term_gains: -12_000 },
+    { agi: 47_000, regular_tax: 3_656 },
+  ],
   // Short-term gains are ordinary: wages 40,000 + ST 10,000 -> TI 35,400 -> 4,016 (long-term: 2,816).
   ['Short-term gains at ordinary rates', { wages_head: 40_000, short_term_gains: 10_000 }, { regular_tax: 4_016 }],
   // LT 10,000, ST -4,000 -> net capital gain 6,000 at 0%: TI 31,400, ordinary 25,400 -> 2,816.
-  ['Short-term loss nets against long-term gain', { wages_head: 40_000, capital_gains: 10_000, short_term_gains: -4_000 }, { taxable_income: 31_400, regular_tax: 2_816 }],
+  [
+    'Short-term loss nets against long-term gain',
+    { wages_head: 40_000, capital_gains: 10_000, short_term_gains: -4_000 },
+    { taxable_income: 31_400, regular_tax: 2_816 },
+  ],
   // mfs loss limit 1,500: AGI 50,000 - 1,500.
   ['Capital loss limit mfs', { filing_status: 'mfs', wages_head: 50_000, short_term_gains: -10_000 }, { agi: 48_500 }],
 
   // Spouse SE, per person (Schedule SE for each spouse): head 300 x 92.35% = 277.05 < 400 -> none;
   // spouse 50,000 -> 46,175 x 15.3% = 7,064.775.
-  ['SE per person: the floor applies to each spouse', { filing_status: 'mfj', age_spouse: 40, self_employment: 300, self_employment_spouse: 50_000 },
-    { se_tax: 7_064.78, payroll_tax: 7_064.78 }],
+  [
+    'SE per person: the floor applies to each spouse',
+    { filing_status: 'mfj', age_spouse: 40, self_employment: 300, self_employment_spouse: 50_000 },
+    { se_tax: 7_064.78, payroll_tax: 7_064.78 },
+  ],
   // Each spouse has their own wage base: head wages 200,000, spouse SE 100,000 and no wages:
   // 15.3% x 92,350 = 14,129.55; FICA 10,453.20 + 2,900; Additional Medicare 0.9% x (200,000 +
   // 92,350 - 250,000) = 381.15 -> payroll 27,863.90.
-  ['SE per person: the spouse has their own wage base', { filing_status: 'mfj', age_spouse: 40, wages_head: 200_000, self_employment_spouse: 100_000 },
-    { se_tax: 14_129.55, payroll_tax: 27_863.9 }],
+  [
+    'SE per person: the spouse has their own wage base',
+    { filing_status: 'mfj', age_spouse: 40, wages_head: 200_000, self_employment_spouse: 100_000 },
+    { se_tax: 14_129.55, payroll_tax: 27_863.9 },
+  ],
 
   // Form 2441: mfj 60,000 + 40,000, 2 persons, expenses 8,000 -> 6,000; AGI 100,000: 35% less 43
   // points -> floor 20% -> 1,200.
-  ['Care credit at the 20% floor', { filing_status: 'mfj', age_spouse: 40, wages_head: 60_000, wages_spouse: 40_000, care_persons: 2, care_expenses: 8_000 }, { cdcc: 1_200 }],
+  [
+    'Care credit at the 20% floor',
+    { filing_status: 'mfj', age_spouse: 40, wages_head: 60_000, wages_spouse: 40_000, care_persons: 2, care_expenses: 8_000 },
+    { cdcc: 1_200 },
+  ],
   // hoh, wages 30,000, 1 child, 1 person, 5,000 -> 3,000 x (35% - ceil(15,000 / 2,000) = 8 points) =
   // 810 = the whole tax (TI 8,100 -> 810), so the CTC has no room: ACTC min(2,000, 1,700, 4,125) =
   // 1,700; EITC 4,213 - 15.98% x 7,280 = 3,049.66. Income tax -4,749.66.
-  ['Care credit uses the tax before the CTC', { filing_status: 'hoh', wages_head: 30_000, children: 1, care_persons: 1, care_expenses: 5_000 },
-    { cdcc: 810, ctc: 0, actc: 1_700, eitc: 3_049.66, income_tax: -4_749.66 }],
+  [
+    'Care credit uses the tax before the CTC',
+    { filing_status: 'hoh', wages_head: 30_000, children: 1, care_persons: 1, care_expenses: 5_000 },
+    { cdcc: 810, ctc: 0, actc: 1_700, eitc: 3_049.66, income_tax: -4_749.66 },
+  ],
   // Limited by the lower earner: spouse without earnings -> 0 (§21(d)(1)).
-  ['Care credit: spouse without earnings', { filing_status: 'mfj', age_spouse: 40, wages_head: 60_000, care_persons: 1, care_expenses: 3_000 }, { cdcc: 0 }],
+  [
+    'Care credit: spouse without earnings',
+    { filing_status: 'mfj', age_spouse: 40, wages_head: 60_000, care_persons: 1, care_expenses: 3_000 },
+    { cdcc: 0 },
+  ],
   // mfs not separated: none (§21(e)(2)).
   ['Care credit: mfs living together', { filing_status: 'mfs', wages_head: 60_000, care_persons: 1, care_expenses: 3_000 }, { cdcc: 0 }],
 
