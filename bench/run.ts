@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs the benchmark cases (each measurement a whole process, repeated and
- * interleaved), prints one table, and writes bench/results/latest.json and latest.md.
+ * interleaved), prints one table, and writes bench/results/latest.json and latest.md; a full run
+ * with no failed case also puts the table into docs/benchmarks.md.
  *
  *   npm run bench [-- --quick] [-- --only scaling,overhead] [-- --runs 5]
  */
@@ -14,6 +15,7 @@ import { resume } from './cases/resume.js';
 import { scaling } from './cases/scaling.js';
 import { tax } from './cases/tax.js';
 import { thumbnail } from './cases/thumbnail.js';
+import { writeResultsPage } from './lib/docs-page.js';
 import { loadavg, machineInfo } from './lib/machine.js';
 import { renderMarkdown, renderText, type Report } from './lib/report.js';
 import type { BenchCase, BenchContext, CaseResult } from './lib/types.js';
@@ -101,6 +103,13 @@ async function main(): Promise<void> {
   writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(path.join(dir, `${name}.md`), renderMarkdown(report));
   ctx.log(`\nwrote bench/results/${name}.json and ${name}.md`);
+  // The human-facing page shows only complete results: a full run in which every case ran.
+  if (name !== 'latest') ctx.log('docs/benchmarks.md left as it is: only a full run (no --quick, no --only) updates it');
+  else if (failed) ctx.log(`docs/benchmarks.md left as it is: ${failed} case(s) failed`);
+  else {
+    writeResultsPage(path.join(root, 'docs/benchmarks.md'), renderMarkdown(report));
+    ctx.log('wrote docs/benchmarks.md (its results block)');
+  }
   if (failed) process.exitCode = 1;
 }
 
