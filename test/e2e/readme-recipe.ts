@@ -1,5 +1,5 @@
 /**
- * Shell recipes quoted from README.md, so the tests run the text users copy and it cannot drift
+ * Shell recipes quoted from docs/cluster.md, so the tests run the text users copy and it cannot drift
  * from what is tested. A test may scale a recipe down (fewer jobs or workers on a 2-core machine)
  * only through `scaled`, which fails when the text it replaces is no longer in the recipe.
  */
@@ -9,13 +9,13 @@ import { cli, root } from '../helpers.js';
 
 /** The first ```sh block after the README line that starts with `marker`. */
 export function readmeShellBlock(marker: string): string {
-  const text = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const text = readFileSync(path.join(root, 'docs/cluster.md'), 'utf8');
   const at = text.split('\n').findIndex((l) => l.startsWith(marker));
-  if (at < 0) throw new Error(`README.md has no line starting with ${JSON.stringify(marker)}`);
+  if (at < 0) throw new Error(`docs/cluster.md has no line starting with ${JSON.stringify(marker)}`);
   const rest = text.split('\n').slice(at);
   const open = rest.findIndex((l) => l.trim() === '```sh');
   const close = rest.findIndex((l, i) => i > open && l.trim() === '```');
-  if (open < 0 || close < 0) throw new Error(`README.md: no \`\`\`sh block after ${JSON.stringify(marker)}`);
+  if (open < 0 || close < 0) throw new Error(`docs/cluster.md: no \`\`\`sh block after ${JSON.stringify(marker)}`);
   return rest.slice(open + 1, close).join('\n') + '\n';
 }
 
@@ -23,7 +23,7 @@ export function readmeShellBlock(marker: string): string {
 export function scaled(recipe: string, replacements: [string, string][]): string {
   let out = recipe;
   for (const [from, to] of replacements) {
-    if (!out.includes(from)) throw new Error(`the README recipe no longer contains ${JSON.stringify(from)}:\n${recipe}`);
+    if (!out.includes(from)) throw new Error(`the docs/cluster.md recipe no longer contains ${JSON.stringify(from)}:\n${recipe}`);
     out = out.replace(from, to);
   }
   return out;
