@@ -32,7 +32,7 @@ export function addSessionOptions(cmd: Command): Command {
     .option('--chunk-size <n|auto>', 'items per chunk; auto aims at ~100 ms of work per chunk', chunkSizeArg, 'auto' as const)
     .option(
       '--retries <n>',
-      'times an item is tried again after it crashed its worker, timed out, or threw a transient error (ctx.transient), before it is recorded as an error',
+      'times an item is tried again after it crashed its worker, timed out, or threw a transient error (transient() from simrun), before it is recorded as an error',
       intArg(0, 'retries'),
       2,
     )

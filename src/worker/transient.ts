@@ -1,5 +1,5 @@
 /**
- * Transient errors: a model marks a failure as worth another try (`throw ctx.transient(err)`,
+ * Transient errors: a model marks a failure as worth another try (`throw transient(err)` with `transient` from simrun,
  * or any error with `transient: true`), e.g. a flaky service. The worker tries the item again
  * with exponential backoff and jitter (p-retry) up to --retries times before it records the
  * error; each try starts the item afresh (same random stream, a new --item-timeout clock).
