@@ -28,17 +28,6 @@ export function intervalCount(iv: Interval[]): number {
   return iv.reduce((n, [lo, hi]) => n + hi - lo + 1, 0);
 }
 
-/** Walks indices in increasing order and answers "already done?" in O(1) amortised. */
-export class SkipCursor {
-  private k = 0;
-  constructor(private readonly iv: Interval[]) {}
-  has(i: number): boolean {
-    while (this.k < this.iv.length && this.iv[this.k]![1] < i) this.k++;
-    const cur = this.iv[this.k];
-    return cur !== undefined && cur[0] <= i;
-  }
-}
-
 /** Intervals minus the given sorted points. */
 export function subtractPoints(iv: Interval[], sortedPoints: number[]): Interval[] {
   const out: Interval[] = [];

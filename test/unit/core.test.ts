@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { autoChunkSize, AUTO_FIRST, AUTO_MAX, fixedChunkSize } from '../../src/primary/chunk-size.js';
-import { intervalCount, mergeIntervals, SkipCursor, subtractPoints, toIntervals } from '../../src/primary/intervals.js';
+import { intervalCount, mergeIntervals, subtractIntervals, subtractPoints, toIntervals } from '../../src/primary/intervals.js';
 import { canonicalJson, parseParamFlag, resolveParams } from '../../src/params.js';
 import { itemRandom } from '../../src/worker/random.js';
 import type { Model } from '../../src/index.js';
@@ -53,11 +53,22 @@ describe('intervals', () => {
         [20, 20],
       ]),
     ).toBe(14);
-    const skip = new SkipCursor([
-      [2, 4],
-      [8, 8],
+    // What a resumed shard still has to do: its block minus the finished intervals.
+    expect(
+      subtractIntervals(
+        [[0, 20]],
+        [
+          [0, 3],
+          [8, 8],
+          [15, 30],
+        ],
+      ),
+    ).toEqual([
+      [4, 7],
+      [9, 14],
     ]);
-    expect([0, 1, 2, 3, 4, 5, 8, 9].map((i) => skip.has(i))).toEqual([false, false, true, true, true, false, true, false]);
+    expect(subtractIntervals([[5, 9]], [])).toEqual([[5, 9]]);
+    expect(subtractIntervals([[5, 9]], [[0, 100]])).toEqual([]);
     expect(
       subtractPoints(
         [
