@@ -92,9 +92,9 @@ describe.skipIf(skip)('Slurm job array (README recipe, one-node Slurm)', () => {
       /indices \d+-1499 \(shard 2\/4: run 1 in .*shard-2\.db is interrupted; finish it with: simrun resume --db .*shard-2\.db\)/,
     );
 
-    // README: resubmit the shard as a resume (not as --array=2), then merge again.
+    // docs/cluster.md: resubmit the shard as a resume (not as --array=2), then merge again.
     const resumeLine = "--output=logs/resume-2.out --wrap 'simrun resume --db shards/shard-2.db'";
-    expect(readFileSync(path.join(root, 'README.md'), 'utf8').replace(/\n/g, ' ')).toContain(resumeLine);
+    expect(readFileSync(path.join(root, 'docs/cluster.md'), 'utf8').replace(/\n/g, ' ')).toContain(resumeLine);
     const resumeId = sbatch(['--cpus-per-task=1', '--output=logs/resume-2.out', '--wrap', 'simrun resume --db shards/shard-2.db']);
     const again = sbatch([
       `--dependency=afterany:${resumeId}`,
