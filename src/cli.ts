@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** simrun command line: one small module per command in src/commands/. */
+/** simrun command line: one small module per command in src/cli/. */
 import { Command, CommanderError } from 'commander';
 import { EXIT, SimrunError } from './errors.js';
 import { SIMRUN_VERSION } from './version.js';
@@ -25,16 +25,16 @@ const program = new Command('simrun')
  * loaded (a run does not pay for the report's chart libraries); help loads them all.
  */
 const commands: Record<string, () => Promise<void>> = {
-  run: async () => (await import('./commands/run.js')).registerRun(program, exit),
-  resume: async () => (await import('./commands/resume.js')).registerResume(program, exit),
-  status: async () => (await import('./commands/status.js')).registerStatus(program),
-  merge: async () => (await import('./commands/merge.js')).registerMerge(program, exit),
-  query: async () => (await import('./commands/query.js')).registerQuery(program),
-  export: async () => (await import('./commands/export.js')).registerExport(program),
-  models: async () => (await import('./commands/models.js')).registerModels(program),
-  generate: async () => (await import('./commands/generate.js')).registerGenerate(program),
-  report: async () => (await import('./commands/report.js')).registerReport(program),
-  compare: async () => (await import('./commands/compare.js')).registerCompare(program),
+  run: async () => (await import('./cli/run.js')).registerRun(program, exit),
+  resume: async () => (await import('./cli/resume.js')).registerResume(program, exit),
+  status: async () => (await import('./cli/status.js')).registerStatus(program),
+  merge: async () => (await import('./cli/merge.js')).registerMerge(program, exit),
+  query: async () => (await import('./cli/query.js')).registerQuery(program),
+  export: async () => (await import('./cli/export.js')).registerExport(program),
+  models: async () => (await import('./cli/models.js')).registerModels(program),
+  generate: async () => (await import('./cli/generate.js')).registerGenerate(program),
+  report: async () => (await import('./cli/report.js')).registerReport(program),
+  compare: async () => (await import('./cli/compare.js')).registerCompare(program),
 };
 const invoked = process.argv[2];
 if (invoked !== undefined && Object.hasOwn(commands, invoked)) await commands[invoked]!();

@@ -4,7 +4,7 @@
  * serialization (structured clone), so result columns cross as typed arrays.
  */
 import type { SerializedError } from './errors.js';
-import type { ColumnType, Params } from './index.js';
+import type { ColumnType, Params } from './api/model.js';
 
 /** A CSV or JSONL input, which workers read and parse themselves, a byte range at a time. */
 export interface TextInput {

@@ -1,7 +1,7 @@
 /**
  * The tax policy as data: its type, the 2024 defaults read from policy-2024.json, and a
  * semantic check (rates in [0, 1], thresholds ascending, ...) run once per worker in setup().
- * Names and types of overrides are already checked by src/params.ts against these defaults.
+ * Names and types of overrides are already checked by src/primary/run/params.ts against these defaults.
  */
 import { existsSync, readFileSync } from 'node:fs';
 

@@ -5,7 +5,7 @@
  * window functions: a household's decile is set by the weight of the households below it.
  */
 import { usageError } from '../../src/errors.js';
-import { getRun, quoteIdent, type DB, type RunRecord } from '../../src/primary/store.js';
+import { getRun, quoteIdent, type DB, type RunRecord } from '../../src/primary/store/store.js';
 
 export const GROUPINGS = ['decile', 'filing_status', 'children'] as const;
 export type Grouping = (typeof GROUPINGS)[number];

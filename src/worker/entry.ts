@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { serializeError } from '../errors.js';
 import { createLogger } from '../log.js';
-import { loadFingerprintedModel, modelColumns } from '../model-loader.js';
+import { loadFingerprintedModel, modelColumns } from './model-loader.js';
 import type { ChunkMessage, InitMessage, PrimaryMessage, WorkerMessage } from '../protocol.js';
 import { ItemWatchdog } from './item-watchdog.js';
 import { killWhenOrphaned } from './orphan-watchdog.js';

@@ -5,7 +5,7 @@
  * column; return null for a missing value), ±Infinity travels as itself in a real column, and
  * an integer beyond 2^53 (bigint) travels as exact digits in `specials`.
  */
-import type { ColumnType, Row } from '../index.js';
+import type { ColumnType, Row } from '../api/model.js';
 import type { ResultColumn } from '../protocol.js';
 
 export class RowShapeError extends Error {

@@ -1,7 +1,7 @@
 /** Runs every item of one chunk through analyze() and format(); a throw fails that item only. */
 import type { Logger } from 'pino';
 import { serializeError } from '../errors.js';
-import type { ColumnType, Context, Model, Params, Row } from '../index.js';
+import type { ColumnType, Context, Model, Params, Row } from '../api/model.js';
 import type { ChunkMessage, ItemError, ResultMessage } from '../protocol.js';
 import type { ItemWatchdog } from './item-watchdog.js';
 import { itemRandom } from './random.js';

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseInputSpec } from '../../src/primary/sources.js';
+import { parseInputSpec } from '../../src/primary/input/sources.js';
 import { fixtureModel, query, runCli, sha, tmpDir } from '../helpers.js';
 
 const echo = fixtureModel('echo.mjs');

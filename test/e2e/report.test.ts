@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fmtNumber } from '../../dist/src/report/html.js';
+import { fmtNumber } from '../../dist/src/primary/report/html.js';
 import { query, root, runCli, tmpDir } from '../helpers.js';
 
 const sample = path.join(root, 'data/population-sample.csv');

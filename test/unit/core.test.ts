@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { autoChunkSize, AUTO_FIRST, AUTO_MAX, fixedChunkSize } from '../../src/primary/chunk-size.js';
-import { intervalCount, mergeIntervals, subtractIntervals, subtractPoints, toIntervals } from '../../src/primary/intervals.js';
-import { canonicalJson, parseParamFlag, resolveParams } from '../../src/params.js';
+import { autoChunkSize, AUTO_FIRST, AUTO_MAX, fixedChunkSize } from '../../src/primary/run/chunk-size.js';
+import { intervalCount, mergeIntervals, subtractIntervals, subtractPoints, toIntervals } from '../../src/primary/run/intervals.js';
+import { canonicalJson, parseParamFlag, resolveParams } from '../../src/primary/run/params.js';
 import { itemRandom } from '../../src/worker/random.js';
 import type { Model } from '../../src/index.js';
-import { formatDuration } from '../../src/duration.js';
+import { formatDuration } from '../../src/util/duration.js';
 
 describe('chunk size', () => {
   it('auto starts small, grows at most 4x per observation toward ~100 ms, and caps', () => {

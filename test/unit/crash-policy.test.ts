@@ -1,6 +1,6 @@
-/** The crash policy, case by case: what a dead worker's chunks become (src/primary/crash-policy.ts). */
+/** The crash policy, case by case: what a dead worker's chunks become (src/primary/pool/crash-policy.ts). */
 import { describe, expect, it } from 'vitest';
-import { afterWorkerDeath, breakerTripped, MAX_CRASH_STREAK, MAX_POISON_STREAK } from '../../src/primary/crash-policy.js';
+import { afterWorkerDeath, breakerTripped, MAX_CRASH_STREAK, MAX_POISON_STREAK } from '../../src/primary/pool/crash-policy.js';
 
 const chunk = (start: number, count: number, crashes = 0) => ({ start, count, crashes });
 

@@ -6,10 +6,10 @@
  */
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { barChart, histogram, type Bin } from '../../src/report/charts.js';
-import { robustExtent } from '../../src/report/robust-range.js';
-import { histogramBins } from '../../src/report/stats.js';
-import type { RunTable } from '../../src/results/run-rows.js';
+import { barChart, histogram, type Bin } from '../../src/primary/report/charts.js';
+import { robustExtent } from '../../src/primary/report/robust-range.js';
+import { histogramBins } from '../../src/primary/report/stats.js';
+import type { RunTable } from '../../src/primary/store/run-rows.js';
 
 const PLOT = 300 - 28 - 44; // the charts' plot height in SVG units (H - top - bottom margins)
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { scanInput } from '../../src/primary/input/source.js';
-import { parseInputSpec } from '../../src/primary/sources.js';
+import { parseInputSpec } from '../../src/primary/input/sources.js';
 import { SliceReader } from '../../src/worker/read-slice.js';
 
 const dir = os.tmpdir();

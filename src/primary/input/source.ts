@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { inputError, runFailed } from '../../errors.js';
 import type { ChunkMessage, TextInput } from '../../protocol.js';
-import { listFiles, type InputSpec } from '../sources.js';
+import { listFiles, type InputSpec } from './sources.js';
 import type { BlockTable } from './blocks.js';
 import { scanCsv } from './csv-scan.js';
 import { scanJsonl } from './jsonl-scan.js';

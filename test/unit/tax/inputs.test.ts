@@ -1,10 +1,10 @@
-/** CSV-style household parsing, policy validation, and reforms through src/params.ts. */
+/** CSV-style household parsing, policy validation, and reforms through src/primary/run/params.ts. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseHousehold } from '../../../models/tax/household.js';
 import { loadPolicy2024, validatePolicy } from '../../../models/tax/policy.js';
 import taxModel from '../../../models/tax/index.js';
-import { resolveParams } from '../../../src/params.js';
+import { resolveParams } from '../../../src/primary/run/params.js';
 
 const row = (o: Record<string, string> = {}) => ({
   id: 'h1',

@@ -1,0 +1,118 @@
+import os from 'node:os';
+import { InvalidArgumentError, type Command } from 'commander';
+import { liveOwner } from '../primary/store/claims.js';
+import { listRuns, listShards, openStore, type RunRecord, type ShardRecord } from '../primary/store/store.js';
+import { formatDuration } from '../util/duration.js';
+import { writeRows } from './output.js';
+import { watchStatus } from './status-watch.js';
+
+export interface RunStatusView extends RunRecord {
+  /** status as recorded, or 'stale' when it says running but its primary is gone. */
+  state: string;
+  finished_items: number;
+  items_per_sec: number | null;
+  elapsed_sec: number;
+  eta_sec: number | null;
+  /** For a merged run: the shards it was merged from (provenance). */
+  shards?: ShardRecord[];
+}
+
+export function viewRun(run: RunRecord): RunStatusView {
+  const finished = run.done + run.errors;
+  const rate = run.active_ms > 0 ? finished / (run.active_ms / 1000) : null;
+  const stale = run.status === 'running' && !liveOwner(run, os.hostname());
+  // An ETA only for a run that is going: a failed, interrupted, stale or done one will not finish by itself.
+  const going = run.status === 'running' && !stale;
+  return {
+    ...run,
+    state: stale ? 'stale' : run.status,
+    finished_items: finished,
+    items_per_sec: rate === null ? null : Math.round(rate),
+    elapsed_sec: Math.round(run.active_ms / 100) / 10,
+    eta_sec: going && rate ? Math.round((run.total - finished) / rate) : null,
+  };
+}
+
+/** A run's params as a person wants them: what it changed from the model's defaults; all of them on request. */
+function paramsText(r: RunRecord, full: boolean): string {
+  const overrides = r.param_overrides_json === '{}' ? "the model's default params" : `param overrides ${r.param_overrides_json}`;
+  return full ? `${overrides}; full params ${r.params_json}` : overrides;
+}
+
+/** Blank when unknown; whole seconds (rounded, so 59.6 s reads 1m00s, never 0m60s). */
+const fmtSecs = (s: number | null) => (s === null ? '' : formatDuration(Math.round(s)));
+
+function secondsArg(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0.1) throw new InvalidArgumentError('interval must be a number of seconds >= 0.1');
+  return n;
+}
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .summary('show each run: status, progress, errors, throughput, ETA, provenance')
+    .requiredOption('-d, --db <file>', 'SQLite database')
+    .option('--json', 'machine-readable output (one object per run)', false)
+    .option(
+      '-w, --watch',
+      'refresh until Ctrl-C: in place on a terminal, one line per refresh otherwise (with --json: one JSON array per line)',
+      false,
+    )
+    .option('--interval <seconds>', 'seconds between refreshes with --watch', secondsArg, 2)
+    .option('--until-done', 'with --watch: stop once no run is running', false)
+    .option('--full-params', "also print each run's full effective params (default: only the overrides of the model's defaults)", false)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  simrun status --db demo.db\n  simrun status --db demo.db --watch --interval 1     # while `simrun run ... --db demo.db` runs elsewhere\n' +
+        '\n"stale" means the run says running but its primary process is gone: resume it.\n',
+    )
+    .action(async (f: { db: string; json: boolean; watch: boolean; interval: number; untilDone: boolean; fullParams: boolean }) => {
+      if (f.watch) return watchStatus(f);
+      const db = openStore(f.db, { readonly: true });
+      const shards = listShards(db);
+      const runs = listRuns(db).map((r) => {
+        const mine = shards.filter((s) => s.run_id === r.id);
+        return mine.length ? { ...viewRun(r), shards: mine } : viewRun(r);
+      });
+      db.close();
+      if (f.json) {
+        process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
+        return;
+      }
+      if (!runs.length) {
+        process.stdout.write(`${f.db}: no runs yet\n`);
+        return;
+      }
+      const cols = ['run', 'model', 'status', 'done/total', 'errors', 'items/s', 'elapsed', 'ETA', 'started'];
+      writeRows(
+        cols,
+        runs.map((r) => [
+          r.id,
+          `${r.model} ${r.model_version}`,
+          r.state,
+          `${r.finished_items}/${r.total} (${((100 * r.finished_items) / r.total).toFixed(1)}%)`,
+          r.errors,
+          r.items_per_sec ?? '',
+          fmtSecs(r.elapsed_sec),
+          fmtSecs(r.eta_sec),
+          r.created_at.slice(0, 19).replace('T', ' '),
+        ]),
+        'table',
+      );
+      for (const r of runs) {
+        process.stdout.write(
+          `run ${r.id}: input ${r.input} (${r.input_fingerprint.slice(0, 19)}…), ${paramsText(r, f.fullParams)}, seed ${r.seed}, ` +
+            `chunk ${r.chunk_size}, ${r.workers} workers, simrun ${r.simrun_version} on ${r.host}` +
+            `${r.shard_index != null ? `, shard ${r.shard_index}/${r.shard_count} of ${r.input_total} items` : ''}${r.message ? `\n  message: ${r.message}` : ''}\n`,
+        );
+        for (const s of r.shards ?? []) {
+          process.stdout.write(
+            `  shard ${s.shard_index}/${s.shard_count}: indices ${s.lo}-${s.hi}, ${s.done} rows, ${s.errors} errors, ${s.status}; ` +
+              `from ${s.source_db} (run ${s.source_run_id}), ${s.workers} workers on ${s.host}, simrun ${s.simrun_version}, ` +
+              `started ${s.created_at.slice(0, 19).replace('T', ' ')}, merged ${s.merged_at.slice(0, 19).replace('T', ' ')}\n`,
+          );
+        }
+      }
+    });
+}

@@ -1,0 +1,336 @@
+/**
+ * Worker lifecycle and dispatch. throng forks the workers (revival off, signals ours); this
+ * class hands each worker at most MAX_IN_FLIGHT chunks, gives the next chunk to whichever
+ * worker answers first, requeues a dead worker's chunks (bisecting the one it died on until a
+ * poison item is isolated), and stops the run on a model that cannot load or a crash loop.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { modelError, runFailed } from '../../errors.js';
+import { E_MODEL_LOAD_TIMEOUT } from '../../worker/model-loader.js';
+import type { ColumnType } from '../../api/model.js';
+import type { SerializedError } from '../../errors.js';
+import type { ChunkMessage, InitMessage, ReadyMessage, ResultMessage, WorkerMessage } from '../../protocol.js';
+import type { TimedOutItem } from '../../worker/item-watchdog.js';
+import type { ChunkFeed, Chunk } from '../run/chunk-feed.js';
+import { startCluster } from './cluster-start.js';
+import { afterWorkerDeath, breakerTripped, type Failure } from './crash-policy.js';
+import type { ChunkSizer } from '../run/chunk-size.js';
+
+const MAX_IN_FLIGHT = 2;
+const MAX_LOAD_CRASHES = 3;
+/** How often, at most, workers are checked for a stall (--stall-warn). */
+const STALL_CHECK_MS = 30_000;
+const workerEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../worker/entry.js');
+
+export type Outcome = { kind: 'done' } | { kind: 'interrupted' } | { kind: 'failed'; error: Error };
+
+export interface CrashInfo {
+  code: number | null;
+  signal: string | null;
+}
+
+export interface SupervisorOptions {
+  workers: number;
+  init: InitMessage;
+  /** What every worker must report having loaded: the run's columns and model code. */
+  columns: [string, ColumnType][];
+  modelFingerprint: string;
+  feed: ChunkFeed;
+  sizer: ChunkSizer;
+  /** Times a single item may crash (or time out) a worker before it is recorded as an error. */
+  retries: number;
+  graceMs: number;
+  /** What a chunk carries to the worker besides its indices (items or a byte range); may throw. */
+  payload(chunk: Chunk): Pick<ChunkMessage, 'items' | 'slice'>;
+  /** A worker could not read its chunk's input as scanned: the run's error. */
+  inputFailed(error: SerializedError): Error;
+  log: Logger;
+  onResult(chunk: Chunk, msg: ResultMessage): void;
+  onPoisonItem(idx: number, crashes: number, info: CrashInfo): void;
+  onTimedOutItem(idx: number, attempts: number, item: TimedOutItem): void;
+  /** A worker with work in flight has sent nothing for stallMs (0: never warn); `silentMs` 0 when it speaks again. */
+  stallMs: number;
+  onStall(pid: number, silentMs: number, chunk: Chunk | null): void;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  retiring: boolean;
+  inflight: Chunk[];
+  /** When the worker last sent anything, and whether its current silence was reported. */
+  heardAt: number;
+  stalled: boolean;
+}
+
+function describeExit({ code, signal }: CrashInfo): string {
+  return signal ? `signal ${signal}` : `exit code ${code}`;
+}
+
+export class Supervisor {
+  private readonly slots = new Map<number, Slot>();
+  private stopping = false;
+  private finished = false;
+  /** Crashes, and poison items isolated, since the last chunk that finished: the circuit breaker. */
+  private crashStreak = 0;
+  private poisonStreak = 0;
+  private loadCrashes = 0;
+  private graceTimer: NodeJS.Timeout | null = null;
+  private dispatched = 0;
+  private resolve!: (o: Outcome) => void;
+
+  constructor(private readonly opts: SupervisorOptions) {}
+
+  async run(): Promise<Outcome> {
+    const outcome = new Promise<Outcome>((r) => (this.resolve = r));
+    // glibc malloc fragments under native libraries (sharp/libvips); workers inherit this.
+    process.env.MALLOC_ARENA_MAX ??= '2';
+    cluster.setupPrimary({ exec: workerEntry, serialization: 'advanced' });
+    cluster.on('fork', this.onFork);
+    cluster.on('exit', this.onExit);
+    const stallCheck =
+      this.opts.stallMs > 0 ? setInterval(() => this.checkStalls(), Math.min(STALL_CHECK_MS, this.opts.stallMs / 4)) : null;
+    await startCluster(this.opts.workers);
+    const result = await outcome;
+    if (stallCheck) clearInterval(stallCheck);
+    await this.stopWorkers();
+    cluster.off('fork', this.onFork);
+    cluster.off('exit', this.onExit);
+    return result;
+  }
+
+  /** First signal: stop dispatching, let in-flight chunks finish within the grace period. */
+  interrupt(): void {
+    if (this.stopping || this.finished) return;
+    this.stopping = true;
+    this.opts.log.info({ graceMs: this.opts.graceMs }, 'interrupt: finishing in-flight chunks');
+    this.graceTimer = setTimeout(() => this.finish({ kind: 'interrupted' }), this.opts.graceMs);
+    this.checkDone();
+  }
+
+  get inFlight(): number {
+    let n = 0;
+    for (const s of this.slots.values()) n += s.inflight.length;
+    return n;
+  }
+
+  private onFork = (worker: Worker): void => {
+    const slot: Slot = { worker, ready: false, retiring: false, inflight: [], heardAt: performance.now(), stalled: false };
+    this.slots.set(worker.id, slot);
+    worker.on('message', (msg: WorkerMessage) => this.onMessage(slot, msg));
+    // A send to a worker that just died (EPIPE): its 'exit' is handled in onExit.
+    worker.on('error', (err) => this.opts.log.debug({ err, pid: worker.process.pid }, 'worker channel error'));
+  };
+
+  private onMessage(slot: Slot, msg: WorkerMessage): void {
+    // A retired or dead worker's late messages are ignored: its chunks were requeued.
+    if (this.finished || !this.slots.has(slot.worker.id)) return;
+    slot.heardAt = performance.now();
+    if (slot.stalled) {
+      slot.stalled = false;
+      this.opts.onStall(slot.worker.process.pid ?? 0, 0, null);
+    }
+    if (msg.type === 'hello') slot.worker.send(this.opts.init);
+    else if (msg.type === 'ready') {
+      const mismatch = this.loadedOtherModel(msg);
+      if (mismatch) {
+        this.finish({
+          kind: 'failed',
+          error: runFailed(
+            `worker ${slot.worker.process.pid} ${mismatch}; the run is stopped (nothing that worker computed was written): restore the model, or resume with --allow-model-change`,
+          ),
+        });
+        return;
+      }
+      slot.ready = true;
+      this.pump(slot);
+    } else if (msg.type === 'loadFailed') {
+      const e = msg.error;
+      // Loading that hangs only in a worker is the model's fault, as in the primary: exit 2.
+      if (e.code === E_MODEL_LOAD_TIMEOUT) return this.finish({ kind: 'failed', error: modelError(e.message) });
+      this.finish({
+        kind: 'failed',
+        error: runFailed(`model ${this.opts.init.modelRef} failed to start in a worker: ${e.name}: ${e.message}`),
+      });
+    } else if (msg.type === 'chunkFailed') {
+      this.finish({ kind: 'failed', error: this.opts.inputFailed(msg.error) });
+    } else if (msg.type === 'result') {
+      const k = slot.inflight.findIndex((c) => c.id === msg.id);
+      if (k < 0) return;
+      const [chunk] = slot.inflight.splice(k, 1);
+      try {
+        this.opts.onResult(chunk!, msg);
+      } catch (err) {
+        this.finish({ kind: 'failed', error: err as Error });
+        return;
+      }
+      this.opts.sizer.observe(chunk!.count, msg.ms);
+      this.crashStreak = 0;
+      this.poisonStreak = 0;
+      this.pump(slot);
+      this.checkDone();
+    }
+  }
+
+  /** Warns once per silence about a worker that has work in flight but has sent nothing for stallMs. */
+  private checkStalls(): void {
+    const now = performance.now();
+    for (const slot of this.slots.values()) {
+      if (slot.stalled || slot.inflight.length === 0 || now - slot.heardAt < this.opts.stallMs) continue;
+      slot.stalled = true;
+      this.opts.onStall(slot.worker.process.pid ?? 0, now - slot.heardAt, slot.inflight[0] ?? null);
+    }
+  }
+
+  /** Why a worker's model is not the run's model (columns or code), or null when it is. */
+  private loadedOtherModel(msg: ReadyMessage): string | null {
+    const show = (cols: [string, ColumnType][]) => cols.map(([n, t]) => `${n} ${t}`).join(', ');
+    const ref = this.opts.init.modelRef;
+    if (show(msg.columns) !== show(this.opts.columns)) {
+      return `loaded model ${ref} with columns (${show(msg.columns)}), but the run's columns are (${show(this.opts.columns)})`;
+    }
+    if (msg.modelFingerprint !== this.opts.modelFingerprint) {
+      return `loaded model ${ref} from code that differs from the run's (its files changed during the run)`;
+    }
+    return null;
+  }
+
+  private canDispatch(slot: Slot): boolean {
+    return !this.stopping && !this.finished && slot.ready && !slot.retiring && this.slots.has(slot.worker.id);
+  }
+
+  private pump(slot: Slot): void {
+    while (this.canDispatch(slot) && slot.inflight.length < MAX_IN_FLIGHT) {
+      const chunk = this.opts.feed.next();
+      if (!chunk) break;
+      let payload;
+      try {
+        payload = this.opts.payload(chunk);
+      } catch (err) {
+        this.finish({ kind: 'failed', error: err as Error });
+        return;
+      }
+      if (slot.inflight.length === 0) slot.heardAt = performance.now();
+      slot.inflight.push(chunk);
+      if (!this.dispatched++)
+        this.opts.log.info({ msSinceStart: Math.round(performance.now()), size: chunk.count }, 'first chunk dispatched');
+      slot.worker.send({ type: 'chunk', id: chunk.id, start: chunk.start, count: chunk.count, ...payload });
+    }
+    this.checkDone();
+  }
+
+  private pumpAll(): void {
+    for (const slot of this.slots.values()) this.pump(slot);
+  }
+
+  private onExit = (worker: Worker, code: number | null, signal: string | null): void => {
+    const slot = this.slots.get(worker.id);
+    if (!slot || slot.retiring) return;
+    this.slots.delete(worker.id);
+    const timedOut = this.takeTimeoutReport(worker);
+    if (this.finished) return;
+    const info = { code, signal };
+    const { log } = this.opts;
+    if (!slot.ready) {
+      log.error({ pid: worker.process.pid, ...info }, 'worker died while loading the model');
+      if (++this.loadCrashes >= MAX_LOAD_CRASHES) {
+        this.finish({
+          kind: 'failed',
+          error: runFailed(`workers keep dying while loading model ${this.opts.init.modelRef} (${describeExit(info)})`),
+        });
+        return;
+      }
+    } else {
+      if (timedOut) {
+        log.warn(
+          { pid: worker.process.pid, ...timedOut, timeoutMs: this.opts.init.itemTimeoutMs },
+          'item timed out; its worker killed itself',
+        );
+        this.afterDeath(slot.inflight, { kind: 'timeout', idx: timedOut.idx }, info, timedOut);
+      } else {
+        log.warn({ pid: worker.process.pid, ...info, inflight: slot.inflight.length }, 'worker died; requeueing its chunks');
+        this.afterDeath(slot.inflight, { kind: 'crash' }, info, null);
+      }
+      // Bisecting a poison chunk costs a few crashes per item; a model that crashes on
+      // everything isolates item after item with no chunk finishing in between.
+      this.crashStreak++;
+      if (breakerTripped(this.crashStreak, this.poisonStreak, this.opts.workers)) {
+        const last = timedOut ? `item ${timedOut.idx} timed out` : describeExit(info);
+        const what = `${this.crashStreak} crashes, ${this.poisonStreak} items isolated, no chunk done; last: ${last}`;
+        this.finish({ kind: 'failed', error: runFailed(`workers keep crashing (${what}); model ${this.opts.init.modelRef}`) });
+        return;
+      }
+    }
+    if (!this.stopping) cluster.fork();
+    this.pumpAll();
+    this.checkDone();
+  };
+
+  /** The item a worker's watchdog reported before it killed the worker (see item-watchdog.ts). */
+  private takeTimeoutReport(worker: Worker): TimedOutItem | null {
+    const dir = this.opts.init.timeoutDir;
+    if (!dir) return null;
+    const file = path.join(dir, `${worker.process.pid}.json`);
+    try {
+      const item = JSON.parse(readFileSync(file, 'utf8')) as TimedOutItem;
+      rmSync(file, { force: true });
+      return item;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Requeues and records what the crash policy decides for a dead worker's chunks. */
+  private afterDeath(inflight: Chunk[], failure: Failure, info: CrashInfo, timedOut: TimedOutItem | null): void {
+    const { feed } = this.opts;
+    const decision = afterWorkerDeath(inflight, failure, this.opts.retries);
+    for (const r of decision.requeue) feed.requeue({ id: feed.newId(), ...r });
+    for (const { idx, attempts } of decision.record) {
+      this.poisonStreak++;
+      try {
+        if (timedOut) this.opts.onTimedOutItem(idx, attempts, timedOut);
+        else this.opts.onPoisonItem(idx, attempts, info);
+      } catch (err) {
+        this.finish({ kind: 'failed', error: err as Error });
+      }
+    }
+  }
+
+  private checkDone(): void {
+    if (this.finished) return;
+    const idle = [...this.slots.values()].every((s) => s.inflight.length === 0);
+    if (!idle) return;
+    if (this.stopping) this.finish({ kind: 'interrupted' });
+    else if (this.opts.feed.exhausted) this.finish({ kind: 'done' });
+  }
+
+  private finish(outcome: Outcome): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.resolve(outcome);
+  }
+
+  private async stopWorkers(): Promise<void> {
+    const exits = [...this.slots.values()].map((slot) => {
+      slot.retiring = true;
+      const w = slot.worker;
+      if (w.isDead()) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const kill = setTimeout(() => w.process.kill('SIGKILL'), 2000);
+        w.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
+        // Busy workers (grace expired, hung model) are killed; idle ones exit on disconnect.
+        if (slot.inflight.length || !w.isConnected()) w.process.kill('SIGKILL');
+        else w.disconnect();
+      });
+    });
+    await Promise.all(exits);
+  }
+}

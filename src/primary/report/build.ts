@@ -1,0 +1,103 @@
+/**
+ * The self-contained HTML report of one run (any model) or of a tax reform against its base:
+ * provenance, status, errors, model tables, per-column stats and charts, all in one file.
+ */
+import { viewRun } from '../../cli/status.js';
+import type { DB, RunRecord } from '../store/store.js';
+import { provenance } from '../store/provenance.js';
+import { runTable, type RunTable } from '../store/run-rows.js';
+import { SIMRUN_VERSION } from '../../version.js';
+import { histogram } from './charts.js';
+import { foldedJson, html, keyValues, page, section, table, type Html } from './html.js';
+import { columnStats, defaultHistColumn, ERROR_COLUMNS, errorSummary, histogramBins, STATS_COLUMNS } from './stats.js';
+import { taxCompareSections, taxRunSections } from './tax.js';
+import { thumbnailSections } from './thumbnail.js';
+
+export interface ReportOptions {
+  /** numeric column for the histogram; default per model (see defaultHistColumn) */
+  hist?: string;
+}
+
+function runSection(run: RunRecord, heading: string): Html {
+  const v = viewRun(run);
+  const p = provenance(run);
+  const state = html`<span class="status-${v.state}">${v.state}</span>`;
+  const progress = `${v.finished_items} of ${run.total} items (${run.done} rows, ${run.errors} errors)`;
+  const speed = v.items_per_sec === null ? '' : `${v.items_per_sec} items/s over ${v.elapsed_sec} s of work on ${run.workers} workers`;
+  return section(
+    heading,
+    html`<p>Status ${state}: ${progress}${speed ? `; ${speed}` : ''}.</p>`,
+    keyValues([
+      ['model', `${p.model} ${p.model_version}`],
+      ['model source', p.model_ref],
+      ['input', p.input],
+      ['input fingerprint', p.input_fingerprint],
+      ['seed', p.seed],
+      ['parameter overrides', p.param_overrides],
+      ['parameters (effective)', foldedJson(p.params, `all ${Object.keys((p.params as object) ?? {}).length} parameter groups`)],
+      ['chunk size', p.chunk_size],
+      ['started', p.created_at],
+      ['finished', p.finished_at ?? ''],
+      ['simrun version', p.simrun_version],
+      ['host', p.host],
+    ]),
+  );
+}
+
+function errorSection(db: DB, run: RunRecord): Html {
+  const rows = errorSummary(db, run.id);
+  return section(
+    `Item errors (run ${run.id})`,
+    rows.length
+      ? html`${table(ERROR_COLUMNS, rows)}<p class="note">Details: <code>SELECT * FROM errors WHERE run_id = ${run.id}</code></p>`
+      : html`<p>No item errors.</p>`,
+  );
+}
+
+function genericSections(db: DB, t: RunTable, o: ReportOptions): Html[] {
+  const col = o.hist ?? defaultHistColumn(t);
+  const out = [section(`Columns of ${t.table} (run ${t.run.id})`, table(STATS_COLUMNS, columnStats(db, t)))];
+  if (col)
+    out.push(
+      section(
+        `Distribution of ${col}`,
+        histogram(histogramBins(db, t, col), { title: `Histogram of ${col} (run ${t.run.id})`, xLabel: col }),
+      ),
+    );
+  return out;
+}
+
+function footer(): Html {
+  return html`<p class="note">Made by simrun ${SIMRUN_VERSION} on ${new Date().toISOString()}. Charts are inline SVG; the file needs no network.</p>`;
+}
+
+export function runReport(db: DB, runId: number, o: ReportOptions = {}): string {
+  const t = runTable(db, runId);
+  const model = t.table === 'tax' ? taxRunSections(db, runId) : t.table === 'thumbnail' ? thumbnailSections(db, t) : [];
+  return page(`simrun report: run ${runId} (${t.run.model})`, `${t.run.input} · ${t.run.model} ${t.run.model_version}`, [
+    runSection(t.run, `Run ${runId}`),
+    errorSection(db, t.run),
+    ...model,
+    ...genericSections(db, t, o),
+    footer(),
+  ]);
+}
+
+/** Tax reform report: the two runs' provenance, the differences, then the reform run's own tables. */
+export function compareReport(db: DB, base: number, reform: number, o: ReportOptions = {}): string {
+  const b = runTable(db, base, '--compare');
+  const r = runTable(db, reform, '--compare');
+  return page(
+    `simrun report: run ${reform} against run ${base} (${r.run.model})`,
+    `${r.run.input} · ${r.run.model} ${r.run.model_version}`,
+    [
+      ...taxCompareSections(db, base, reform),
+      html`<div class="grid">${runSection(b.run, `Base: run ${base}`)}${runSection(r.run, `Reform: run ${reform}`)}</div>`,
+      errorSection(db, b.run),
+      errorSection(db, r.run),
+      ...taxRunSections(db, reform),
+      ...genericSections(db, r, o),
+      footer(),
+    ],
+  );
+}

@@ -1,0 +1,99 @@
+/**
+ * Model parameters: the model's defaults, overridden by --params file.json (a nested object)
+ * and then --param a.b=v (dotted path). Every override must name an existing parameter and
+ * keep its type; anything else is a usage error before any work starts.
+ */
+import { readFileSync } from 'node:fs';
+import { usageError } from '../../errors.js';
+import type { Model, Params } from '../../api/model.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const typeName = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
+/** A --param value: JSON when it parses (numbers, booleans, arrays, objects), else a string. */
+export function parseParamValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+export function parseParamFlag(flag: string): [string, unknown] {
+  const eq = flag.indexOf('=');
+  if (eq <= 0) throw usageError(`bad --param '${flag}': use --param name=value, e.g. --param draws=500`);
+  return [flag.slice(0, eq), parseParamValue(flag.slice(eq + 1))];
+}
+
+export function readParamsFile(file: string): Obj {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw usageError(`cannot read --params ${file}: ${(err as Error).message}`);
+  }
+  if (!isObj(parsed)) throw usageError(`--params ${file} must hold a JSON object of parameter overrides`);
+  return parsed;
+}
+
+function setPath(target: Obj, path: string[], value: unknown): void {
+  let o = target;
+  for (const key of path.slice(0, -1)) o = isObj(o[key]) ? (o[key] as Obj) : (o[key] = {});
+  o[path[path.length - 1]!] = value;
+}
+
+/** Checks `override` against `defaults` (same keys, same types) and returns the merged copy. */
+function mergeChecked(defaults: Obj, override: Obj, model: string, prefix: string): Obj {
+  const out: Obj = structuredClone(defaults);
+  for (const [key, value] of Object.entries(override)) {
+    const name = prefix + key;
+    if (!(key in defaults)) {
+      const known =
+        Object.keys(defaults)
+          .map((k) => prefix + k)
+          .join(', ') || 'none';
+      throw usageError(`unknown parameter '${name}' for model ${model} (known: ${known})`);
+    }
+    const def = defaults[key];
+    if (isObj(def)) {
+      if (!isObj(value)) throw usageError(`parameter '${name}' of model ${model} is an object; set its fields, e.g. ${name}.<field>=...`);
+      out[key] = mergeChecked(def, value, model, name + '.');
+    } else {
+      if (def !== null && typeName(def) !== typeName(value)) {
+        throw usageError(`parameter '${name}' of model ${model} must be ${typeName(def)}, got ${typeName(value)} ${JSON.stringify(value)}`);
+      }
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+export interface ResolvedParams {
+  /** Only what the user set (stored with the run so resume can re-derive the effective params). */
+  overrides: Params;
+  effective: Params;
+}
+
+export function resolveParams(model: Model, fileOverrides: Obj, flags: [string, unknown][]): ResolvedParams {
+  const overrides: Obj = structuredClone(fileOverrides);
+  for (const [path, value] of flags) setPath(overrides, path.split('.'), value);
+  const effective = mergeChecked(model.params ?? {}, overrides, model.name, '');
+  try {
+    model.validateParams?.(effective);
+  } catch (err) {
+    throw usageError(`bad params for model ${model.name}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return { overrides, effective };
+}
+
+/** JSON with sorted keys, so equal params always compare equal as text. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (isObj(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}

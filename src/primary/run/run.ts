@@ -1,0 +1,243 @@
+/**
+ * `run` and `resume`: everything is checked (model, params, input, database) before the
+ * database is changed; then executeRun drives the workers.
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { dbError, ModelError, usageError } from '../../errors.js';
+import { createLogger } from '../../log.js';
+import { changedFiles } from '../../worker/model-fingerprint.js';
+import { loadFingerprintedModel, modelColumns, resolveModelRef } from '../../worker/model-loader.js';
+import { canonicalJson, readParamsFile, resolveParams } from './params.js';
+import { SIMRUN_VERSION } from '../../version.js';
+import { executeRun, type SessionOptions } from './execute.js';
+import { claimRun, liveOwner } from '../store/claims.js';
+import {
+  addRunNote,
+  createRun,
+  ensureResultsTable,
+  getRun,
+  openStore,
+  resultsTableMismatch,
+  type DB,
+  type RunRecord,
+} from '../store/store.js';
+import { scanInput } from '../input/source.js';
+import { parseInputSpec } from '../input/sources.js';
+import { closeStore, useWal } from '../store/journal.js';
+import { formatShard, shardBlock, type Shard } from './shard.js';
+
+export interface RunOptions extends SessionOptions {
+  model: string;
+  input: string;
+  db: string;
+  params: [string, unknown][];
+  paramsFile: string | null;
+  seed: number;
+  /** --shard i/N: run only that block of the input's indices (see shard.ts). */
+  shard: Shard | null;
+}
+
+export interface ResumeOptions extends SessionOptions {
+  db: string;
+  runId: number | null;
+  retryErrors: boolean;
+  /** Accept a changed model version/params (recorded in runs.notes). */
+  allowModelChange: boolean;
+}
+
+/** Creates the --out folder before the database is touched: a path that cannot be one fails first. */
+function prepareOutDir(dir: string | null): void {
+  if (!dir) return;
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw usageError(`cannot create the --out folder ${dir}: ${(err as Error).message}`);
+  }
+}
+
+function removeDbFiles(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+}
+
+export async function startRun(o: RunOptions): Promise<number> {
+  const modelRef = resolveModelRef(o.model);
+  const { model, fingerprint } = await loadFingerprintedModel(modelRef);
+  const params = resolveParams(model, o.paramsFile ? readParamsFile(o.paramsFile) : {}, o.params);
+  const spec = parseInputSpec(o.input);
+  const scan = await scanInput(spec);
+  if (o.shard && o.shard.count > scan.total) {
+    throw usageError(`--shard ${formatShard(o.shard)}: the input has only ${scan.total} item(s), fewer than ${o.shard.count} shards`);
+  }
+  const block = o.shard ? shardBlock(o.shard, scan.total) : null;
+  prepareOutDir(o.outDir);
+  const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
+  const isNew = !existsSync(o.db);
+  const db = openStore(o.db, { readonly: false });
+  let run: RunRecord;
+  try {
+    const paramsJson = canonicalJson(params.effective);
+    // The new run stays in an open transaction until its first chunk commits (or 2 s pass, see
+    // execute.ts): a model whose rows do not match its columns is rolled back, leaving no trace.
+    // The check for the same unfinished run is inside it: two runs started at once cannot both pass.
+    db.exec('BEGIN IMMEDIATE');
+    const unfinished = db
+      .prepare(
+        `SELECT id, status FROM runs WHERE model = ? AND input_fingerprint = ? AND params_json = ? AND seed = ? AND shard_index IS ? AND shard_count IS ? AND status != 'done' ORDER BY id DESC LIMIT 1`,
+      )
+      .get(model.name, scan.fingerprint, paramsJson, o.seed, o.shard?.index ?? null, o.shard?.count ?? null) as
+      { id: number; status: string } | undefined;
+    if (unfinished) {
+      throw usageError(
+        `${o.db} already holds run ${unfinished.id} (${unfinished.status}) of ${model.name} over the same input and params; finish it with: simrun resume --db ${o.db} --run ${unfinished.id}`,
+      );
+    }
+    const id = (() => {
+      ensureResultsTable(db, model.name, modelColumns(model));
+      return createRun(db, {
+        model: model.name,
+        model_ref: modelRef,
+        model_version: model.version,
+        model_fingerprint: fingerprint.hash,
+        model_files_json: JSON.stringify(fingerprint.files),
+        heartbeat_at: Date.now(),
+        input: spec.uri,
+        input_fingerprint: scan.fingerprint,
+        params_json: paramsJson,
+        param_overrides_json: canonicalJson(params.overrides),
+        seed: o.seed,
+        chunk_size: String(o.chunkSize),
+        status: 'running',
+        total: block ? block[1] - block[0] + 1 : scan.total,
+        input_total: scan.total,
+        shard_index: o.shard?.index ?? null,
+        shard_count: o.shard?.count ?? null,
+        created_at: new Date().toISOString(),
+        simrun_version: SIMRUN_VERSION,
+        host: os.hostname(),
+        pid: process.pid,
+        workers: o.workers,
+        out_dir: o.outDir ? path.resolve(o.outDir) : null,
+      });
+    })();
+    run = getRun(db, id)!;
+  } catch (err) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    db.close();
+    if (isNew) removeDbFiles(o.db);
+    throw err;
+  }
+  let discarded = false;
+  try {
+    return await executeRun(
+      db,
+      o.db,
+      run,
+      { model, fingerprint: fingerprint.hash },
+      params.effective,
+      { spec, scan },
+      { ...o, outDir: run.out_dir },
+      log,
+    );
+  } catch (err) {
+    // Still uncommitted means no chunk was ever written: a model bug found on the first chunk
+    // (rows vs columns) leaves the database as it was; other failures keep the failed run.
+    discarded = db.open && db.inTransaction && err instanceof ModelError;
+    throw err;
+  } finally {
+    if (db.open && db.inTransaction) db.exec(discarded ? 'ROLLBACK' : 'COMMIT');
+    closeStore(db);
+    if (discarded && isNew) removeDbFiles(o.db);
+  }
+}
+
+function pickRun(db: DB, file: string, runId: number | null, retryErrors: boolean): RunRecord {
+  if (runId !== null) {
+    const run = getRun(db, runId);
+    if (!run) throw usageError(`${file} has no run ${runId}; see: simrun status --db ${file}`);
+    return run;
+  }
+  const where = retryErrors ? `status != 'done' OR errors > 0` : `status != 'done'`;
+  const run = (db.prepare(`SELECT * FROM runs WHERE ${where} ORDER BY id DESC LIMIT 1`).get() ??
+    db.prepare(`SELECT * FROM runs ORDER BY id DESC LIMIT 1`).get()) as RunRecord | undefined;
+  if (!run) throw usageError(`${file} has no runs to resume; start one with simrun run`);
+  return run;
+}
+
+export async function resumeRun(o: ResumeOptions): Promise<number> {
+  const db = openStore(o.db, { readonly: false, mustExist: true });
+  try {
+    const run = pickRun(db, o.db, o.runId, o.retryErrors);
+    if (run.status === 'done' && !(o.retryErrors && run.errors > 0)) {
+      if (!o.quiet) process.stderr.write(`run ${run.id} is already done${o.retryErrors ? ' with no errors' : ''}; nothing to resume\n`);
+      return 0;
+    }
+    const outDir = o.outDir ?? run.out_dir;
+    prepareOutDir(outDir);
+    // A run another live process holds is refused at once, before any work; the claim itself
+    // is taken atomically (one write transaction that checks again) after the read-only
+    // checks below, so a resume they refuse leaves the database byte for byte as it was, and
+    // of two resumes started together only the first to claim goes on.
+    const owner = liveOwner(run, os.hostname());
+    if (owner) throw dbError(`run ${run.id} is being run by ${owner}; wait for it to finish or stop it first`);
+    return await checkedResume(db, run, o, outDir);
+  } finally {
+    closeStore(db);
+  }
+}
+
+/** The checks a resume must pass (model code, columns, params, input), the claim, then the session. */
+async function checkedResume(db: DB, run: RunRecord, o: ResumeOptions, outDir: string | null): Promise<number> {
+  const refuse = (what: string) =>
+    usageError(`cannot resume run ${run.id}: ${what}; start a new run, or pass --allow-model-change if that is intended`);
+  const { model, fingerprint } = await loadFingerprintedModel(run.model_ref);
+  const mismatch = resultsTableMismatch(db, run.model, modelColumns(model));
+  if (mismatch) throw usageError(`cannot resume run ${run.id}: ${mismatch}; start a new run in another --db`);
+  const params = resolveParams(model, JSON.parse(run.param_overrides_json), []);
+  const paramsJson = canonicalJson(params.effective);
+  const changes: string[] = [];
+  if (model.version !== run.model_version)
+    changes.push(`model ${run.model} is now version ${model.version}, the run used ${run.model_version}`);
+  if (run.model_fingerprint !== null && fingerprint.hash !== run.model_fingerprint) {
+    const files = changedFiles(JSON.parse(run.model_files_json ?? '{}') as Record<string, string>, fingerprint.files);
+    changes.push(`the code of model ${run.model} changed since the run started (${files.join(', ') || 'its files'})`);
+  }
+  if (paramsJson !== run.params_json) changes.push(`the params of model ${run.model} changed since the run started`);
+  if (changes.length && !o.allowModelChange) throw refuse(changes.join('; '));
+  const spec = parseInputSpec(run.input);
+  const scan = await scanInput(spec);
+  if (scan.fingerprint !== run.input_fingerprint)
+    throw usageError(
+      `cannot resume run ${run.id}: input ${run.input} changed since the run started (content fingerprint differs); start a new run instead`,
+    );
+  const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
+  claimRun(db, run.id, os.hostname());
+  useWal(db);
+  if (changes.length)
+    addRunNote(
+      db,
+      run.id,
+      `resume --allow-model-change: ${changes.join('; ')} (was version ${run.model_version}, code ${run.model_fingerprint}, params ${run.params_json})`,
+    );
+  if (changes.length || run.model_fingerprint === null) {
+    db.prepare(`UPDATE runs SET model_version = ?, params_json = ?, model_fingerprint = ?, model_files_json = ? WHERE id = ?`).run(
+      model.version,
+      paramsJson,
+      fingerprint.hash,
+      JSON.stringify(fingerprint.files),
+      run.id,
+    );
+  }
+  if (o.retryErrors) addRunNote(db, run.id, `resume --retry-errors: retrying ${run.errors} item(s) in errors`);
+  return executeRun(
+    db,
+    o.db,
+    getRun(db, run.id)!,
+    { model, fingerprint: fingerprint.hash },
+    params.effective,
+    { spec, scan },
+    { ...o, outDir },
+    log,
+  );
+}
