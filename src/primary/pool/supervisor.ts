@@ -1,11 +1,11 @@
 /**
- * Worker lifecycle and dispatch. throng forks the workers (revival off, signals ours); this
+ * Worker lifecycle and dispatch over WorkerHandles (worker-handle.ts: explicit states). throng
+ * forks the workers (revival off, signals ours); this
  * class hands each worker at most MAX_IN_FLIGHT chunks, gives the next chunk to whichever
  * worker answers first, requeues a dead worker's chunks (bisecting the one it died on until a
  * poison item is isolated), and stops the run on a model that cannot load or a crash loop.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
@@ -15,6 +15,7 @@ import type { ColumnType } from '../../api/model.js';
 import type { SerializedError } from '../../errors.js';
 import type { ChunkMessage, InitMessage, ReadyMessage, ResultMessage, WorkerMessage } from '../../protocol.js';
 import type { TimedOutItem } from '../../worker/item-watchdog.js';
+import { WorkerHandle } from './worker-handle.js';
 import type { ChunkFeed, Chunk } from '../run/chunk-feed.js';
 import { startCluster } from './cluster-start.js';
 import { afterWorkerDeath, breakerTripped, type Failure } from './crash-policy.js';
@@ -57,22 +58,12 @@ export interface SupervisorOptions {
   onStall(pid: number, silentMs: number, chunk: Chunk | null): void;
 }
 
-interface Slot {
-  worker: Worker;
-  ready: boolean;
-  retiring: boolean;
-  inflight: Chunk[];
-  /** When the worker last sent anything, and whether its current silence was reported. */
-  heardAt: number;
-  stalled: boolean;
-}
-
 function describeExit({ code, signal }: CrashInfo): string {
   return signal ? `signal ${signal}` : `exit code ${code}`;
 }
 
 export class Supervisor {
-  private readonly slots = new Map<number, Slot>();
+  private readonly slots = new Map<number, WorkerHandle>();
   private stopping = false;
   private finished = false;
   /** Crashes, and poison items isolated, since the last chunk that finished: the circuit breaker. */
@@ -119,20 +110,20 @@ export class Supervisor {
   }
 
   private onFork = (worker: Worker): void => {
-    const slot: Slot = { worker, ready: false, retiring: false, inflight: [], heardAt: performance.now(), stalled: false };
+    const slot = new WorkerHandle(worker);
     this.slots.set(worker.id, slot);
     worker.on('message', (msg: WorkerMessage) => this.onMessage(slot, msg));
     // A send to a worker that just died (EPIPE): its 'exit' is handled in onExit.
     worker.on('error', (err) => this.opts.log.debug({ err, pid: worker.process.pid }, 'worker channel error'));
   };
 
-  private onMessage(slot: Slot, msg: WorkerMessage): void {
+  private onMessage(slot: WorkerHandle, msg: WorkerMessage): void {
     // A retired or dead worker's late messages are ignored: its chunks were requeued.
     if (this.finished || !this.slots.has(slot.worker.id)) return;
-    slot.heardAt = performance.now();
+    slot.heard();
     if (slot.stalled) {
       slot.stalled = false;
-      this.opts.onStall(slot.worker.process.pid ?? 0, 0, null);
+      this.opts.onStall(slot.pid, 0, null);
     }
     if (msg.type === 'hello') slot.worker.send(this.opts.init);
     else if (msg.type === 'ready') {
@@ -146,7 +137,7 @@ export class Supervisor {
         });
         return;
       }
-      slot.ready = true;
+      slot.markReady();
       this.pump(slot);
     } else if (msg.type === 'loadFailed') {
       const e = msg.error;
@@ -159,16 +150,15 @@ export class Supervisor {
     } else if (msg.type === 'chunkFailed') {
       this.finish({ kind: 'failed', error: this.opts.inputFailed(msg.error) });
     } else if (msg.type === 'result') {
-      const k = slot.inflight.findIndex((c) => c.id === msg.id);
-      if (k < 0) return;
-      const [chunk] = slot.inflight.splice(k, 1);
+      const chunk = slot.complete(msg.id);
+      if (!chunk) return;
       try {
-        this.opts.onResult(chunk!, msg);
+        this.opts.onResult(chunk, msg);
       } catch (err) {
         this.finish({ kind: 'failed', error: err as Error });
         return;
       }
-      this.opts.sizer.observe(chunk!.count, msg.ms);
+      this.opts.sizer.observe(chunk.count, msg.ms);
       this.crashStreak = 0;
       this.poisonStreak = 0;
       this.pump(slot);
@@ -182,7 +172,7 @@ export class Supervisor {
     for (const slot of this.slots.values()) {
       if (slot.stalled || slot.inflight.length === 0 || now - slot.heardAt < this.opts.stallMs) continue;
       slot.stalled = true;
-      this.opts.onStall(slot.worker.process.pid ?? 0, now - slot.heardAt, slot.inflight[0] ?? null);
+      this.opts.onStall(slot.pid, now - slot.heardAt, slot.inflight[0] ?? null);
     }
   }
 
@@ -199,11 +189,11 @@ export class Supervisor {
     return null;
   }
 
-  private canDispatch(slot: Slot): boolean {
-    return !this.stopping && !this.finished && slot.ready && !slot.retiring && this.slots.has(slot.worker.id);
+  private canDispatch(slot: WorkerHandle): boolean {
+    return !this.stopping && !this.finished && slot.accepting && this.slots.has(slot.worker.id);
   }
 
-  private pump(slot: Slot): void {
+  private pump(slot: WorkerHandle): void {
     while (this.canDispatch(slot) && slot.inflight.length < MAX_IN_FLIGHT) {
       const chunk = this.opts.feed.next();
       if (!chunk) break;
@@ -214,8 +204,7 @@ export class Supervisor {
         this.finish({ kind: 'failed', error: err as Error });
         return;
       }
-      if (slot.inflight.length === 0) slot.heardAt = performance.now();
-      slot.inflight.push(chunk);
+      slot.assign(chunk);
       if (!this.dispatched++)
         this.opts.log.info({ msSinceStart: Math.round(performance.now()), size: chunk.count }, 'first chunk dispatched');
       slot.worker.send({ type: 'chunk', id: chunk.id, start: chunk.start, count: chunk.count, ...payload });
@@ -229,13 +218,15 @@ export class Supervisor {
 
   private onExit = (worker: Worker, code: number | null, signal: string | null): void => {
     const slot = this.slots.get(worker.id);
-    if (!slot || slot.retiring) return;
+    if (!slot || slot.state === 'draining' || slot.state === 'dead') return;
     this.slots.delete(worker.id);
-    const timedOut = this.takeTimeoutReport(worker);
+    const loaded = slot.loaded;
+    slot.markDead();
+    const timedOut = slot.takeTimeoutReport(this.opts.init.timeoutDir);
     if (this.finished) return;
     const info = { code, signal };
     const { log } = this.opts;
-    if (!slot.ready) {
+    if (!loaded) {
       log.error({ pid: worker.process.pid, ...info }, 'worker died while loading the model');
       if (++this.loadCrashes >= MAX_LOAD_CRASHES) {
         this.finish({
@@ -270,20 +261,6 @@ export class Supervisor {
     this.checkDone();
   };
 
-  /** The item a worker's watchdog reported before it killed the worker (see item-watchdog.ts). */
-  private takeTimeoutReport(worker: Worker): TimedOutItem | null {
-    const dir = this.opts.init.timeoutDir;
-    if (!dir) return null;
-    const file = path.join(dir, `${worker.process.pid}.json`);
-    try {
-      const item = JSON.parse(readFileSync(file, 'utf8')) as TimedOutItem;
-      rmSync(file, { force: true });
-      return item;
-    } catch {
-      return null;
-    }
-  }
-
   /** Requeues and records what the crash policy decides for a dead worker's chunks. */
   private afterDeath(inflight: Chunk[], failure: Failure, info: CrashInfo, timedOut: TimedOutItem | null): void {
     const { feed } = this.opts;
@@ -316,21 +293,6 @@ export class Supervisor {
   }
 
   private async stopWorkers(): Promise<void> {
-    const exits = [...this.slots.values()].map((slot) => {
-      slot.retiring = true;
-      const w = slot.worker;
-      if (w.isDead()) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        const kill = setTimeout(() => w.process.kill('SIGKILL'), 2000);
-        w.once('exit', () => {
-          clearTimeout(kill);
-          resolve();
-        });
-        // Busy workers (grace expired, hung model) are killed; idle ones exit on disconnect.
-        if (slot.inflight.length || !w.isConnected()) w.process.kill('SIGKILL');
-        else w.disconnect();
-      });
-    });
-    await Promise.all(exits);
+    await Promise.all([...this.slots.values()].map((slot) => slot.stop()));
   }
 }
