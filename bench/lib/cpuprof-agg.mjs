@@ -2,7 +2,6 @@ import fs from 'node:fs';
 const f = process.argv[2];
 const p = JSON.parse(fs.readFileSync(f, 'utf8'));
 const byId = new Map(p.nodes.map((n) => [n.id, n]));
-const self = new Map();
 const dt = p.timeDeltas;
 let total = 0;
 const cnt = new Map();
