@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ModelError, modelError } from '../errors.js';
 import { changedFiles, fingerprintModel, type ModelFingerprint } from './model-fingerprint.js';
 import type { ColumnType, Model } from '../api/model.js';
+import { installSimrunResolution } from './simrun-resolve.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** dist/models when compiled (dist/src/worker/model-loader.js -> dist/models). */
@@ -31,7 +32,7 @@ export function builtinModelNames(): string[] {
 }
 
 function looksLikePath(ref: string): boolean {
-  return /[\\/]/.test(ref) || /\.(m?js|ts|mts)$/.test(ref);
+  return /[\\/]/.test(ref) || /\.([mc]?js|[mc]?ts)$/.test(ref);
 }
 
 /** Canonical reference stored with the run: built-in name, or absolute file path. */
@@ -86,25 +87,41 @@ function withLoadTimeout<T>(p: Promise<T>, modelRef: string): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function importModule(file: string): Promise<{ default?: unknown }> {
-  if (/\.m?ts$/.test(file)) {
-    const { tsImport } = await import('tsx/esm/api');
-    return (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
+/**
+ * A user's file goes through tsx whatever its kind (TS or JS, ESM or CJS, with or without a
+ * package.json), with `simrun` resolved to this simrun; built-in models are plain ESM.
+ */
+async function importModule(file: string, builtin: boolean): Promise<unknown> {
+  if (builtin) return import(pathToFileURL(file).href);
+  installSimrunResolution();
+  const { tsImport } = await import('tsx/esm/api');
+  return tsImport(pathToFileURL(file).href, import.meta.url);
+}
+
+/**
+ * The model object out of a module namespace. CJS compiled or written files arrive as
+ * `{ default: module.exports }`, so `export default m` in CJS becomes `{ default: { default: m } }`
+ * and `module.exports = m` becomes `{ default: m }`; a `__esModule` flag may sit in between.
+ */
+export function unwrapDefault(mod: unknown): unknown {
+  let m = (mod as { default?: unknown } | null)?.default;
+  for (let i = 0; i < 2 && m && typeof m === 'object' && !('name' in m) && 'default' in m; i++) {
+    m = (m as { default?: unknown }).default;
   }
-  return (await import(pathToFileURL(file).href)) as { default?: unknown };
+  return m;
 }
 
 export async function loadModel(modelRef: string): Promise<Model> {
   const file = looksLikePath(modelRef) ? modelRef : path.join(builtinModelsDir, modelRef, 'index.js');
-  let mod: { default?: unknown };
+  let mod: unknown;
   try {
-    mod = await withLoadTimeout(importModule(file), modelRef);
+    mod = await withLoadTimeout(importModule(file, !looksLikePath(modelRef)), modelRef);
   } catch (err) {
     if ((err as { code?: string }).code === E_MODEL_LOAD_TIMEOUT) throw err;
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw modelError(`model ${modelRef} failed to load: ${msg}`, err);
   }
-  return validateModel(mod.default, modelRef);
+  return validateModel(unwrapDefault(mod), modelRef);
 }
 
 export function validateModel(m: unknown, ref: string): Model {

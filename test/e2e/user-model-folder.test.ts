@@ -1,0 +1,38 @@
+/** A user's model file loads from any folder outside the repo, `simrun` resolving to the running simrun (issue 19). */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { query, runCli, tmpDir } from '../helpers.js';
+
+const body = `name: 'm', version: '1', columns: { x: 'integer' }, analyze: (item) => ({ x: Number(item) }), format: (r) => r`;
+const esm = `import { defineModel } from 'simrun';\nexport default defineModel({ ${body} });\n`;
+const cjs = `const { defineModel } = require('simrun');\nmodule.exports = defineModel({ ${body} });\n`;
+const cases: [string, string, string, boolean][] = [
+  ['TS, no package.json', 'model.ts', esm, false],
+  ['TS, npm init -y package.json', 'model.ts', esm, true],
+  ['.mjs ESM', 'model.mjs', esm, false],
+  ['.cjs with require', 'model.cjs', cjs, false],
+  ['.js ESM syntax, no type module', 'model.js', esm, true],
+];
+
+describe('a model file in a fresh folder', () => {
+  for (const [title, file, src, pkg] of cases) {
+    it(title, async () => {
+      const dir = tmpDir('simrun-user-');
+      writeFileSync(path.join(dir, file), src);
+      if (pkg) writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'x', version: '1.0.0', main: 'index.js' }));
+      const r = await runCli(['run', `./${file}`, '--input', 'range:50', '--db', 'out.db', '--workers', '2'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(query<{ n: number }>(path.join(dir, 'out.db'), 'SELECT count(*) AS n FROM m')[0]!.n).toBe(50);
+    });
+  }
+  it('a syntax error: non-zero exit, one line naming the file', async () => {
+    const dir = tmpDir('simrun-user-');
+    writeFileSync(path.join(dir, 'model.ts'), 'export default {{{;\n');
+    const r = await runCli(['run', './model.ts', '--input', 'range:5', '--db', 'out.db'], { cwd: dir });
+    expect(r.code).not.toBe(0);
+    const lines = r.stderr.trim().split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/model\.ts failed to load/);
+  });
+});
