@@ -18,7 +18,7 @@ export function registerRun(program: Command, exit: (code: number) => void): voi
     .command('run')
     .summary('run a model over every item of an input into a SQLite database')
     .description(
-      'Run <model> (a built-in name, or a path to a .js/.mjs/.ts model file) over every item of --input,\n' +
+      'Run <model> (a built-in name, or a path to a .js/.mjs/.cjs/.ts model file) over every item of --input,\n' +
         'on all cores, writing one row per item to the --db SQLite file. Interrupt with Ctrl-C and\n' +
         'continue later with `simrun resume`.',
     )

@@ -1,4 +1,4 @@
-/** Finds, imports and validates a model: a built-in name or a .js/.mjs/.ts file path. */
+/** Finds, imports and validates a model: a built-in name or a .js/.mjs/.cjs/.ts file path. */
 import cluster from 'node:cluster';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -44,7 +44,7 @@ export function resolveModelRef(ref: string): string {
   }
   if (!builtinModelNames().includes(ref)) {
     const known = builtinModelNames().join(', ') || 'none';
-    throw modelError(`unknown model '${ref}' (built-in models: ${known}; or give a path to a .js/.mjs/.ts file)`);
+    throw modelError(`unknown model '${ref}' (built-in models: ${known}; or give a path to a .js/.mjs/.cjs/.ts file)`);
   }
   return ref;
 }
@@ -112,10 +112,10 @@ export function unwrapDefault(mod: unknown): unknown {
 }
 
 export async function loadModel(modelRef: string): Promise<Model> {
-  const file = looksLikePath(modelRef) ? modelRef : path.join(builtinModelsDir, modelRef, 'index.js');
+  const { file, builtinDir } = modelFiles(modelRef);
   let mod: unknown;
   try {
-    mod = await withLoadTimeout(importModule(file, !looksLikePath(modelRef)), modelRef);
+    mod = await withLoadTimeout(importModule(file, builtinDir !== null), modelRef);
   } catch (err) {
     if ((err as { code?: string }).code === E_MODEL_LOAD_TIMEOUT) throw err;
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);

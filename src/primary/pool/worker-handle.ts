@@ -91,8 +91,11 @@ export class WorkerHandle {
   /** Drains and stops: an idle worker exits on disconnect, a busy one (grace over, hung model) is killed. */
   stop(): Promise<void> {
     const w = this.worker;
-    this.current = w.isDead() ? 'dead' : 'draining';
-    if (w.isDead()) return Promise.resolve();
+    if (w.isDead()) {
+      this.current = 'dead';
+      return Promise.resolve();
+    }
+    this.current = 'draining';
     return new Promise<void>((resolve) => {
       const kill = setTimeout(() => w.process.kill('SIGKILL'), STOP_KILL_MS);
       w.once('exit', () => {
