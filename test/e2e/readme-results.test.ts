@@ -3,13 +3,15 @@
  * `npm start` (in a fresh folder, as a newcomer would), and prints what the README shows:
  * console blocks are compared line by line (times and rates masked), sh blocks must exit 0,
  * and the Python and R blocks must print the values their comments give. A block whose tool
- * (sqlite3, pandas, R with DBI/RSQLite/jsonlite) is missing here is skipped, not passed.
+ * (sqlite3, pandas, R with DBI/RSQLite/jsonlite) is missing skips outside CI; under CI=true it
+ * fails naming the Debian package (see system-tools.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, root, runCli, tmpDir } from '../helpers.js';
+import { pandas, rWithSqlite, sqlite3Shell } from './system-tools.js';
 
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
 const from = readme.indexOf('## Working with the results');
@@ -35,11 +37,6 @@ const shSteps: Step[] = blocks
   .filter((b) => b.lang === 'sh')
   .flatMap((b) => b.body.split('\n').filter((l) => l.trim() && !l.startsWith('#')))
   .map((command) => ({ command, expected: null }));
-
-const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
-const python = ['python3', '/usr/bin/python3'].find((p) => has(p, ['-c', 'import pandas']));
-const rscript = has('Rscript', ['-e', 'library(DBI); library(RSQLite); library(jsonlite)']);
-const sqlite3 = has('sqlite3', ['-version']);
 
 let cwd: string;
 beforeAll(async () => {
@@ -74,7 +71,10 @@ describe('README: Working with the results, after npm start', () => {
   });
 
   it.each(consoleSteps)('$ $command', ({ command, expected }) => {
-    if (command.startsWith('sqlite3') && !sqlite3) return;
+    if (command.startsWith('sqlite3')) {
+      if (sqlite3Shell.skip) return; // outside CI only; under CI=true path() below names the package
+      sqlite3Shell.path();
+    }
     const r = sh(command);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trimEnd().split('\n').map(mask)).toEqual(expected!.map(mask));
@@ -86,20 +86,22 @@ describe('README: Working with the results, after npm start', () => {
     expect(r.stderr).not.toMatch(/error/i);
   });
 
-  it.skipIf(!python)('the Python block prints the values its comments give', () => {
+  it.skipIf(pandas.skip)('the Python block prints the values its comments give', () => {
+    const python = pandas.path();
     const code = blocks.find((b) => b.lang === 'python')!.body;
     writeFileSync(path.join(cwd, 'readme.py'), code);
-    const r = spawnSync(python!, ['readme.py'], { cwd, encoding: 'utf8' });
+    const r = spawnSync(python, ['readme.py'], { cwd, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const values = valueComments(code);
     expect(values.length).toBeGreaterThanOrEqual(2);
     for (const v of values) expect(r.stdout).toContain(v);
   });
 
-  it.skipIf(!rscript)('the R block prints the values its comments give', () => {
+  it.skipIf(rWithSqlite.skip)('the R block prints the values its comments give', () => {
+    const rscript = rWithSqlite.path();
     const code = blocks.find((b) => b.lang === 'r')!.body;
     writeFileSync(path.join(cwd, 'readme.R'), code);
-    const r = spawnSync('Rscript', ['readme.R'], { cwd, encoding: 'utf8' });
+    const r = spawnSync(rscript, ['readme.R'], { cwd, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const values = valueComments(code);
     expect(values.length).toBeGreaterThanOrEqual(2);

@@ -1,5 +1,6 @@
 /**
- * System tools that some end-to-end tests drive (Chromium, GNU parallel, Slurm, munge). Outside CI
+ * System tools that some end-to-end tests drive (Chromium, GNU parallel, Slurm, munge, the sqlite3
+ * shell, Python with pandas, R with DBI/RSQLite/jsonlite). Outside CI
  * a test whose tool is missing skips; under CI=true it runs and fails at once with one line naming
  * the Debian package to install (.ci/run installs them when it runs as root with apt-get).
  */
@@ -20,9 +21,15 @@ function onPath(cmd: string): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
-/** `candidates`: absolute paths or command names, the first found wins. */
-export function systemTool(what: string, debianPackages: string, candidates: string[]): SystemTool {
-  const found = candidates.map((c) => (c.startsWith('/') ? (existsSync(c) ? c : undefined) : onPath(c))).find(Boolean);
+/**
+ * `candidates`: absolute paths or command names, the first found wins. With `probe`, a candidate
+ * counts only if running it with those arguments exits 0 (e.g. `python3 -c 'import pandas'`).
+ */
+export function systemTool(what: string, debianPackages: string, candidates: string[], probe?: string[]): SystemTool {
+  const works = (c: string) => !probe || spawnSync(c, probe, { stdio: 'ignore' }).status === 0;
+  const found = candidates
+    .map((c) => (c.startsWith('/') ? (existsSync(c) ? c : undefined) : onPath(c)))
+    .find((c): c is string => c !== undefined && works(c));
   return {
     skip: !found && !inCi,
     path() {
@@ -41,3 +48,11 @@ export const slurm = {
   munged: systemTool('munged', 'munge', ['munged', '/usr/sbin/munged']),
   mungekey: systemTool('mungekey', 'munge', ['mungekey', '/usr/sbin/mungekey']),
 };
+export const sqlite3Shell = systemTool('The sqlite3 shell', 'sqlite3', ['sqlite3'], ['-version']);
+export const pandas = systemTool('Python with pandas', 'python3-pandas', ['/usr/bin/python3', 'python3'], ['-c', 'import pandas']);
+export const rWithSqlite = systemTool(
+  'R with DBI, RSQLite and jsonlite',
+  'r-base-core r-cran-dbi r-cran-rsqlite r-cran-jsonlite',
+  ['Rscript'],
+  ['-e', 'library(DBI); library(RSQLite); library(jsonlite)'],
+);
