@@ -32,16 +32,19 @@ const commands: Record<string, () => Promise<void>> = {
   query: async () => (await import('./cli/query.js')).registerQuery(program),
   export: async () => (await import('./cli/export.js')).registerExport(program),
   models: async () => (await import('./cli/models.js')).registerModels(program),
-  generate: async () => (await import('./cli/generate.js')).registerGenerate(program),
   report: async () => (await import('./cli/report.js')).registerReport(program),
-  compare: async () => (await import('./cli/compare.js')).registerCompare(program),
 };
 const invoked = process.argv[2];
-if (invoked !== undefined && Object.hasOwn(commands, invoked)) await commands[invoked]!();
-else for (const register of Object.values(commands)) await register();
-program.commands.forEach((c) => c.exitOverride());
 
 try {
+  if (invoked !== undefined && Object.hasOwn(commands, invoked)) await commands[invoked]!();
+  else {
+    for (const register of Object.values(commands)) await register();
+    // A model's own commands (tax's generate, compare; a user model's: simrun ./model.ts <command>).
+    const { registerModelCommands } = await import('./cli/model-commands.js');
+    await registerModelCommands(program, invoked, new Set(Object.keys(commands)));
+  }
+  program.commands.forEach((c) => c.exitOverride());
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {

@@ -4,4 +4,17 @@
  */
 export { defineModel } from './api/model.js';
 export type { ColumnType, Context, Model, Params, Row } from './api/model.js';
+export type {
+  BarChart,
+  CommandTools,
+  HistogramChart,
+  ModelCommand,
+  ModelReport,
+  ModelViews,
+  ReportSection,
+  ResultsReader,
+  RunInfo,
+  Table,
+} from './api/extensions.js';
 export { transient } from './api/transient.js';
+export { sfc32, writeAtomically } from './api/utilities.js';

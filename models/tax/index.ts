@@ -7,6 +7,9 @@ import { defineModel } from '../../src/index.js';
 import { computeTax, type TaxOutput } from './compute.js';
 import { parseHousehold, type Household } from './household.js';
 import { loadPolicy2024, validatePolicy, type Policy } from './policy.js';
+import { taxCommands } from './commands.js';
+import { taxReport } from './report.js';
+import { taxViews } from './views.js';
 
 const checked = new WeakSet<object>();
 
@@ -95,4 +98,7 @@ export default defineModel<unknown, { h: Household; t: TaxOutput }, Policy & Rec
       marginal_income_tax_rate: t.marginal_income_tax_rate,
     };
   },
+  report: taxReport,
+  views: taxViews,
+  commands: taxCommands,
 });

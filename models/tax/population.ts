@@ -8,8 +8,7 @@
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { writeAtomically } from '../../src/util/atomic-output.js';
-import { sfc32 } from '../../src/worker/random.js';
+import { sfc32, writeAtomically } from '../../src/index.js';
 import { csvLine, Draw, drawHousehold, POPULATION_COLUMNS } from './population-household.js';
 
 export { POPULATION_COLUMNS } from './population-household.js';

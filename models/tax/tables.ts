@@ -4,8 +4,7 @@
  * joined on idx, grouped by the base run). Deciles are weighted deciles of AGI computed with
  * window functions: a household's decile is set by the weight of the households below it.
  */
-import { usageError } from '../../src/errors.js';
-import { getRun, quoteIdent, type DB, type RunRecord } from '../../src/primary/store/store.js';
+import type { ResultsReader, Table } from '../../src/index.js';
 
 export const GROUPINGS = ['decile', 'filing_status', 'children'] as const;
 export type Grouping = (typeof GROUPINGS)[number];
@@ -13,19 +12,7 @@ export const TABLE = 'tax';
 /** A change in combined tax smaller than this (dollars) counts as no change (TPC uses $10). */
 export const CHANGE_THRESHOLD = 10;
 
-export interface Table {
-  columns: string[];
-  rows: unknown[][];
-}
-
-/** Loads a run and checks that it is a tax run with results in this database. */
-export function taxRun(db: DB, id: number, flag: string): RunRecord {
-  const run = getRun(db, id);
-  if (!run) throw usageError(`${flag} ${id}: no such run in this database (see: simrun status --db <file>)`);
-  if (run.model !== TABLE)
-    throw usageError(`${flag} ${id} is a run of model ${run.model}; report and compare work on runs of the tax model`);
-  return run;
-}
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 function groupExpr(by: Grouping): string {
   if (by === 'decile') return 'MIN(10, 1 + CAST(10.0 * (SUM(weight) OVER w - weight) / SUM(weight) OVER () AS INTEGER))';
@@ -39,7 +26,7 @@ function grouped(source: string, by: Grouping): string {
 }
 
 /** One row per group, then an `all` row; `aggs` are [column name, SQL aggregate] pairs. */
-function groupedQuery(db: DB, source: string, by: Grouping, aggs: [string, string][], params: Record<string, number>): Table {
+function groupedQuery(db: ResultsReader, source: string, by: Grouping, aggs: [string, string][], params: Record<string, number>): Table {
   const select = aggs.map(([name, expr]) => `${expr} AS ${quoteIdent(name)}`).join(', ');
   const sql = `WITH ${grouped(source, by)}
     SELECT ${[by, ...aggs.map(([n]) => n)].map(quoteIdent).join(', ')} FROM (
@@ -47,15 +34,14 @@ function groupedQuery(db: DB, source: string, by: Grouping, aggs: [string, strin
       UNION ALL
       SELECT 1, 'all', ${select} FROM grouped)
     ORDER BY k, ${quoteIdent(by)}`;
-  const stmt = db.prepare(sql);
-  return { columns: stmt.columns().map((c) => c.name), rows: stmt.raw().all(params) as unknown[][] };
+  return db.query(sql, params);
 }
 
 const mean = (x: string) => `ROUND(SUM(weight * ${x}) / SUM(weight), 2)`;
 const billions = (x: string) => `ROUND(SUM(weight * ${x}) / 1e9, 3)`;
 const pct = (cond: string) => `ROUND(100.0 * SUM(CASE WHEN ${cond} THEN weight ELSE 0 END) / SUM(weight), 2)`;
 
-export function reportTable(db: DB, run: number, by: Grouping): Table {
+export function reportTable(db: ResultsReader, run: number, by: Grouping): Table {
   const source = `SELECT * FROM ${quoteIdent(TABLE)} WHERE run_id = @run`;
   return groupedQuery(
     db,
@@ -79,7 +65,7 @@ export function reportTable(db: DB, run: number, by: Grouping): Table {
   );
 }
 
-export function compareTable(db: DB, base: number, reform: number, by: Grouping): Table {
+export function compareTable(db: ResultsReader, base: number, reform: number, by: Grouping): Table {
   const source = `SELECT b.idx, b.weight, b.agi, b.filing_status, b.children, b.combined_tax AS base_tax,
       r.combined_tax - b.combined_tax AS d, b.after_tax_income AS base_ati, r.after_tax_income AS reform_ati
     FROM ${quoteIdent(TABLE)} b JOIN ${quoteIdent(TABLE)} r ON r.run_id = @reform AND r.idx = b.idx
@@ -100,18 +86,4 @@ export function compareTable(db: DB, base: number, reform: number, by: Grouping)
     ],
     { base, reform },
   );
-}
-
-/** Households present in both runs (an item that failed in either run is left out). */
-export function matchedCount(db: DB, base: number, reform: number): { base: number; reform: number; both: number } {
-  const count = (id: number) =>
-    db
-      .prepare(`SELECT COUNT(*) FROM ${quoteIdent(TABLE)} WHERE run_id = ?`)
-      .pluck()
-      .get(id) as number;
-  const both = db
-    .prepare(`SELECT COUNT(*) FROM ${quoteIdent(TABLE)} b JOIN ${quoteIdent(TABLE)} r ON r.run_id = ? AND r.idx = b.idx WHERE b.run_id = ?`)
-    .pluck()
-    .get(reform, base) as number;
-  return { base: count(base), reform: count(reform), both };
 }

@@ -11,6 +11,7 @@ import { defineModel } from '../../src/index.js';
 import { analyze, type Analysis } from './analysis.js';
 import { thumbName, writeThumbnail } from './out-path.js';
 import { decode, encode, ImageError, validateParams, type ThumbFormat, type ThumbParams } from './pipeline.js';
+import { thumbnailReport } from './report.js';
 
 interface FileItem {
   path: string;
@@ -131,4 +132,5 @@ export default defineModel<unknown, Result, typeof defaults>({
       dhash: a?.dhash ?? null,
     };
   },
+  report: thumbnailReport,
 });

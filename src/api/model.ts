@@ -1,5 +1,6 @@
 /** The model API: defineModel() and the types a model (built-in or a user's) is written against. */
 import type { Logger } from 'pino';
+import type { ModelCommand, ModelReport, ModelViews } from './extensions.js';
 
 /** SQL type of one result column. */
 export type ColumnType = 'real' | 'integer' | 'text';
@@ -43,6 +44,12 @@ export interface Model<Item = any, Result = any, P extends Params = Params> {
   analyze(item: Item, ctx: Context<P>): Result | Promise<Result>;
   /** Turns the result into one row whose keys are exactly `columns`. */
   format(result: Result, item: Item, ctx: Context<P>): Row | Promise<Row>;
+  /** Sections of `simrun report` for runs of this model (see extensions.ts). */
+  report?: ModelReport;
+  /** SQL views created beside the results table when a run starts: { view_name: 'SELECT ...' }. */
+  views?: ModelViews;
+  /** Extra subcommands: `simrun <model> <command>`. */
+  commands?: ModelCommand[];
 }
 
 /** Identity function that gives a model definition its types. */

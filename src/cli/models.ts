@@ -20,6 +20,8 @@ export function registerModels(program: Command): void {
           description: m.description ?? '',
           columns: m.columns,
           params: m.params ?? {},
+          commands: (m.commands ?? []).map((c) => ({ name: c.name, summary: c.summary })),
+          views: Object.keys(m.views ?? {}),
         }));
         process.stdout.write(JSON.stringify(out, null, 2) + '\n');
         return;
@@ -32,6 +34,8 @@ export function registerModels(program: Command): void {
             .join(', ')}`,
         );
         lines.push(`  params:  ${paramsSummary(m.params ?? {}, f.fullParams)}`);
+        if (m.views) lines.push(`  views:   ${Object.keys(m.views).join(', ')}`);
+        for (const c of m.commands ?? []) lines.push(`  command: simrun ${m.name} ${c.name}: ${c.summary}`);
         process.stdout.write(lines.join('\n') + '\n\n');
       }
     });

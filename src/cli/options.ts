@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { LOG_LEVELS } from '../log.js';
-import type { SessionOptions } from '../primary/run/execute.js';
+import type { SessionOptions } from '../primary/run/session.js';
 
 export function intArg(min: number, what: string) {
   return (raw: string): number => {

@@ -1,16 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
+import type { ModelReport, ReportSection } from '../api/extensions.js';
 import { usageError } from '../errors.js';
-import { compareTable, GROUPINGS, reportTable, taxRun, type Grouping } from '../../models/tax/tables.js';
-import { getRun, openStore } from '../primary/store/store.js';
+import { openStore, type DB } from '../primary/store/store.js';
+import { checkComparable, resultsReader } from '../primary/store/results-reader.js';
 import { compareReport, runReport } from '../primary/report/build.js';
-import { checkComparable } from './compare.js';
+import { loadModel } from '../worker/model-loader.js';
+import { runTable } from '../primary/store/run-rows.js';
 import { intArg } from './options.js';
 import { OUTPUT_FORMATS, writeRows, type OutputFormat } from './output.js';
-
-export const byOption = () =>
-  new Option('--by <group>', 'rows by weighted decile of AGI, filing status or number of children').choices(GROUPINGS).default('decile');
-export const formatOption = () => new Option('-f, --format <fmt>', 'output format').choices(OUTPUT_FORMATS).default('table');
 
 interface ReportFlags {
   db: string;
@@ -18,7 +16,7 @@ interface ReportFlags {
   compare?: string[];
   html?: string;
   hist?: string;
-  by: Grouping;
+  by?: string;
   format: OutputFormat;
 }
 
@@ -28,27 +26,55 @@ function compareIds(raw: string[]): [number, number] {
   return [ids[0]!, ids[1]!];
 }
 
+/**
+ * The report sections of the run's model, loaded from where the run loaded it. For an HTML report
+ * a model that cannot be loaded any more (a user's file moved) costs only its sections.
+ */
+async function modelReport(db: DB, runId: number, html: boolean): Promise<ModelReport | undefined> {
+  const run = runTable(db, runId).run;
+  try {
+    return (await loadModel(run.model_ref)).report;
+  } catch (err) {
+    const why = `model ${run.model} (${run.model_ref}) cannot be loaded: ${(err as Error).message}`;
+    if (!html) throw usageError(`${why}; an HTML report (--html) still shows the generic tables`, err);
+    process.stderr.write(`simrun: note: ${why}; the report has no sections of the model\n`);
+    return undefined;
+  }
+}
+
+function checkGrouping(report: ModelReport | undefined, model: string, by: string | undefined): void {
+  if (by === undefined) return;
+  const allowed = report?.groupings ?? [];
+  if (!allowed.includes(by))
+    throw usageError(`--by ${by}: model ${model} ${allowed.length ? `groups by ${allowed.join(', ')}` : 'has no groupings'}`);
+}
+
+function firstTable(sections: ReportSection[] | undefined, what: string): NonNullable<ReportSection['table']> {
+  const t = sections?.find((s) => s.table)?.table;
+  if (!t) throw usageError(what);
+  return t;
+}
+
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .summary('distribution table of a tax run, or a self-contained HTML report of any run (--html)')
+    .summary("a run's tables (those its model declares), or a self-contained HTML report of any run (--html)")
     .description(
-      'Weighted distribution table of a run of the tax model: per group the households represented,\n' +
-        'mean and total ($bn) income tax, payroll tax, EITC, CTC+ACTC, and the average tax rate\n' +
-        '(combined tax / gross income). Groups are weighted deciles of AGI unless --by says otherwise.\n' +
-        '--compare A B gives the reform table of run B against base run A (as `simrun compare`).\n\n' +
+      'Prints the main table of a run as its model defines it (tax: the weighted distribution by decile of\n' +
+        'AGI, or by --by filing_status / children), or with --compare A B the comparison of run B against\n' +
+        'base run A (both finished runs of one model over the same input).\n\n' +
         'With --html FILE, writes one self-contained HTML file (inline CSS and SVG charts, opens offline)\n' +
-        'for a run of any model: provenance, status, item errors by kind, the model tables (tax:\n' +
-        'deciles and reform differences with a bar chart by decile; thumbnail: formats, sizes,\n' +
-        'near-duplicates), per-column count/min/mean/max and a histogram of one column (--hist).',
+        "for a run of any model: provenance, status, item errors by kind, the model's own sections (tax:\n" +
+        'deciles and reform differences with a bar chart; thumbnail: formats, sizes, near-duplicates),\n' +
+        'per-column count/min/mean/max and a histogram of one column (--hist).',
     )
     .requiredOption('-d, --db <file>', 'SQLite database of the run')
     .option('--run <id>', 'run id (see simrun status)', intArg(1, 'run'))
-    .option('--compare <ids...>', 'two tax runs over the same input: base and reform')
+    .option('--compare <ids...>', 'two runs of one model over the same input: base and reform')
     .option('--html <file>', 'write a self-contained HTML report to this file')
     .option('--hist <column>', 'numeric column to draw as a histogram in the HTML report')
-    .addOption(byOption())
-    .addOption(formatOption())
+    .option('--by <group>', "rows by this group, one the run's model offers (tax: decile, filing_status, children)")
+    .addOption(new Option('-f, --format <fmt>', 'output format').choices(OUTPUT_FORMATS).default('table'))
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -57,30 +83,31 @@ export function registerReport(program: Command): void {
         '  simrun report --db out/tax.db --compare 1 2 --html reform.html\n' +
         '  simrun report --db demo.db --run 1 --html demo.html           # any model\n',
     )
-    .action((f: ReportFlags) => {
+    .action(async (f: ReportFlags) => {
       if ((f.run === undefined) === (f.compare === undefined)) throw usageError('give either --run <id> or --compare <base> <reform>');
       const db = openStore(f.db, { readonly: true });
+      const results = resultsReader(db, f.db, false);
       try {
         if (f.compare) {
-          const [base, reform] = compareIds(f.compare);
-          checkComparable(db, f.db, base, reform, ['--compare', '--compare']);
-          if (f.html) return writeHtml(f.html, compareReport(db, base, reform, { hist: f.hist }));
-          const t = compareTable(db, base, reform, f.by);
+          const [baseId, reformId] = compareIds(f.compare);
+          const { base, reform } = checkComparable(results, baseId, reformId, ['--compare', '--compare']);
+          const report = await modelReport(db, reform.id, f.html !== undefined);
+          checkGrouping(report, reform.model, f.by);
+          if (f.html) return writeHtml(f.html, compareReport(db, base.id, reform.id, { hist: f.hist, report }));
+          const why = `model ${reform.model} declares no comparison table; an HTML report shows both runs: --html reform.html`;
+          const t = firstTable(report?.compare?.(results, base, reform, f.by), why);
           return void writeRows(t.columns, t.rows, f.format);
         }
-        const id = f.run!;
-        if (f.html) return writeHtml(f.html, runReport(db, id, { hist: f.hist }));
-        const model = getRun(db, id)?.model;
-        if (model !== undefined && model !== 'tax') {
-          throw usageError(
-            `--run ${id} is a run of model ${model}: report without --html prints the tax model's tables; ` +
-              `an HTML report works for a run of any model: simrun report --db ${f.db} --run ${id} --html report.html`,
-          );
-        }
-        const run = taxRun(db, id, '--run');
+        const run = runTable(db, f.run!).run;
+        const report = await modelReport(db, run.id, f.html !== undefined);
+        checkGrouping(report, run.model, f.by);
+        if (f.html) return writeHtml(f.html, runReport(db, run.id, { hist: f.hist, report }));
+        const why =
+          `--run ${run.id} is a run of model ${run.model}, which declares no report table; ` +
+          `an HTML report works for a run of any model: simrun report --db ${f.db} --run ${run.id} --html report.html`;
+        const t = firstTable(report?.sections?.(results, results.run(run.id)!, f.by), why);
         if (run.status !== 'done')
           process.stderr.write(`simrun: note: run ${run.id} is ${run.status}; the table covers only its finished items\n`);
-        const t = reportTable(db, run.id, f.by);
         writeRows(t.columns, t.rows, f.format);
       } finally {
         db.close();

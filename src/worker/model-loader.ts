@@ -7,6 +7,7 @@ import { ModelError, modelError } from '../errors.js';
 import { changedFiles, fingerprintModel, type ModelFingerprint } from './model-fingerprint.js';
 import type { ColumnType, Model } from '../api/model.js';
 import { installSimrunResolution } from './simrun-resolve.js';
+import { extensionsDeclarationError } from './model-extensions.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** dist/models when compiled (dist/src/worker/model-loader.js -> dist/models). */
@@ -163,6 +164,8 @@ export function validateModel(m: unknown, ref: string): Model {
   if (model.params !== undefined && (typeof model.params !== 'object' || model.params === null)) {
     throw fail('params must be an object of defaults');
   }
+  const extension = extensionsDeclarationError(model);
+  if (extension) throw fail(extension);
   return model as Model;
 }
 

@@ -91,7 +91,7 @@ describe('report without --html on a run of another model', () => {
     const r = await runCli(['report', '--db', mc, '--run', '1']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([
-      `simrun: --run 1 is a run of model montecarlo: report without --html prints the tax model's tables; an HTML report works for a run of any model: simrun report --db ${mc} --run 1 --html report.html`,
+      `simrun: --run 1 is a run of model montecarlo, which declares no report table; an HTML report works for a run of any model: simrun report --db ${mc} --run 1 --html report.html`,
     ]);
   });
 });

@@ -52,7 +52,7 @@ export function pageFacts(page: Page): Promise<PageFacts> {
     // the provenance list) and stays left-aligned as text.
     const looksNumeric = (td: Element) => numeric.test((td.textContent ?? '').trim());
     const cells = [...document.querySelectorAll('td')].filter(
-      (td) => td.classList.contains('num') || (td.closest('table.deciles, table.compare') && looksNumeric(td)),
+      (td) => td.classList.contains('num') || (td.closest('table.model') && looksNumeric(td)),
     );
     const numbersNotRight = cells.filter((td) => getComputedStyle(td).textAlign !== 'right').map(name);
     const charts = [...document.querySelectorAll('svg')].map((svg) => {

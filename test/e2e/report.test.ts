@@ -73,7 +73,7 @@ describe('simrun report --html', () => {
     const diff = JSON.parse((await runCli(['compare', '--db', db, '--base', '1', '--reform', '2', '--format', 'json'])).stdout) as Row[];
     expectCells(html, diff);
     const all = diff.find((d) => d.decile === 'all')!;
-    expect(html).toContain(`Revenue change: <b>${all.revenue_change_bn} $bn</b>`);
+    expect(html).toContain(`Revenue change: ${all.revenue_change_bn} $bn (negative = revenue loss)`);
     expect(html).toContain('Mean change in combined tax by decile of base AGI');
     // one bar per decile, labelled with its mean change
     for (const d of diff.filter((x) => x.decile !== 'all')) expect(html).toContain(`<title>${d.decile}: `);

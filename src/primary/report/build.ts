@@ -10,12 +10,15 @@ import { SIMRUN_VERSION } from '../../version.js';
 import { histogram } from './charts.js';
 import { foldedJson, html, keyValues, page, section, table, type Html } from './html.js';
 import { columnStats, defaultHistColumn, ERROR_COLUMNS, errorSummary, histogramBins, STATS_COLUMNS } from './stats.js';
-import { taxCompareSections, taxRunSections } from './tax.js';
-import { thumbnailSections } from './thumbnail.js';
+import type { ModelReport } from '../../api/extensions.js';
+import { resultsReader, runInfo } from '../store/results-reader.js';
+import { modelSections } from './model-sections.js';
 
 export interface ReportOptions {
   /** numeric column for the histogram; default per model (see defaultHistColumn) */
   hist?: string;
+  /** the run's model's report sections (none when the model declares none or cannot be loaded) */
+  report?: ModelReport;
 }
 
 function runSection(run: RunRecord, heading: string): Html {
@@ -73,7 +76,8 @@ function footer(): Html {
 
 export function runReport(db: DB, runId: number, o: ReportOptions = {}): string {
   const t = runTable(db, runId);
-  const model = t.table === 'tax' ? taxRunSections(db, runId) : t.table === 'thumbnail' ? thumbnailSections(db, t) : [];
+  const results = resultsReader(db, '', false);
+  const model = modelSections(db, t, () => o.report?.sections?.(results, runInfo(t.run), undefined));
   return page(`simrun report: run ${runId} (${t.run.model})`, `${t.run.input} · ${t.run.model} ${t.run.model_version}`, [
     runSection(t.run, `Run ${runId}`),
     errorSection(db, t.run),
@@ -83,19 +87,21 @@ export function runReport(db: DB, runId: number, o: ReportOptions = {}): string 
   ]);
 }
 
-/** Tax reform report: the two runs' provenance, the differences, then the reform run's own tables. */
+/** Two runs of one model: the model's comparison sections, the two runs' provenance, then the reform run's own tables. */
 export function compareReport(db: DB, base: number, reform: number, o: ReportOptions = {}): string {
   const b = runTable(db, base, '--compare');
   const r = runTable(db, reform, '--compare');
+  const results = resultsReader(db, '', false);
+  const [bi, ri] = [runInfo(b.run), runInfo(r.run)];
   return page(
     `simrun report: run ${reform} against run ${base} (${r.run.model})`,
     `${r.run.input} · ${r.run.model} ${r.run.model_version}`,
     [
-      ...taxCompareSections(db, base, reform),
+      ...modelSections(db, r, () => o.report?.compare?.(results, bi, ri, undefined)),
       html`<div class="grid">${runSection(b.run, `Base: run ${base}`)}${runSection(r.run, `Reform: run ${reform}`)}</div>`,
       errorSection(db, b.run),
       errorSection(db, r.run),
-      ...taxRunSections(db, reform),
+      ...modelSections(db, r, () => o.report?.sections?.(results, ri, undefined)),
       ...genericSections(db, r, o),
       footer(),
     ],

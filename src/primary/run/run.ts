@@ -1,7 +1,8 @@
 /**
  * `run` and `resume`: everything is checked (model, params, input, database) before the
- * database is changed; then executeRun drives the workers.
+ * database is changed; then a RunSession drives the workers.
  */
+import { ensureModelViews } from '../store/model-views.js';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +12,8 @@ import { changedFiles } from '../../worker/model-fingerprint.js';
 import { loadFingerprintedModel, modelColumns, resolveModelRef } from '../../worker/model-loader.js';
 import { canonicalJson, readParamsFile, resolveParams } from './params.js';
 import { SIMRUN_VERSION } from '../../version.js';
-import { executeRun, type SessionOptions } from './execute.js';
+import { RunSession, type SessionOptions } from './session.js';
+import { beginNewRun, endNewRun, newRunPending } from './transactions.js';
 import { claimRun, liveOwner } from '../store/claims.js';
 import {
   addRunNote,
@@ -79,9 +81,9 @@ export async function startRun(o: RunOptions): Promise<number> {
   try {
     const paramsJson = canonicalJson(params.effective);
     // The new run stays in an open transaction until its first chunk commits (or 2 s pass, see
-    // execute.ts): a model whose rows do not match its columns is rolled back, leaving no trace.
+    // transactions.ts): a model whose rows do not match its columns is rolled back, leaving no trace.
     // The check for the same unfinished run is inside it: two runs started at once cannot both pass.
-    db.exec('BEGIN IMMEDIATE');
+    beginNewRun(db);
     const unfinished = db
       .prepare(
         `SELECT id, status FROM runs WHERE model = ? AND input_fingerprint = ? AND params_json = ? AND seed = ? AND shard_index IS ? AND shard_count IS ? AND status != 'done' ORDER BY id DESC LIMIT 1`,
@@ -95,6 +97,7 @@ export async function startRun(o: RunOptions): Promise<number> {
     }
     const id = (() => {
       ensureResultsTable(db, model.name, modelColumns(model));
+      ensureModelViews(db, model.name, model.views);
       return createRun(db, {
         model: model.name,
         model_ref: modelRef,
@@ -123,30 +126,22 @@ export async function startRun(o: RunOptions): Promise<number> {
     })();
     run = getRun(db, id)!;
   } catch (err) {
-    if (db.inTransaction) db.exec('ROLLBACK');
+    endNewRun(db, false);
     db.close();
     if (isNew) removeDbFiles(o.db);
     throw err;
   }
   let discarded = false;
   try {
-    return await executeRun(
-      db,
-      o.db,
-      run,
-      { model, fingerprint: fingerprint.hash },
-      params.effective,
-      { spec, scan },
-      { ...o, outDir: run.out_dir },
-      log,
-    );
+    const plan = { db, dbFile: o.db, run, model, fingerprint: fingerprint.hash, params: params.effective, spec, scan, log };
+    return await new RunSession({ ...plan, options: { ...o, outDir: run.out_dir } }).run();
   } catch (err) {
     // Still uncommitted means no chunk was ever written: a model bug found on the first chunk
     // (rows vs columns) leaves the database as it was; other failures keep the failed run.
-    discarded = db.open && db.inTransaction && err instanceof ModelError;
+    discarded = newRunPending(db) && err instanceof ModelError;
     throw err;
   } finally {
-    if (db.open && db.inTransaction) db.exec(discarded ? 'ROLLBACK' : 'COMMIT');
+    endNewRun(db, !discarded);
     closeStore(db);
     if (discarded && isNew) removeDbFiles(o.db);
   }
@@ -230,14 +225,16 @@ async function checkedResume(db: DB, run: RunRecord, o: ResumeOptions, outDir: s
     );
   }
   if (o.retryErrors) addRunNote(db, run.id, `resume --retry-errors: retrying ${run.errors} item(s) in errors`);
-  return executeRun(
+  const plan = {
     db,
-    o.db,
-    getRun(db, run.id)!,
-    { model, fingerprint: fingerprint.hash },
-    params.effective,
-    { spec, scan },
-    { ...o, outDir },
+    dbFile: o.db,
+    run: getRun(db, run.id)!,
+    model,
+    fingerprint: fingerprint.hash,
+    params: params.effective,
+    spec,
+    scan,
     log,
-  );
+  };
+  return new RunSession({ ...plan, options: { ...o, outDir } }).run();
 }

@@ -1,5 +1,5 @@
 /**
- * Writes one returned chunk per transaction: its rows into the model's table (multi-row
+ * Writes one returned chunk (in the transaction RunCommits holds): its rows into the model's table (multi-row
  * prepared INSERTs), its failed items into `errors`, its finished index ranges into `chunks`,
  * and the run's counters. A chunk is committed whole or not at all.
  */
@@ -41,7 +41,6 @@ export class ResultsWriter {
   private readonly deleteError: Statement;
   private readonly insertRange: Statement;
   private readonly bumpRun: Statement;
-  readonly commit: (rows: RowBatch, errors: ErrorRow[], activeMs: number) => void;
 
   constructor(
     private readonly db: DB,
@@ -65,10 +64,10 @@ export class ResultsWriter {
     this.bumpRun = db.prepare(
       `UPDATE runs SET done = done + ?, errors = errors + ?, active_ms = ?, updated_at = ? WHERE id = ? AND pid = ? AND host = ?`,
     );
-    this.commit = db.transaction((rows: RowBatch, errors: ErrorRow[], activeMs: number) => this.write(rows, errors, activeMs));
   }
 
-  private write(rows: RowBatch, errors: ErrorRow[], activeMs: number): void {
+  /** Writes one chunk; the caller (RunCommits) holds the transaction that makes it whole or nothing. */
+  write(rows: RowBatch, errors: ErrorRow[], activeMs: number): void {
     const { batch, width } = this;
     const { idx, start, rows: n, columns } = rows;
     const exact = rows.specials ? specialsMap(rows.specials, width) : null;
