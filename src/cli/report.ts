@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { ModelReport, ReportSection } from '../api/extensions.js';
-import { usageError } from '../errors.js';
+import { modelError, SimrunError, usageError } from '../errors.js';
 import { openStore, type DB } from '../primary/store/store.js';
 import { checkComparable, resultsReader } from '../primary/store/results-reader.js';
 import { compareReport, runReport } from '../primary/report/build.js';
@@ -49,7 +49,15 @@ function checkGrouping(report: ModelReport | undefined, model: string, by: strin
     throw usageError(`--by ${by}: model ${model} ${allowed.length ? `groups by ${allowed.join(', ')}` : 'has no groupings'}`);
 }
 
-function firstTable(sections: ReportSection[] | undefined, what: string): NonNullable<ReportSection['table']> {
+/** The first table of a model's sections; a section function that throws is a one-line model error. */
+function firstTable(model: string, make: () => ReportSection[] | undefined, what: string): NonNullable<ReportSection['table']> {
+  let sections: ReportSection[] | undefined;
+  try {
+    sections = make();
+  } catch (err) {
+    if (err instanceof SimrunError) throw err;
+    throw modelError(`model ${model}: its report sections failed: ${err instanceof Error ? err.message : String(err)}`, err);
+  }
   const t = sections?.find((s) => s.table)?.table;
   if (!t) throw usageError(what);
   return t;
@@ -95,7 +103,7 @@ export function registerReport(program: Command): void {
           checkGrouping(report, reform.model, f.by);
           if (f.html) return writeHtml(f.html, compareReport(db, base.id, reform.id, { hist: f.hist, report }));
           const why = `model ${reform.model} declares no comparison table; an HTML report shows both runs: --html reform.html`;
-          const t = firstTable(report?.compare?.(results, base, reform, f.by), why);
+          const t = firstTable(reform.model, () => report?.compare?.(results, base, reform, f.by), why);
           return void writeRows(t.columns, t.rows, f.format);
         }
         const run = runTable(db, f.run!).run;
@@ -105,7 +113,7 @@ export function registerReport(program: Command): void {
         const why =
           `--run ${run.id} is a run of model ${run.model}, which declares no report table; ` +
           `an HTML report works for a run of any model: simrun report --db ${f.db} --run ${run.id} --html report.html`;
-        const t = firstTable(report?.sections?.(results, results.run(run.id)!, f.by), why);
+        const t = firstTable(run.model, () => report?.sections?.(results, results.run(run.id)!, f.by), why);
         if (run.status !== 'done')
           process.stderr.write(`simrun: note: run ${run.id} is ${run.status}; the table covers only its finished items\n`);
         writeRows(t.columns, t.rows, f.format);

@@ -7,7 +7,7 @@
 import Table from 'cli-table3';
 import logUpdate from 'log-update';
 import { listRuns, openStore, type DB } from '../primary/store/store.js';
-import { viewRun, type RunStatusView } from './status.js';
+import { viewRun, type RunStatusView } from '../primary/store/run-status.js';
 
 export interface WatchFlags {
   db: string;

@@ -1,37 +1,9 @@
-import os from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
-import { liveOwner } from '../primary/store/claims.js';
-import { listRuns, listShards, openStore, type RunRecord, type ShardRecord } from '../primary/store/store.js';
+import { viewRun } from '../primary/store/run-status.js';
+import { listRuns, listShards, openStore, type RunRecord } from '../primary/store/store.js';
 import { formatDuration } from '../util/duration.js';
 import { writeRows } from './output.js';
 import { watchStatus } from './status-watch.js';
-
-export interface RunStatusView extends RunRecord {
-  /** status as recorded, or 'stale' when it says running but its primary is gone. */
-  state: string;
-  finished_items: number;
-  items_per_sec: number | null;
-  elapsed_sec: number;
-  eta_sec: number | null;
-  /** For a merged run: the shards it was merged from (provenance). */
-  shards?: ShardRecord[];
-}
-
-export function viewRun(run: RunRecord): RunStatusView {
-  const finished = run.done + run.errors;
-  const rate = run.active_ms > 0 ? finished / (run.active_ms / 1000) : null;
-  const stale = run.status === 'running' && !liveOwner(run, os.hostname());
-  // An ETA only for a run that is going: a failed, interrupted, stale or done one will not finish by itself.
-  const going = run.status === 'running' && !stale;
-  return {
-    ...run,
-    state: stale ? 'stale' : run.status,
-    finished_items: finished,
-    items_per_sec: rate === null ? null : Math.round(rate),
-    elapsed_sec: Math.round(run.active_ms / 100) / 10,
-    eta_sec: going && rate ? Math.round((run.total - finished) / rate) : null,
-  };
-}
 
 /** A run's params as a person wants them: what it changed from the model's defaults; all of them on request. */
 function paramsText(r: RunRecord, full: boolean): string {

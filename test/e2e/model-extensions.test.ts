@@ -78,6 +78,20 @@ describe('declarations simrun cannot use', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('report sections that throw: one line for the text report, one section saying so in the HTML', async () => {
+    const file = variant('bad-sections', ['    sections(results, run) {', "    sections() {\n      throw new Error('boom');"]);
+    const out = path.join(dir, 'bad-sections.db');
+    expect((await runCli(['run', file, '--input', 'range:4', '--db', out, '--quiet'])).code).toBe(0);
+    const text = await runCli(['report', '--db', out, '--run', '1']);
+    expect(text.code).toBe(2);
+    expect(text.stderr.trim()).toBe('simrun: model extended: its report sections failed: boom');
+    const page = path.join(dir, 'bad-sections.html');
+    expect((await runCli(['report', '--db', out, '--run', '1', '--html', page])).code).toBe(0);
+    const html = readFileSync(page, 'utf8');
+    expect(html).toContain('report sections failed: boom');
+    expect(html).toContain('<h2>Columns of extended (run 1)</h2>');
+  });
+
   it('a command without a define function is refused on load, naming it', async () => {
     const file = variant('bad-command', ['define(cmd, tools) {', 'definex(cmd, tools) {']);
     const r = await runCli([file, 'totals']);

@@ -2,7 +2,7 @@
  * The self-contained HTML report of one run (any model) or of a tax reform against its base:
  * provenance, status, errors, model tables, per-column stats and charts, all in one file.
  */
-import { viewRun } from '../../cli/status.js';
+import { viewRun } from '../store/run-status.js';
 import type { DB, RunRecord } from '../store/store.js';
 import { provenance } from '../store/provenance.js';
 import { runTable, type RunTable } from '../store/run-rows.js';

@@ -1,0 +1,31 @@
+/** A run as `status` and the report show it: its record plus what follows from it (stale, rate, ETA). */
+import os from 'node:os';
+import { liveOwner } from './claims.js';
+import type { RunRecord, ShardRecord } from './store.js';
+
+export interface RunStatusView extends RunRecord {
+  /** status as recorded, or 'stale' when it says running but its primary is gone. */
+  state: string;
+  finished_items: number;
+  items_per_sec: number | null;
+  elapsed_sec: number;
+  eta_sec: number | null;
+  /** For a merged run: the shards it was merged from (provenance). */
+  shards?: ShardRecord[];
+}
+
+export function viewRun(run: RunRecord): RunStatusView {
+  const finished = run.done + run.errors;
+  const rate = run.active_ms > 0 ? finished / (run.active_ms / 1000) : null;
+  const stale = run.status === 'running' && !liveOwner(run, os.hostname());
+  // An ETA only for a run that is going: a failed, interrupted, stale or done one will not finish by itself.
+  const going = run.status === 'running' && !stale;
+  return {
+    ...run,
+    state: stale ? 'stale' : run.status,
+    finished_items: finished,
+    items_per_sec: rate === null ? null : Math.round(rate),
+    elapsed_sec: Math.round(run.active_ms / 100) / 10,
+    eta_sec: going && rate ? Math.round((run.total - finished) / rate) : null,
+  };
+}
