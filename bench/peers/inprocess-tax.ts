@@ -13,7 +13,7 @@ import Papa from 'papaparse';
 import taxModel from '../../models/tax/index.js';
 import type { ColumnType, Context, Row } from '../../src/index.js';
 import { RowColumns } from '../../src/worker/row.js';
-import { toObject } from '../../src/worker/run-chunk.js';
+import { recordMaker } from '../../src/worker/record-object.js';
 
 const BLOCK = 4000;
 const NL = 10;
@@ -39,6 +39,7 @@ const fields = buf
   .trim()
   .split(',');
 const columns = Object.entries(tax.columns);
+const toItem = recordMaker(fields);
 const ctx = { index: 0, params: tax.params, random: Math.random, log: null, outDir: null } as unknown as Context;
 let n = 0;
 while (pos < buf.length) {
@@ -49,7 +50,7 @@ while (pos < buf.length) {
   pos = end;
   const out = new RowColumns(columns, records.length);
   for (const r of records) {
-    const item = toObject(fields, r);
+    const item = toItem(r);
     (ctx as { index: number }).index = n++;
     out.add(tax.format(tax.analyze(item, ctx), item, ctx));
   }

@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import Papa from 'papaparse';
 import type { InputSlice, TextInput } from '../protocol.js';
-import { toObject } from './run-chunk.js';
+import { recordMaker, type RecordMaker } from './record-object.js';
 
 /** The input is not what the scan saw: the run must stop (code E_INPUT_CHANGED). */
 export class InputChangedError extends Error {
@@ -24,6 +24,7 @@ export class InputRecordError extends Error {
 
 export class SliceReader {
   private fd: number | null = null;
+  private makeRecord: RecordMaker | undefined;
 
   constructor(private readonly input: TextInput) {}
 
@@ -63,6 +64,7 @@ export class SliceReader {
 
   private csv(text: string, slice: InputSlice): Record<string, string>[] {
     const fields = this.input.fields!;
+    const make = (this.makeRecord ??= recordMaker(fields));
     const res = Papa.parse<string[]>(text, { delimiter: ',', newline: this.input.newline, skipEmptyLines: true });
     const err = res.errors[0];
     if (err) throw new InputRecordError(`${this.input.file}: line ${slice.line}+: ${err.message}`);
@@ -71,7 +73,7 @@ export class SliceReader {
       const row = res.data[i]!;
       if (row.length !== fields.length)
         throw new InputChangedError(`a record near line ${slice.line} has ${row.length} fields, not ${fields.length}`);
-      out[i] = toObject(fields, row);
+      out[i] = make(row);
     }
     return out;
   }

@@ -61,13 +61,6 @@ class ItemContext implements Context {
 const YIELD_MS = 4;
 const turnEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** A CSV record (values in header order) as the item object a model receives. */
-export function toObject(fields: string[], values: string[]): Record<string, string> {
-  const o: Record<string, string> = {};
-  for (let i = 0; i < fields.length; i++) o[fields[i]!] = values[i]!;
-  return o;
-}
-
 /**
  * Runs the chunk's items: `items[k]` is item start + k (null for range:N input, where each
  * item is its own index).
