@@ -8,7 +8,7 @@ import type { CommandTools, ModelCommand } from '../api/extensions.js';
 import type { Model } from '../api/model.js';
 import { usageError } from '../errors.js';
 import { openComparison, openResults } from '../primary/store/results-reader.js';
-import { builtinModelNames, loadModel, resolveModelRef } from '../worker/model-loader.js';
+import { builtinModelNames, loadModel, looksLikePath, resolveModelRef } from '../worker/model-loader.js';
 import { intArg } from './options.js';
 import { OUTPUT_FORMATS, writeRows, type OutputFormat } from './output.js';
 
@@ -48,7 +48,7 @@ function addModelGroup(program: Command, ref: string, model: Model): void {
 
 /** Is `arg` meant as a model (a built-in name or a model file)? */
 function isModelRef(arg: string): boolean {
-  return builtinModelNames().includes(arg) || /[\\/]|\.([mc]?js|[mc]?ts)$/.test(arg);
+  return looksLikePath(arg) || builtinModelNames().includes(arg);
 }
 
 /**

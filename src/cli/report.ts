@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { ModelReport, ReportSection } from '../api/extensions.js';
 import { modelError, SimrunError, usageError } from '../errors.js';
-import { openStore, type DB } from '../primary/store/store.js';
+import { openStore, type RunRecord } from '../primary/store/store.js';
 import { checkComparable, resultsReader } from '../primary/store/results-reader.js';
 import { compareReport, runReport } from '../primary/report/build.js';
 import { loadModel } from '../worker/model-loader.js';
@@ -30,8 +30,7 @@ function compareIds(raw: string[]): [number, number] {
  * The report sections of the run's model, loaded from where the run loaded it. For an HTML report
  * a model that cannot be loaded any more (a user's file moved) costs only its sections.
  */
-async function modelReport(db: DB, runId: number, html: boolean): Promise<ModelReport | undefined> {
-  const run = runTable(db, runId).run;
+async function modelReport(run: RunRecord, html: boolean): Promise<ModelReport | undefined> {
   try {
     return (await loadModel(run.model_ref)).report;
   } catch (err) {
@@ -99,7 +98,7 @@ export function registerReport(program: Command): void {
         if (f.compare) {
           const [baseId, reformId] = compareIds(f.compare);
           const { base, reform } = checkComparable(results, baseId, reformId, ['--compare', '--compare']);
-          const report = await modelReport(db, reform.id, f.html !== undefined);
+          const report = await modelReport(runTable(db, reform.id).run, f.html !== undefined);
           checkGrouping(report, reform.model, f.by);
           if (f.html) return writeHtml(f.html, compareReport(db, base.id, reform.id, { hist: f.hist, report }));
           const why = `model ${reform.model} declares no comparison table; an HTML report shows both runs: --html reform.html`;
@@ -107,7 +106,7 @@ export function registerReport(program: Command): void {
           return void writeRows(t.columns, t.rows, f.format);
         }
         const run = runTable(db, f.run!).run;
-        const report = await modelReport(db, run.id, f.html !== undefined);
+        const report = await modelReport(run, f.html !== undefined);
         checkGrouping(report, run.model, f.by);
         if (f.html) return writeHtml(f.html, runReport(db, run.id, { hist: f.hist, report }));
         const why =

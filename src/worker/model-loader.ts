@@ -32,7 +32,8 @@ export function builtinModelNames(): string[] {
     .sort();
 }
 
-function looksLikePath(ref: string): boolean {
+/** A model reference that names a file (has a / or a JS/TS extension), not a built-in model. */
+export function looksLikePath(ref: string): boolean {
   return /[\\/]/.test(ref) || /\.([mc]?js|[mc]?ts)$/.test(ref);
 }
 
