@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import type { ModelReport, ReportSection } from '../api/extensions.js';
 import { modelError, SimrunError, usageError } from '../errors.js';
 import { openStore, type RunRecord } from '../primary/store/store.js';
-import { checkComparable, resultsReader } from '../primary/store/results-reader.js';
+import { checkComparable, resultsReader, runInfo } from '../primary/store/results-reader.js';
 import { compareReport, runReport } from '../primary/report/build.js';
 import { loadModel } from '../worker/model-loader.js';
 import { runTable } from '../primary/store/run-rows.js';
@@ -112,7 +112,7 @@ export function registerReport(program: Command): void {
         const why =
           `--run ${run.id} is a run of model ${run.model}, which declares no report table; ` +
           `an HTML report works for a run of any model: simrun report --db ${f.db} --run ${run.id} --html report.html`;
-        const t = firstTable(run.model, () => report?.sections?.(results, results.run(run.id)!, f.by), why);
+        const t = firstTable(run.model, () => report?.sections?.(results, runInfo(run), f.by), why);
         if (run.status !== 'done')
           process.stderr.write(`simrun: note: run ${run.id} is ${run.status}; the table covers only its finished items\n`);
         writeRows(t.columns, t.rows, f.format);
