@@ -92,6 +92,18 @@ describe('declarations simrun cannot use', () => {
     expect(html).toContain('<h2>Columns of extended (run 1)</h2>');
   });
 
+  it('a view holding a second statement is refused, and the statement never runs', async () => {
+    const file = variant('two-statements', ['GROUP BY run_id, grp', 'GROUP BY run_id, grp; DROP TABLE runs']);
+    const out = path.join(dir, 'two-statements.db');
+    expect((await runCli(['run', model, '--input', 'range:3', '--db', out, '--quiet'])).code).toBe(0);
+    const r = await runCli(['run', file, '--input', 'range:4', '--db', out, '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(
+      /its view extended_by_group cannot be created: The supplied SQL string contains more than one statement$/,
+    );
+    expect(query(out, 'SELECT id, status FROM runs')).toEqual([{ id: 1, status: 'done' }]);
+  });
+
   it('a command without a define function is refused on load, naming it', async () => {
     const file = variant('bad-command', ['define(cmd, tools) {', 'definex(cmd, tools) {']);
     const r = await runCli([file, 'totals']);

@@ -14,7 +14,8 @@ export function ensureModelViews(db: DB, model: string, views: Record<string, st
     if (taken) throw modelError(`model ${model} declares a view ${name}, but this database has a ${taken} of that name; rename the view`);
     try {
       db.exec(`DROP VIEW IF EXISTS ${quoteIdent(name)}`);
-      db.exec(`CREATE VIEW ${quoteIdent(name)} AS ${sql}`);
+      // prepare, not exec: a declaration holding a second statement ("SELECT 1; DROP ...") is refused.
+      db.prepare(`CREATE VIEW ${quoteIdent(name)} AS ${sql}`).run();
       // SQLite checks a view's tables and columns only when it is used: use it once, now.
       db.prepare(`SELECT * FROM ${quoteIdent(name)} LIMIT 0`).all();
     } catch (err) {
