@@ -1,17 +1,28 @@
 #!/usr/bin/env node
 /** simrun command line: one small module per command in src/cli/. */
 import { Command, CommanderError } from 'commander';
-import { EXIT, SimrunError } from './errors.js';
+import { EXIT } from './errors.js';
+import { reportFailure, stdoutFailure } from './cli/failure.js';
+import { checkLimits } from './cli/limits.js';
 import { SIMRUN_VERSION } from './version.js';
-function exit(code: number): never {
+
+/** Stdout that could not be written (/dev/full, a full disk): one line, exit 1; a reader gone (`| head`): exit 0. */
+function failStdout(err: NodeJS.ErrnoException): never {
+  const { line, code } = stdoutFailure(err);
+  if (line) process.stderr.write(`${line}\n`);
   process.exit(code);
 }
 
-// `simrun query ... | head`: the reader went away, which is not an error.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') exit(0);
-  throw err;
-});
+function exit(code: number): never {
+  // A write to a file or /dev/full fails synchronously, but its 'error' event comes on the next tick.
+  const failed = process.stdout.errored as NodeJS.ErrnoException | null;
+  if (failed) failStdout(failed);
+  process.exit(code);
+}
+
+process.stdout.on('error', failStdout);
+// An error thrown outside the command's promise (an event handler): one line too, never a stack.
+process.on('uncaughtException', (err) => exit(reportFailure(err)));
 
 const program = new Command('simrun')
   .description('Run large batch jobs over all cores into a resumable, queryable SQLite database.')
@@ -37,6 +48,7 @@ const commands: Record<string, () => Promise<void>> = {
 const invoked = process.argv[2];
 
 try {
+  checkLimits(invoked);
   if (invoked !== undefined && Object.hasOwn(commands, invoked)) await commands[invoked]!();
   else {
     for (const register of Object.values(commands)) await register();
@@ -51,10 +63,5 @@ try {
     // commander already printed the message (or the help / version).
     exit(err.exitCode === 0 ? 0 : EXIT.usage);
   }
-  if (err instanceof SimrunError) {
-    process.stderr.write(`simrun: ${err.message}\n`);
-    exit(err.exitCode);
-  }
-  process.stderr.write(`simrun: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  exit(EXIT.failed);
+  exit(reportFailure(err));
 }

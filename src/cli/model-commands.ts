@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { CommandTools, ModelCommand } from '../api/extensions.js';
 import type { Model } from '../api/model.js';
 import { usageError } from '../errors.js';
+import { noteModelCommand } from '../system-errors.js';
 import { openComparison, openResults } from '../primary/store/results-reader.js';
 import { builtinModelNames, loadModel, looksLikePath, resolveModelRef } from '../worker/model-loader.js';
 import { intArg } from './options.js';
@@ -34,6 +35,8 @@ function addCommand(parent: Command, c: ModelCommand, model: string): void {
   }
   cmd.exitOverride();
   cmd.commands.forEach((sub) => sub.exitOverride());
+  // Whatever its action throws is then reported as this model's command failing, in one line.
+  cmd.hook('preAction', () => noteModelCommand(model, c.name));
 }
 
 /** `simrun <ref> ...`: the group of one model's commands. */

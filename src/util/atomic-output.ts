@@ -6,9 +6,11 @@
  * an older file under the name stays as it was until the new one replaces it.
  */
 import { realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { noteTarget } from '../system-errors.js';
 
 export async function writeAtomically<T>(output: string, write: (partial: string) => Promise<T>, onInterrupt?: () => void): Promise<T> {
   let target = output;
+  noteTarget(output);
   try {
     // /dev/stdout, /dev/null, a FIFO: written as they are, never renamed over (root could).
     if (!statSync(output).isFile()) return await write(output);

@@ -34,7 +34,26 @@ export function readParamsFile(file: string): Obj {
     throw usageError(`cannot read --params ${file}: ${(err as Error).message}`);
   }
   if (!isObj(parsed)) throw usageError(`--params ${file} must hold a JSON object of parameter overrides`);
+  if (depth(parsed) > MAX_DEPTH)
+    throw usageError(`--params ${file} nests deeper than ${MAX_DEPTH} levels; model params are never that deep`);
   return parsed;
+}
+
+/** Deeper params would overflow the stack of the recursive merge and clone below. */
+const MAX_DEPTH = 100;
+
+/** How deeply a parsed JSON value nests (iterative: any depth JSON.parse accepted). */
+function depth(root: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    max = Math.max(max, d);
+    if (max > MAX_DEPTH) return max;
+    for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
 }
 
 function setPath(target: Obj, path: string[], value: unknown): void {

@@ -2,12 +2,13 @@
  * The SQLite store (better-sqlite3, WAL): schema, run records and provenance. Results are
  * written by results-writer.ts; this file owns opening, checking and the `runs` table.
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DatabaseError, dbError } from '../../errors.js';
 import type { ColumnType } from '../../api/model.js';
 import { isWalFile } from './journal.js';
+import { noteTarget, toUserError } from '../../system-errors.js';
 
 /** How long a writer waits for another writer's lock before failing (SIMRUN_BUSY_TIMEOUT_MS). */
 const BUSY_TIMEOUT_MS = Number(process.env.SIMRUN_BUSY_TIMEOUT_MS ?? 10_000);
@@ -155,6 +156,8 @@ function migrate(db: DB): void {
 
 function describeOpenError(file: string, err: unknown, readonly: boolean): Error {
   const code = (err as { code?: string }).code ?? '';
+  const limit = toUserError(err);
+  if (limit.code === 'E_LIMIT') return limit; // the open-file or memory limit, not the file
   if (readonly && (code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_READONLY'))) {
     if (!isWalFile(file)) return dbError(`cannot read ${file}: ${(err as Error).message}; check its permissions`, err);
     return dbError(
@@ -182,8 +185,10 @@ function checkSimrunDb(db: DB, file: string): void {
 
 /** Opens (and for writers creates) a simrun database; refuses anything else without touching it. */
 export function openStore(file: string, opts: { readonly: boolean; mustExist?: boolean }): DB {
-  const exists = existsSync(file) && statSync(file).size > 0;
+  const present = existsSync(file);
+  const exists = present && statSync(file).size > 0;
   if ((opts.readonly || opts.mustExist) && !exists) throw dbError(`database not found: ${file}`);
+  if (!opts.readonly) noteTarget(file);
   let db: DB | undefined;
   try {
     if (!opts.readonly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -202,6 +207,8 @@ export function openStore(file: string, opts: { readonly: boolean; mustExist?: b
     return db;
   } catch (err) {
     db?.close();
+    // A database this call created is removed again: a failed open leaves no 0-byte file behind.
+    if (!present && !opts.readonly) for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) rmSync(f, { force: true });
     if (err instanceof DatabaseError) throw err;
     throw describeOpenError(file, err, opts.readonly);
   }
