@@ -76,7 +76,12 @@ describe.skipIf(isRoot && !canSetpriv)('read-only databases', () => {
     const before = sha(file);
     const r = await asNobody(run(file));
     expect(r.code).toBe(2);
-    expectOneLine(r, new RegExp(`cannot write ${file}: it is read-only \\(SQLITE_READONLY\\); make the file and its folder writable, or use another location`));
+    expectOneLine(
+      r,
+      new RegExp(
+        `cannot write ${file}: it is read-only \\(SQLITE_READONLY\\); make the file and its folder writable, or use another location`,
+      ),
+    );
     expect(sha(file)).toBe(before);
     expect(readdirSync(folder)).toEqual(['q.db']);
   });
