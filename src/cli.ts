@@ -44,6 +44,7 @@ const commands: Record<string, () => Promise<void>> = {
   export: async () => (await import('./cli/export.js')).registerExport(program),
   models: async () => (await import('./cli/models.js')).registerModels(program),
   report: async () => (await import('./cli/report.js')).registerReport(program),
+  check: async () => (await import('./cli/check.js')).registerCheck(program, exit),
 };
 const invoked = process.argv[2];
 

@@ -17,4 +17,4 @@ export type {
   Table,
 } from './api/extensions.js';
 export { transient } from './api/transient.js';
-export { sfc32, writeAtomically } from './api/utilities.js';
+export { checkOutputTarget, sfc32, writeAtomically } from './api/utilities.js';

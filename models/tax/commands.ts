@@ -1,5 +1,5 @@
 /** The tax model's subcommands: `generate population` (a synthetic input) and `compare` (a reform against its base). */
-import type { ModelCommand } from '../../src/index.js';
+import { checkOutputTarget, type ModelCommand } from '../../src/index.js';
 import { writePopulation } from './population.js';
 import { CHANGE_THRESHOLD, compareTable, GROUPINGS, TABLE, type Grouping } from './tables.js';
 
@@ -16,6 +16,7 @@ const generate: ModelCommand = {
       .requiredOption('-o, --output <file.csv>', 'CSV file to write (folders are created)')
       .addHelpText('after', '\nExample:\n  simrun generate population --n 1000000 --seed 1 --output data/population.csv\n')
       .action(async (f: { n: number; seed: number; output: string }) => {
+        checkOutputTarget(f.output, '--output');
         const t0 = performance.now();
         try {
           await writePopulation({ n: f.n, seed: f.seed, output: f.output });

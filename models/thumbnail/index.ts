@@ -92,7 +92,7 @@ export default defineModel<unknown, Result, typeof defaults>({
     if (ctx.outDir) {
       const rel = thumbName(item.name, p.format);
       const buf = await encode(img.thumb, p);
-      writeThumbnail(ctx.outDir, rel, buf);
+      writeThumbnail(ctx.outDir, rel, buf, item.path);
       thumbPath = rel;
       thumbBytes = buf.length;
     }

@@ -3,7 +3,7 @@
  * to the input folder. A name that is absolute or walks up with `..`, or a path inside --out
  * that goes through a symbolic link, is refused; the file itself is opened with O_NOFOLLOW.
  */
-import { closeSync, constants, lstatSync, mkdirSync, openSync, realpathSync, writeSync } from 'node:fs';
+import { closeSync, constants, lstatSync, mkdirSync, openSync, realpathSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 export class UnsafePathError extends Error {
@@ -93,10 +93,21 @@ export function writeNoFollow(target: string, data: Uint8Array): void {
   }
 }
 
-/** All of the above: the absolute path where the thumbnail of `name` was written. */
-export function writeThumbnail(outDir: string, relName: string, data: Uint8Array): string {
+/** A thumbnail never replaces its own image (the same file by another path or a hard link). */
+function refuseSource(target: string, source: string | undefined): void {
+  if (source === undefined) return;
+  const [t, s] = [statSync(target, { throwIfNoEntry: false }), statSync(source, { throwIfNoEntry: false })];
+  if (t && s && t.dev === s.dev && t.ino === s.ino)
+    throw new UnsafePathError(
+      `refusing to write the thumbnail over its own image ${source} (${target}); give an --out folder outside the input`,
+    );
+}
+
+/** All of the above: the absolute path where the thumbnail of `name` (of the image `source`) was written. */
+export function writeThumbnail(outDir: string, relName: string, data: Uint8Array, source?: string): string {
   const target = resolveInside(outDir, relName);
   prepareParents(outDir, target);
+  refuseSource(target, source);
   writeNoFollow(target, data);
   return target;
 }

@@ -1,8 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { writeAtomically } from '../util/atomic-output.js';
-import { usageError } from '../errors.js';
-import { openStore } from '../primary/store/store.js';
+import { SimrunError, usageError } from '../errors.js';
+import { openStore, type DB } from '../primary/store/store.js';
+import { checkRowCount, inSnapshot } from '../primary/store/row-count.js';
+import { databaseFiles, refuseOutputTarget, refuseStdoutTarget } from '../util/output-target.js';
 import { EXPORT_FORMATS, exportParquet, exportText, type ExportFormat } from '../primary/report/export-writers.js';
 import { exportSidecar } from '../primary/store/provenance.js';
 import { iterateRows, runTable } from '../primary/store/run-rows.js';
@@ -43,35 +45,56 @@ export function registerExport(program: Command): void {
       if (f.output === '-' && f.format === 'parquet') throw usageError('parquet needs a file: add --output file.parquet');
       if (f.output === '-' && f.withProvenance)
         throw usageError('--with-provenance needs a file --output (the sidecar is written next to it)');
+      const guarded = databaseFiles(f.db);
+      if (f.output === '-') refuseStdoutTarget(guarded);
+      else {
+        refuseOutputTarget(f.output, '--output', guarded);
+        if (f.withProvenance) refuseOutputTarget(`${f.output}.provenance.json`, '--with-provenance: its sidecar', guarded);
+      }
       const db = openStore(f.db, { readonly: true });
       try {
-        const t = runTable(db, f.run);
-        if (t.run.status !== 'done')
-          process.stderr.write(`simrun: note: run ${t.run.id} is ${t.run.status}; exporting only its finished items\n`);
-        const rows = iterateRows(db, t);
-        const write = (out: string) =>
-          f.format === 'parquet'
-            ? exportParquet(t.columns, rows, out, `simrun ${SIMRUN_VERSION}`)
-            : exportText(f.format, t.columns, rows, out);
-        const interrupted = () =>
-          process.stderr.write(`\nsimrun: export interrupted; ${f.output} was not written (nothing partial left)\n`);
-        let n: number;
-        try {
-          n = f.output === '-' ? await write('-') : await writeAtomically(f.output, write, interrupted);
-        } catch (err) {
-          if ((err as { code?: string }).code === 'EPIPE') return; // stdout closed early (e.g. | head)
-          throw usageError(`cannot write ${f.output}: ${(err as Error).message}`);
-        }
-        if (f.output === '-') return;
-        process.stderr.write(`exported ${n} rows of run ${t.run.id} (${t.table}) to ${f.output}\n`);
-        if (f.withProvenance) {
-          const sidecar = `${f.output}.provenance.json`;
-          const meta = exportSidecar(t.run, { file: f.output, format: f.format, rows: n, columns: t.columns.map((c) => c.name) });
-          writeFileSync(sidecar, JSON.stringify(meta, null, 2) + '\n');
-          process.stderr.write(`provenance in ${sidecar}\n`);
-        }
+        // The run record and its rows from one snapshot: their counts agree unless the file is damaged.
+        await inSnapshot(db, () => exportRun(db, f));
       } finally {
         db.close();
       }
     });
+}
+
+async function exportRun(db: DB, f: ExportFlags): Promise<void> {
+  const t = runTable(db, f.run);
+  if (t.run.status !== 'done')
+    process.stderr.write(`simrun: note: run ${t.run.id} is ${t.run.status}; exporting only its finished items\n`);
+  const rows = iterateRows(db, t);
+  const write = async (out: string) => {
+    const n =
+      f.format === 'parquet'
+        ? await exportParquet(t.columns, rows, out, `simrun ${SIMRUN_VERSION}`)
+        : await exportText(f.format, t.columns, rows, out);
+    // Counted while streaming; on a mismatch the atomic file is never published.
+    checkRowCount(f.db, t.run, n, f.output === '-' ? 'the rows written to stdout are incomplete' : `${f.output} was not written`);
+    return n;
+  };
+  const interrupted = () => process.stderr.write(`\nsimrun: export interrupted; ${f.output} was not written (nothing partial left)\n`);
+  let n: number;
+  try {
+    n = f.output === '-' ? await write('-') : await writeAtomically(f.output, write, interrupted);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'EPIPE') return; // stdout closed early (e.g. | head)
+    if (err instanceof SimrunError) throw err;
+    if (String((err as { code?: string }).code).startsWith('SQLITE_'))
+      throw usageError(
+        `cannot read run ${t.run.id} from ${f.db}: ${(err as Error).message}; nothing was exported; see: simrun check --db ${f.db} --run ${t.run.id}`,
+        err,
+      );
+    throw usageError(`cannot write ${f.output}: ${(err as Error).message}`);
+  }
+  if (f.output === '-') return;
+  process.stderr.write(`exported ${n} rows of run ${t.run.id} (${t.table}) to ${f.output}\n`);
+  if (f.withProvenance) {
+    const sidecar = `${f.output}.provenance.json`;
+    const meta = exportSidecar(t.run, { file: f.output, format: f.format, rows: n, columns: t.columns.map((c) => c.name) });
+    writeFileSync(sidecar, JSON.stringify(meta, null, 2) + '\n');
+    process.stderr.write(`provenance in ${sidecar}\n`);
+  }
 }

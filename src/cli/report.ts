@@ -7,6 +7,8 @@ import { checkComparable, resultsReader, runInfo } from '../primary/store/result
 import { compareReport, runReport } from '../primary/report/build.js';
 import { loadModel } from '../worker/model-loader.js';
 import { runTable } from '../primary/store/run-rows.js';
+import { checkStoredRows } from '../primary/store/row-count.js';
+import { databaseFiles, refuseOutputTarget, refuseStdoutTarget } from '../util/output-target.js';
 import { intArg } from './options.js';
 import { OUTPUT_FORMATS, writeRows, type OutputFormat } from './output.js';
 
@@ -92,12 +94,17 @@ export function registerReport(program: Command): void {
     )
     .action(async (f: ReportFlags) => {
       if ((f.run === undefined) === (f.compare === undefined)) throw usageError('give either --run <id> or --compare <base> <reform>');
+      if (f.html !== undefined) refuseOutputTarget(f.html, '--html', databaseFiles(f.db));
+      else refuseStdoutTarget(databaseFiles(f.db));
       const db = openStore(f.db, { readonly: true });
       const results = resultsReader(db, f.db, false);
+      // One snapshot for the run records, their row counts and every table of the report.
+      db.exec('BEGIN');
       try {
         if (f.compare) {
           const [baseId, reformId] = compareIds(f.compare);
           const { base, reform } = checkComparable(results, baseId, reformId, ['--compare', '--compare']);
+          for (const id of [base.id, reform.id]) checkStoredRows(db, f.db, runTable(db, id).run, nothing(f));
           const report = await modelReport(runTable(db, reform.id).run, f.html !== undefined);
           checkGrouping(report, reform.model, f.by);
           if (f.html) return writeHtml(f.html, compareReport(db, base.id, reform.id, { hist: f.hist, report }));
@@ -106,6 +113,7 @@ export function registerReport(program: Command): void {
           return void writeRows(t.columns, t.rows, f.format);
         }
         const run = runTable(db, f.run!).run;
+        checkStoredRows(db, f.db, run, nothing(f));
         const report = await modelReport(run, f.html !== undefined);
         checkGrouping(report, run.model, f.by);
         if (f.html) return writeHtml(f.html, runReport(db, run.id, { hist: f.hist, report }));
@@ -121,6 +129,8 @@ export function registerReport(program: Command): void {
       }
     });
 }
+
+const nothing = (f: ReportFlags) => (f.html === undefined ? 'no report was printed' : `${f.html} was not written`);
 
 function writeHtml(file: string, text: string): void {
   try {

@@ -51,15 +51,15 @@ describe.skipIf(skip)('Slurm job array (README recipe, one-node Slurm)', () => {
 
   it('array of 4 shards, task 2 cancelled mid-run, merge names it; resume + merge again equals one machine', async () => {
     const readme = readmeShellBlock('**Slurm**: `scripts/slurm/shards.sbatch`');
-    expect(readme).toContain(
-      "sbatch --dependency=afterany:$jid --output=logs/merge.out --wrap 'simrun merge --into all.db shards/shard-*.db'",
-    );
+    expect(readme).toContain('sbatch --dependency=afterany:$jid scripts/slurm/merge.sbatch all.db');
     const script =
       scaled(readme, [
+        ['cpus=16', 'cpus=1'],
         [
-          'sbatch --parsable scripts/slurm/shards.sbatch tax /shared/population.csv',
-          `sbatch --parsable --array=0-3 --cpus-per-task=1 ${root}/scripts/slurm/shards.sbatch ${slow} range:${N} --param ms=4 --chunk-size 25`,
+          'sbatch --parsable --cpus-per-task=$cpus scripts/slurm/shards.sbatch tax /shared/population.csv',
+          `sbatch --parsable --array=0-3 --cpus-per-task=$cpus ${root}/scripts/slurm/shards.sbatch ${slow} range:${N} --param ms=4 --chunk-size 25`,
         ],
+        ['scripts/slurm/merge.sbatch all.db', `${root}/scripts/slurm/merge.sbatch all.db`],
       ]) + 'echo "jid=$jid"\n';
     const submitted = spawnSync('bash', ['-euo', 'pipefail', '-c', script], {
       cwd: work,
@@ -99,12 +99,14 @@ describe.skipIf(skip)('Slurm job array (README recipe, one-node Slurm)', () => {
     const again = sbatch([
       `--dependency=afterany:${resumeId}`,
       '--output=logs/merge-again.out',
-      '--wrap',
-      'simrun merge --into all.db shards/shard-*.db',
+      path.join(root, 'scripts/slurm/merge.sbatch'),
+      'all.db',
     ]);
     await cluster.waitGone([resumeId, again]);
     expect(cluster.jobState(resumeId), log('resume-2.out')).toEqual({ state: 'COMPLETED', exitCode: '0:0' });
     expect(cluster.jobState(again), log('merge-again.out')).toEqual({ state: 'COMPLETED', exitCode: '0:0' });
+    // the merge job ran simrun check on the merged database, and it held
+    expect(log('merge-again.out')).toMatch(/indices 0-1999: every one has a row or an error row\n.*\nevery check holds \(1 run\)/);
 
     const all = path.join(work, 'all.db');
     expect(query(all, 'SELECT status, total, done, errors FROM runs')).toEqual([{ status: 'done', total: N, done: N, errors: 0 }]);

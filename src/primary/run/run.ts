@@ -29,6 +29,7 @@ import { scanInput } from '../input/source.js';
 import { parseInputSpec } from '../input/sources.js';
 import { closeStore, useWal } from '../store/journal.js';
 import { formatShard, shardBlock, type Shard } from './shard.js';
+import { checkRunTargets } from './run-targets.js';
 
 export interface RunOptions extends SessionOptions {
   model: string;
@@ -73,6 +74,7 @@ export async function startRun(o: RunOptions): Promise<number> {
     throw usageError(`--shard ${formatShard(o.shard)}: the input has only ${scan.total} item(s), fewer than ${o.shard.count} shards`);
   }
   const block = o.shard ? shardBlock(o.shard, scan.total) : null;
+  checkRunTargets(o, spec, scan);
   prepareOutDir(o.outDir);
   const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
   const isNew = !existsSync(o.db);
@@ -206,6 +208,7 @@ async function checkedResume(db: DB, run: RunRecord, o: ResumeOptions, outDir: s
     throw usageError(
       `cannot resume run ${run.id}: input ${run.input} changed since the run started (content fingerprint differs); start a new run instead`,
     );
+  checkRunTargets({ ...o, outDir }, spec, scan);
   const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
   claimRun(db, run.id, os.hostname());
   useWal(db);

@@ -10,6 +10,8 @@ import type { ColumnType } from '../../api/model.js';
 import { intervalCount, type Interval } from '../run/intervals.js';
 import { formatShard, runShard, shardBlock, type Shard } from '../run/shard.js';
 import { openStore, quoteIdent, type RunRecord } from './store.js';
+import { checkRowCount } from './row-count.js';
+import { databaseFiles, refuseOutputTarget } from '../../util/output-target.js';
 
 export interface ShardInfo {
   /** As given on the command line, and resolved. */
@@ -70,6 +72,8 @@ export function readShard(file: string): ShardInfo {
         `${file}: run ${run.id} holds ${all - rows - errors} index(es) outside its shard ${formatShard(shard)} block ${fmtRange(block)}; not a simrun shard database`,
       );
     }
+    // A damaged file can end a scan early without an error: the rows must add up to the run's count.
+    checkRowCount(file, run, rows, 'nothing was merged');
     const both = one(
       `SELECT count(*) FROM errors e JOIN ${t} r ON r.run_id = e.run_id AND r.idx = e.idx WHERE e.run_id = ? AND e.idx BETWEEN ? AND ?`,
     );
@@ -127,9 +131,8 @@ export function checkShardSet(shards: ShardInfo[], into: string): void {
     }
     byIndex.set(s.shard.index, s);
   }
-  const target = path.resolve(into);
-  const clash = shards.find((s) => s.path === target);
-  if (clash) throw usageError(`--into ${into} is one of the shard databases; merge into a new file`);
+  const guarded = shards.flatMap((s) => databaseFiles(s.file, `one of the shard databases (${s.file})`));
+  refuseOutputTarget(into, '--into', guarded, { database: true, hint: 'merge into a new file' });
 }
 
 /** Index ranges the shards do not cover, each with the reason (absent shard, unfinished run). */

@@ -12,6 +12,9 @@ import { checkShardSet, describeMissing, missingCount, missingRanges, readShard,
 import { formatShard } from '../run/shard.js';
 import { createRun, ensureResultsTable, openStore, quoteIdent, setRunStatus, type DB, type ShardRecord } from './store.js';
 import { closeStore, useWal } from './journal.js';
+import { ensureModelViews } from './model-views.js';
+import { checkRowCount } from './row-count.js';
+import { loadModel } from '../../worker/model-loader.js';
 
 export interface MergeOptions {
   into: string;
@@ -84,10 +87,10 @@ function mergeShard(db: DB, runId: number | null, s: ShardInfo, all: ShardInfo[]
       db.prepare(`DELETE FROM main.${t} WHERE run_id = ? AND idx BETWEEN ? AND ?`).run(id, lo, hi);
       db.prepare(`DELETE FROM main.errors WHERE run_id = ? AND idx BETWEEN ? AND ?`).run(id, lo, hi);
       db.prepare(`DELETE FROM main.chunks WHERE run_id = ? AND lo >= ? AND hi <= ?`).run(id, lo, hi);
-      db.prepare(`INSERT INTO main.${t} (run_id, ${cols}) SELECT ?, ${cols} FROM shard.${t} WHERE run_id = ? ORDER BY idx`).run(
-        id,
-        s.run.id,
-      );
+      const copied = db
+        .prepare(`INSERT INTO main.${t} (run_id, ${cols}) SELECT ?, ${cols} FROM shard.${t} WHERE run_id = ? ORDER BY idx`)
+        .run(id, s.run.id).changes;
+      checkRowCount(s.file, s.run, copied, 'this shard was not merged');
       db.prepare(
         `INSERT INTO main.errors (run_id, idx, attempts, kind, name, message, stack, code, at) ` +
           `SELECT ?, idx, attempts, kind, name, message, stack, code, at FROM shard.errors WHERE run_id = ?`,
@@ -163,6 +166,7 @@ export async function mergeShards(o: MergeOptions): Promise<number> {
         );
       }
     }
+    await createViews(db, ref, o.quiet);
     for (const s of shards) {
       const had = merged.get(s.shard.index);
       if (had && unchanged(had, s)) {
@@ -180,6 +184,24 @@ export async function mergeShards(o: MergeOptions): Promise<number> {
   } finally {
     closeStore(db);
   }
+}
+
+/**
+ * The views the model declares, as `run` creates them (model-views.ts): the model is loaded
+ * from where the shards loaded it; one that cannot be loaded any more costs only its views.
+ */
+async function createViews(db: DB, ref: ShardInfo, quiet: boolean): Promise<void> {
+  let views: Record<string, string> | undefined;
+  try {
+    views = (await loadModel(ref.run.model_ref)).views;
+  } catch (err) {
+    say(
+      quiet,
+      `simrun: note: model ${ref.run.model} (${ref.run.model_ref}) cannot be loaded (${(err as Error).message}); its views are not created`,
+    );
+    return;
+  }
+  ensureModelViews(db, ref.run.model, views);
 }
 
 /** Sets the merged run's status from every shard merged so far (also from earlier merges). */
