@@ -4,15 +4,26 @@
  */
 import { appendFileSync } from 'node:fs';
 import { toUserError } from '../system-errors.js';
+import { clobbers, databaseFiles, type Guarded } from '../util/output-target.js';
 
-/** --log <file> / --log=<file> on the command line, if given. */
-function logFileArg(argv: string[]): string | null {
+/** --flag <value> / --flag=<value> (or -f <value>) on the command line, if given. */
+function flagArg(argv: string[], flag: string, short?: string): string | null {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--log') return argv[i + 1] ?? null;
-    if (a.startsWith('--log=')) return a.slice('--log='.length);
+    if (a === flag || (short !== undefined && a === short)) return argv[i + 1] ?? null;
+    if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1);
   }
   return null;
+}
+
+/** The --log file, unless it is the database, its -wal/-shm/-journal, the input or another SQLite file. */
+function logFile(argv: string[]): string | null {
+  const file = flagArg(argv, '--log');
+  if (!file) return null;
+  const db = flagArg(argv, '--db', '-d');
+  const input = flagArg(argv, '--input', '-i');
+  const guarded: Guarded[] = [...(db ? databaseFiles(db) : []), ...(input ? [{ file: input, what: 'the input' }] : [])];
+  return clobbers(file, guarded) ? null : file;
 }
 
 function stackText(err: unknown): string {
@@ -29,7 +40,7 @@ export function reportFailure(err: unknown): number {
   const failure = toUserError(err);
   process.stderr.write(`simrun: ${failure.message}\n`);
   if (process.env.SIMRUN_DEBUG) process.stderr.write(`${stackText(err)}\n`);
-  const file = logFileArg(process.argv.slice(2));
+  const file = logFile(process.argv.slice(2));
   if (file) {
     // One pino-shaped line (level 50 = error), written directly: pino is not loaded for this.
     const line = { level: 50, time: Date.now(), role: 'primary', pid: process.pid, msg: failure.message, stack: stackText(err) };
