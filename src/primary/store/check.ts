@@ -111,7 +111,13 @@ export function checkRun(db: DB, dbFile: string, run: RunRecord): RunCheck {
     if (!missing.length) add(true, size ? `indices ${lo}-${hi}: every one has a row or an error row` : 'indices: none (empty run)');
     if (lost.length) add(false, `${intervalCount(lost)} index(es) recorded finished have no row and no error row: ${formatRanges(lost)}`);
     if (notRun.length) {
-      const finish = run.status === 'done' ? '' : `; finish it: simrun resume --db ${dbFile} --run ${run.id}`;
+      const resume = `simrun resume --db ${dbFile} --run ${run.id}`;
+      const finish =
+        run.status === 'done'
+          ? ''
+          : run.status === 'running'
+            ? `; the run is running (simrun status tells whether its process is alive; if not: ${resume})`
+            : `; the run is ${run.status}; finish it: ${resume}`;
       add(false, `${intervalCount(notRun)} of ${size} index(es) not run (no row, no error): ${formatRanges(notRun)}${finish}`);
     }
     if (run.status !== 'done' && !notRun.length) add(false, `the run is ${run.status}, not done`);
