@@ -110,6 +110,8 @@ export type ResultColumn = Float64Array | (string | null)[];
 export interface ResultMessage {
   type: 'result';
   id: number;
+  /** The chunk's first item, echoed: the primary checks it against the chunk it dispatched. */
+  start: number;
   rows: number;
   columns: ResultColumn[];
   idx: number[] | null;

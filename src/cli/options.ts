@@ -2,6 +2,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { usageError } from '../errors.js';
 import { LOG_LEVELS } from '../log.js';
 import type { SessionOptions } from '../primary/run/session.js';
 
@@ -57,7 +58,26 @@ export function addSessionOptions(cmd: Command): Command {
     .option('--out <dir>', 'directory for file outputs of the model (ctx.outDir)')
     .option('--log <file>', 'write pino JSON logs to this file (default: stderr, warn and above)')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS as unknown as string[]))
-    .option('-q, --quiet', 'no progress and no summary line', false);
+    .option('-q, --quiet', 'no progress and no summary line', false)
+    .option('--force', `allow --workers above ${MAX_WORKERS_PER_CORE}x the cores`, false);
+}
+
+/** Workers past this many per core only thrash (300 on 2 cores: no item done in 100 s). */
+export const MAX_WORKERS_PER_CORE = 4;
+
+/**
+ * --workers above the core count: a warning (they share the cores); above
+ * MAX_WORKERS_PER_CORE times it: refused unless --force, before anything starts.
+ */
+export function checkWorkers(workers: number, force: boolean, cores = os.availableParallelism()): string | null {
+  if (workers <= cores) return null;
+  const max = MAX_WORKERS_PER_CORE * cores;
+  if (workers > max && !force) {
+    throw usageError(
+      `--workers ${workers} is more than ${MAX_WORKERS_PER_CORE}x the ${cores} core(s) here (${max}): so many workers thrash instead of running faster; use --workers ${cores}, or pass --force`,
+    );
+  }
+  return `simrun: warning: --workers ${workers} is more than the ${cores} core(s) here; the workers share them`;
 }
 
 export interface SessionFlags {
@@ -72,9 +92,12 @@ export interface SessionFlags {
   log?: string;
   logLevel?: string;
   quiet: boolean;
+  force: boolean;
 }
 
 export function sessionOptions(f: SessionFlags): SessionOptions {
+  const warning = checkWorkers(f.workers, f.force);
+  if (warning) process.stderr.write(`${warning}\n`);
   return {
     workers: f.workers,
     chunkSize: f.chunkSize,

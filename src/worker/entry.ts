@@ -7,31 +7,39 @@ import path from 'node:path';
 import { serializeError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { loadFingerprintedModel, modelColumns } from './model-loader.js';
-import type { ChunkMessage, InitMessage, PrimaryMessage, WorkerMessage } from '../protocol.js';
+import type { ChunkMessage, InitMessage, PrimaryMessage } from '../protocol.js';
 import { ItemWatchdog } from './item-watchdog.js';
 import { killWhenOrphaned } from './orphan-watchdog.js';
 import { SliceReader } from './read-slice.js';
 import { runChunk, type WorkerSetup } from './run-chunk.js';
 import { guardModelStdio } from './stdio-guard.js';
+import { endOwnGroupMembers } from '../util/process-group.js';
+import { attachChannelLog, takeChannel } from './ipc-guard.js';
+
+// Before any model code can load: the IPC channel is simrun's alone (ipc-guard.ts).
+const send = takeChannel();
 
 // Signals are the primary's to handle (it drains, then stops us); a closed terminal too.
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => {});
 process.on('disconnect', () => process.exit(0));
+// What the model spawned ends with the worker, also when the primary is gone (kill -9) and
+// cannot end the worker's process group itself (node:cluster exits at once on that disconnect).
+process.on('exit', () => {
+  const n = endOwnGroupMembers();
+  if (n) setup?.log.warn({ processes: n }, 'worker exiting: ended the processes its model left running');
+});
 killWhenOrphaned();
 guardModelStdio();
-
-function send(msg: WorkerMessage): void {
-  // The primary may already have gone (run stopped): then there is no one to tell.
-  if (process.connected) process.send!(msg);
-}
 
 let setup: WorkerSetup | null = null;
 let slices: SliceReader | null = null;
 const queue: ChunkMessage[] = [];
 let busy = false;
+let initialised = false;
 
 async function init(msg: InitMessage): Promise<void> {
   const log = createLogger(msg.logFile, msg.logLevel, { pid: process.pid, role: 'worker' });
+  attachChannelLog(log);
   try {
     const { model, fingerprint } = await loadFingerprintedModel(msg.modelRef);
     const columns = modelColumns(model);
@@ -76,8 +84,11 @@ async function drain(): Promise<void> {
 }
 
 process.on('message', (msg: PrimaryMessage) => {
-  if (msg.type === 'init') void init(msg).then(drain);
-  else if (msg.type === 'chunk') {
+  // One init per worker: a second (a model emitting 'message' on its own process) is ignored.
+  if (msg.type === 'init' && !initialised) {
+    initialised = true;
+    void init(msg).then(drain);
+  } else if (msg.type === 'chunk') {
     queue.push(msg);
     void drain();
   }

@@ -111,7 +111,17 @@ export async function runChunk(s: WorkerSetup, chunk: ChunkMessage, items: unkno
   watchdog?.idle();
   const { columns, specials } = out.take();
   const ms = performance.now() - t0;
-  return { type: 'result', id: chunk.id, rows: out.rows, columns, idx: errors.length ? okIdx : null, errors, specials, ms };
+  return {
+    type: 'result',
+    id: chunk.id,
+    start: chunk.start,
+    rows: out.rows,
+    columns,
+    idx: errors.length ? okIdx : null,
+    errors,
+    specials,
+    ms,
+  };
 }
 
 /** One more try of an item from the start: the same random stream, a new timeout clock. */

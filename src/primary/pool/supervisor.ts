@@ -20,6 +20,8 @@ import type { ChunkFeed, Chunk } from '../run/chunk-feed.js';
 import { startCluster } from './cluster-start.js';
 import { afterWorkerDeath, breakerTripped, type Failure } from './crash-policy.js';
 import type { ChunkSizer } from '../run/chunk-size.js';
+import { endLeftovers, ownGroupForks } from './own-group.js';
+import { protocolViolation } from './protocol-check.js';
 
 const MAX_IN_FLIGHT = 2;
 const MAX_LOAD_CRASHES = 3;
@@ -32,6 +34,8 @@ export type Outcome = { kind: 'done' } | { kind: 'interrupted' } | { kind: 'fail
 export interface CrashInfo {
   code: number | null;
   signal: string | null;
+  /** The protocol violation the worker was killed for, if that is why it died. */
+  violation?: string;
 }
 
 export interface SupervisorOptions {
@@ -58,7 +62,8 @@ export interface SupervisorOptions {
   onStall(pid: number, silentMs: number, chunk: Chunk | null): void;
 }
 
-function describeExit({ code, signal }: CrashInfo): string {
+function describeExit({ code, signal, violation }: CrashInfo): string {
+  if (violation) return `killed for breaking the protocol: ${violation}`;
   return signal ? `signal ${signal}` : `exit code ${code}`;
 }
 
@@ -72,6 +77,8 @@ export class Supervisor {
   private loadCrashes = 0;
   private graceTimer: NodeJS.Timeout | null = null;
   private dispatched = 0;
+  /** Processes that workers left running (their process groups), ended at their exit. */
+  private leftovers = 0;
   private resolve!: (o: Outcome) => void;
 
   constructor(private readonly opts: SupervisorOptions) {}
@@ -80,17 +87,24 @@ export class Supervisor {
     const outcome = new Promise<Outcome>((r) => (this.resolve = r));
     // glibc malloc fragments under native libraries (sharp/libvips); workers inherit this.
     process.env.MALLOC_ARENA_MAX ??= '2';
-    cluster.setupPrimary({ exec: workerEntry, serialization: 'advanced' });
+    const groups = ownGroupForks(this.opts.log);
+    cluster.setupPrimary({ exec: workerEntry, serialization: 'advanced', execArgv: groups.execArgv });
     cluster.on('fork', this.onFork);
     cluster.on('exit', this.onExit);
     const stallCheck =
       this.opts.stallMs > 0 ? setInterval(() => this.checkStalls(), Math.min(STALL_CHECK_MS, this.opts.stallMs / 4)) : null;
-    await startCluster(this.opts.workers);
-    const result = await outcome;
-    if (stallCheck) clearInterval(stallCheck);
-    await this.stopWorkers();
+    let result: Outcome;
+    try {
+      await startCluster(this.opts.workers);
+      result = await outcome;
+      if (stallCheck) clearInterval(stallCheck);
+      await this.stopWorkers();
+    } finally {
+      groups.restore();
+    }
     cluster.off('fork', this.onFork);
     cluster.off('exit', this.onExit);
+    if (this.leftovers) this.opts.log.warn({ processes: this.leftovers }, 'ended processes that workers left running');
     return result;
   }
 
@@ -118,15 +132,19 @@ export class Supervisor {
   };
 
   private onMessage(slot: WorkerHandle, msg: WorkerMessage): void {
-    // A retired or dead worker's late messages are ignored: its chunks were requeued.
-    if (this.finished || !this.slots.has(slot.worker.id)) return;
+    // A retired, dead or faulty worker's late messages are ignored: its chunks were requeued.
+    if (this.finished || !this.slots.has(slot.worker.id) || slot.violation) return;
+    const violation = protocolViolation(slot, msg);
+    if (violation) return this.faulty(slot, violation);
     slot.heard();
     if (slot.stalled) {
       slot.stalled = false;
       this.opts.onStall(slot.pid, 0, null);
     }
-    if (msg.type === 'hello') slot.worker.send(this.opts.init);
-    else if (msg.type === 'ready') {
+    if (msg.type === 'hello') {
+      slot.greeted = true;
+      slot.worker.send(this.opts.init);
+    } else if (msg.type === 'ready') {
       const mismatch = this.loadedOtherModel(msg);
       if (mismatch) {
         this.finish({
@@ -164,6 +182,13 @@ export class Supervisor {
       this.pump(slot);
       this.checkDone();
     }
+  }
+
+  /** A worker that broke the protocol is killed; its exit requeues its chunks like a crash's. */
+  private faulty(slot: WorkerHandle, violation: string): void {
+    slot.violation = violation;
+    this.opts.log.error({ pid: slot.pid, violation }, 'worker broke the IPC protocol: killed, its chunks requeued, nothing it sent stored');
+    slot.worker.process.kill('SIGKILL');
   }
 
   /** Warns once per silence about a worker that has work in flight but has sent nothing for stallMs. */
@@ -217,6 +242,7 @@ export class Supervisor {
   }
 
   private onExit = (worker: Worker, code: number | null, signal: string | null): void => {
+    this.leftovers += endLeftovers(worker.process.pid, this.opts.log);
     const slot = this.slots.get(worker.id);
     if (!slot || slot.state === 'draining' || slot.state === 'dead') return;
     this.slots.delete(worker.id);
@@ -224,7 +250,7 @@ export class Supervisor {
     slot.markDead();
     const timedOut = slot.takeTimeoutReport(this.opts.init.timeoutDir);
     if (this.finished) return;
-    const info = { code, signal };
+    const info: CrashInfo = slot.violation ? { code, signal, violation: slot.violation } : { code, signal };
     const { log } = this.opts;
     if (!loaded) {
       log.error({ pid: worker.process.pid, ...info }, 'worker died while loading the model');

@@ -18,13 +18,20 @@ export type WorkerState = 'starting' | 'idle' | 'busy' | 'draining' | 'dead';
 
 /** How long a stopping worker may take to exit after disconnect before it is killed. */
 export const STOP_KILL_MS = 2000;
+/** How many answered chunks a handle remembers, to name a second answer to one. */
+const ANSWERED_KEPT = 64;
 
 export class WorkerHandle {
   private current: WorkerState = 'starting';
   readonly inflight: Chunk[] = [];
+  private readonly answered = new Map<number, Chunk>();
   /** When the worker last sent anything, and whether its current silence was reported. */
   heardAt = performance.now();
   stalled = false;
+  /** It said hello and was sent init. */
+  greeted = false;
+  /** The protocol violation it was killed for (protocol-check.ts), or null. */
+  violation: string | null = null;
 
   constructor(readonly worker: Worker) {}
 
@@ -59,13 +66,22 @@ export class WorkerHandle {
     if (this.current === 'idle') this.current = 'busy';
   }
 
-  /** Takes back the chunk a result answers, or null for an unknown (late, requeued) id. */
+  /** Takes back the chunk a result answers, or null for an id it does not hold. */
   complete(id: number): Chunk | null {
     const k = this.inflight.findIndex((c) => c.id === id);
     if (k < 0) return null;
     const [chunk] = this.inflight.splice(k, 1);
     if (this.current === 'busy' && this.inflight.length === 0) this.current = 'idle';
+    if (chunk) {
+      this.answered.set(chunk.id, chunk);
+      if (this.answered.size > ANSWERED_KEPT) this.answered.delete(this.answered.keys().next().value!);
+    }
     return chunk ?? null;
+  }
+
+  /** One of its last chunks that it already answered, by id (to name a second answer). */
+  answeredChunk(id: number): Chunk | undefined {
+    return this.answered.get(id);
   }
 
   markDead(): void {

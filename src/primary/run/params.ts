@@ -3,8 +3,8 @@
  * and then --param a.b=v (dotted path). Every override must name an existing parameter and
  * keep its type; anything else is a usage error before any work starts.
  */
-import { readFileSync } from 'node:fs';
-import { usageError } from '../../errors.js';
+import { readFileSync, statSync } from 'node:fs';
+import { usageError, UsageError } from '../../errors.js';
 import type { Model, Params } from '../../api/model.js';
 
 type Obj = Record<string, unknown>;
@@ -26,11 +26,25 @@ export function parseParamFlag(flag: string): [string, unknown] {
   return [flag.slice(0, eq), parseParamValue(flag.slice(eq + 1))];
 }
 
+/**
+ * Params travel to every worker and are stored with the run (twice: overrides and effective);
+ * a 50 MB --params made a 200 MB database of 100 rows. Big data belongs in a file the model
+ * reads in setup(), named by a parameter.
+ */
+export const MAX_PARAMS_BYTES = 1024 * 1024;
+const PARAMS_ADVICE = 'put large data in a file the model reads in setup() and pass its path as a parameter';
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
 export function readParamsFile(file: string): Obj {
   let parsed: unknown;
   try {
+    const size = statSync(file).size;
+    if (size > MAX_PARAMS_BYTES) {
+      throw usageError(`--params ${file} is ${mb(size)}, over the ${mb(MAX_PARAMS_BYTES)} limit for params; ${PARAMS_ADVICE}`);
+    }
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     throw usageError(`cannot read --params ${file}: ${(err as Error).message}`);
   }
   if (!isObj(parsed)) throw usageError(`--params ${file} must hold a JSON object of parameter overrides`);
@@ -98,6 +112,12 @@ export function resolveParams(model: Model, fileOverrides: Obj, flags: [string, 
   const overrides: Obj = structuredClone(fileOverrides);
   for (const [path, value] of flags) setPath(overrides, path.split('.'), value);
   const effective = mergeChecked(model.params ?? {}, overrides, model.name, '');
+  const bytes = Buffer.byteLength(JSON.stringify(effective));
+  if (bytes > MAX_PARAMS_BYTES) {
+    throw usageError(
+      `the params of model ${model.name} are ${mb(bytes)} as JSON, over the ${mb(MAX_PARAMS_BYTES)} limit; ${PARAMS_ADVICE}`,
+    );
+  }
   try {
     model.validateParams?.(effective);
   } catch (err) {

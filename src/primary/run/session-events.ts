@@ -58,7 +58,11 @@ export function sessionEvents(o: {
       progress.update(counts.done, counts.errors);
     },
     onPoisonItem(idx: number, crashes: number, info: CrashInfo) {
-      const how = info.signal ? `signal ${info.signal}` : `exit code ${info.code}`;
+      const how = info.violation
+        ? `killed for breaking the IPC protocol: ${info.violation}`
+        : info.signal
+          ? `signal ${info.signal}`
+          : `exit code ${info.code}`;
       const message = `worker died (${how}) while running this item, ${crashes} time(s)`;
       log.error({ idx, crashes, ...info }, 'item crashes its worker; recorded as an error');
       recordError({

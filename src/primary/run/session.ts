@@ -26,6 +26,7 @@ import { createProgress, type Progress } from './progress.js';
 import { sessionEvents, type SessionCounts } from './session-events.js';
 import { runBounds } from './shard.js';
 import { RunCommits } from './transactions.js';
+import { endProcessGroup } from '../../util/process-group.js';
 
 export interface SessionOptions {
   workers: number;
@@ -184,7 +185,8 @@ export class RunSession {
     // Second signal: every committed chunk is already durable (transactions are synchronous);
     // in-flight chunks are dropped, their items stay missing for `resume`.
     log.warn({ signal: sig }, 'second signal: stopping at once');
-    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL');
+    // Each worker with what its model spawned (its process group; the worker alone without one).
+    for (const w of Object.values(cluster.workers ?? {})) if (w?.process.pid && !endProcessGroup(w.process.pid)) w.process.kill('SIGKILL');
     const code = this.interrupted(true);
     this.commits.close();
     this.plan.db.close();

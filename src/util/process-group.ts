@@ -1,0 +1,74 @@
+/**
+ * Process groups: how a worker's descendants end with it. Each worker is started as the leader
+ * of its own session and process group (setsid(1), see primary/pool/own-group.ts), so whatever
+ * a model spawns (a shell command, a Python or R process, their children) is in the group whose
+ * id is the worker's pid, and one kill(-pgid) ends all of it, as Slurm's cgroups and GNU
+ * parallel's --termseq do. A descendant that starts a session of its own (setsid, a daemon,
+ * child_process.spawn with `detached: true`) leaves the group and is not ended.
+ *
+ * Exported for anything that starts long-lived processes from a worker: started without
+ * `detached`, they are in the worker's group and end with it.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * The pids in process group `pgid`, read from /proc (Linux); null where there is no /proc.
+ * A zombie (exited, not yet reaped) is left out: it is already gone.
+ */
+export function processGroupMembers(pgid: number): number[] | null {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  const members: number[] = [];
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // exited while we looked
+    }
+    // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so split after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] !== 'Z' && Number(fields[2]) === pgid) members.push(Number(name));
+  }
+  return members;
+}
+
+/**
+ * Sends `signal` to every process in group `pgid` and returns how many there were (0 when the
+ * group is empty or does not exist; where /proc is missing, 1 if the signal reached anyone).
+ * Never throws.
+ */
+export function endProcessGroup(pgid: number, signal: NodeJS.Signals = 'SIGKILL'): number {
+  if (!Number.isSafeInteger(pgid) || pgid <= 1) return 0;
+  const members = processGroupMembers(pgid);
+  if (members && members.length === 0) return 0;
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    return 0; // ESRCH: no such group (any more)
+  }
+  return members ? members.length : 1;
+}
+
+/**
+ * In a worker that leads its own group: ends every other process of the group (what its model
+ * spawned) before the worker exits on its own, e.g. when the primary was killed. Never throws.
+ */
+export function endOwnGroupMembers(signal: NodeJS.Signals = 'SIGKILL'): number {
+  let n = 0;
+  for (const pid of processGroupMembers(process.pid) ?? []) {
+    if (pid === process.pid) continue;
+    try {
+      process.kill(pid, signal);
+      n++;
+    } catch {
+      // already gone
+    }
+  }
+  return n;
+}
