@@ -38,7 +38,8 @@ function resolveLocal(from: string, spec: string): string | null {
   return candidates.find(isFile) ?? null;
 }
 
-function walkImports(entry: string): string[] {
+/** A model file and the local files it imports or requires, followed recursively (entry first). */
+export function localModelFiles(entry: string): string[] {
   const seen = new Set<string>();
   const stack = [entry];
   while (stack.length) {
@@ -63,7 +64,7 @@ function listFolder(dir: string): string[] {
 
 /** @param file the model's entry file; @param builtinDir its compiled folder for a built-in model */
 export function fingerprintModel(file: string, builtinDir: string | null): ModelFingerprint {
-  const files = builtinDir ? listFolder(builtinDir) : walkImports(file);
+  const files = builtinDir ? listFolder(builtinDir) : localModelFiles(file);
   const root = builtinDir ?? path.dirname(file);
   const entries = files
     .map((f) => [path.relative(root, f).split(path.sep).join('/'), sha256(readFileSync(f))] as const)

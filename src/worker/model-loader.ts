@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ModelError, modelError } from '../errors.js';
 import { changedFiles, fingerprintModel, type ModelFingerprint } from './model-fingerprint.js';
 import type { ColumnType, Model } from '../api/model.js';
-import { installSimrunResolution } from './simrun-resolve.js';
+import { importModelFile, modelFileLoader } from './model-import.js';
 import { extensionsDeclarationError } from './model-extensions.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -32,9 +32,9 @@ export function builtinModelNames(): string[] {
     .sort();
 }
 
-/** A model reference that names a file (has a / or a JS/TS extension), not a built-in model. */
+/** A model reference that names a file (has a / or the extension of a model file kind), not a built-in model. */
 export function looksLikePath(ref: string): boolean {
-  return /[\\/]/.test(ref) || /\.([mc]?js|[mc]?ts)$/.test(ref);
+  return /[\\/]/.test(ref) || modelFileLoader(ref) !== undefined;
 }
 
 /** Canonical reference stored with the run: built-in name, or absolute file path. */
@@ -89,15 +89,9 @@ function withLoadTimeout<T>(p: Promise<T>, modelRef: string): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
-/**
- * A user's file goes through tsx whatever its kind (TS or JS, ESM or CJS, with or without a
- * package.json), with `simrun` resolved to this simrun; built-in models are plain ESM.
- */
+/** Built-in models are plain ESM; a user's file is imported by its kind (model-import.ts). */
 async function importModule(file: string, builtin: boolean): Promise<unknown> {
-  if (builtin) return import(pathToFileURL(file).href);
-  installSimrunResolution();
-  const { tsImport } = await import('tsx/esm/api');
-  return tsImport(pathToFileURL(file).href, import.meta.url);
+  return builtin ? import(pathToFileURL(file).href) : importModelFile(file);
 }
 
 /**

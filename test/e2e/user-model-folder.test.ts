@@ -7,12 +7,15 @@ import { query, runCli, tmpDir } from '../helpers.js';
 const body = `name: 'm', version: '1', columns: { x: 'integer' }, analyze: (item) => ({ x: Number(item) }), format: (r) => r`;
 const esm = `import { defineModel } from 'simrun';\nexport default defineModel({ ${body} });\n`;
 const cjs = `const { defineModel } = require('simrun');\nmodule.exports = defineModel({ ${body} });\n`;
+const viaHelper = `import { m } from './helper.mjs';\nexport default m;\n`;
+const helper = `import { defineModel } from 'simrun';\nexport const m = defineModel({ ${body} });\n`;
 const cases: [string, string, string, boolean][] = [
   ['TS, no package.json', 'model.ts', esm, false],
   ['TS, npm init -y package.json', 'model.ts', esm, true],
   ['.mjs ESM', 'model.mjs', esm, false],
   ['.cjs with require', 'model.cjs', cjs, false],
   ['.js ESM syntax, no type module', 'model.js', esm, true],
+  ['.mjs whose local helper imports simrun', 'model.mjs', viaHelper, false],
 ];
 
 describe('a model file in a fresh folder', () => {
@@ -20,9 +23,12 @@ describe('a model file in a fresh folder', () => {
     it(title, async () => {
       const dir = tmpDir('simrun-user-');
       writeFileSync(path.join(dir, file), src);
+      writeFileSync(path.join(dir, 'helper.mjs'), helper);
       if (pkg) writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'x', version: '1.0.0', main: 'index.js' }));
-      const r = await runCli(['run', `./${file}`, '--input', 'range:50', '--db', 'out.db', '--workers', '2'], { cwd: dir });
+      const r = await runCli(['run', `./${file}`, '--input', 'range:50', '--db', 'out.db', '--workers', '2', '-q'], { cwd: dir });
       expect(r.code, r.stderr).toBe(0);
+      // Nothing on stderr: no Node warning (e.g. the typeless package.json one) from any process.
+      expect(r.stderr).toBe('');
       expect(query<{ n: number }>(path.join(dir, 'out.db'), 'SELECT count(*) AS n FROM m')[0]!.n).toBe(50);
     });
   }
