@@ -14,9 +14,22 @@ export function registerMerge(program: Command, exit: (code: number) => void): v
     .requiredOption('--into <file>', 'database to merge into (created if missing)')
     .argument('<shard-db...>', 'the shard databases, e.g. shard-*.db')
     .option('--allow-partial', 'merge what is there even if shards or indices are missing (run left unfinished)', false)
+    .option(
+      '--allow-model-change',
+      'accept shards whose model code differs or has no fingerprint (a shard of an older simrun); recorded in runs.notes',
+      false,
+    )
     .option('-q, --quiet', 'no per-shard lines and no summary', false)
     .addHelpText('after', '\nExample:\n  simrun merge --into all.db shard-*.db\n')
-    .action(async (files: string[], f: { into: string; allowPartial: boolean; quiet: boolean }) => {
-      exit(await mergeShards({ into: f.into, shards: files, allowPartial: f.allowPartial, quiet: f.quiet }));
+    .action(async (files: string[], f: { into: string; allowPartial: boolean; allowModelChange: boolean; quiet: boolean }) => {
+      exit(
+        await mergeShards({
+          into: f.into,
+          shards: files,
+          allowPartial: f.allowPartial,
+          allowModelChange: f.allowModelChange,
+          quiet: f.quiet,
+        }),
+      );
     });
 }

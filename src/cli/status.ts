@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { viewRun } from '../primary/store/run-status.js';
 import { listRuns, listShards, openStore, type RunRecord } from '../primary/store/store.js';
 import { formatDuration } from '../util/duration.js';
+import { localTime } from '../util/local-time.js';
 import { writeRows } from './output.js';
 import { watchStatus } from './status-watch.js';
 
@@ -68,7 +69,7 @@ export function registerStatus(program: Command): void {
           r.items_per_sec ?? '',
           fmtSecs(r.elapsed_sec),
           fmtSecs(r.eta_sec),
-          r.created_at.slice(0, 19).replace('T', ' '),
+          localTime(r.created_at),
         ]),
         'table',
       );
@@ -82,7 +83,7 @@ export function registerStatus(program: Command): void {
           process.stdout.write(
             `  shard ${s.shard_index}/${s.shard_count}: indices ${s.lo}-${s.hi}, ${s.done} rows, ${s.errors} errors, ${s.status}; ` +
               `from ${s.source_db} (run ${s.source_run_id}), ${s.workers} workers on ${s.host}, simrun ${s.simrun_version}, ` +
-              `started ${s.created_at.slice(0, 19).replace('T', ' ')}, merged ${s.merged_at.slice(0, 19).replace('T', ' ')}\n`,
+              `started ${localTime(s.created_at)}, merged ${localTime(s.merged_at)}\n`,
           );
         }
       }

@@ -6,7 +6,8 @@ import { ensureModelViews } from '../store/model-views.js';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { dbError, ModelError, usageError } from '../../errors.js';
+import { dbError, EXIT, ModelError, RunFailedError, usageError } from '../../errors.js';
+import { toUserError } from '../../system-errors.js';
 import { createLogger } from '../../log.js';
 import { changedFiles } from '../../worker/model-fingerprint.js';
 import { loadFingerprintedModel, modelColumns, resolveModelRef } from '../../worker/model-loader.js';
@@ -58,6 +59,15 @@ function prepareOutDir(dir: string | null): void {
   } catch (err) {
     throw usageError(`cannot create the --out folder ${dir}: ${(err as Error).message}`);
   }
+}
+
+/**
+ * A session that failed once its run was kept (written, marked failed) exits 1, whatever its
+ * cause: exit 2 promises that nothing was written (docs/cli.md, exit codes).
+ */
+function keptRunFailure(err: unknown): Error {
+  const e = toUserError(err);
+  return e.exitCode === EXIT.usage ? new RunFailedError(e.message, { cause: err }) : e;
 }
 
 function removeDbFiles(file: string): void {
@@ -141,7 +151,7 @@ export async function startRun(o: RunOptions): Promise<number> {
     // Still uncommitted means no chunk was ever written: a model bug found on the first chunk
     // (rows vs columns) leaves the database as it was; other failures keep the failed run.
     discarded = newRunPending(db) && err instanceof ModelError;
-    throw err;
+    throw discarded ? err : keptRunFailure(err);
   } finally {
     endNewRun(db, !discarded);
     closeStore(db);
@@ -239,5 +249,7 @@ async function checkedResume(db: DB, run: RunRecord, o: ResumeOptions, outDir: s
     scan,
     log,
   };
-  return new RunSession({ ...plan, options: { ...o, outDir } }).run();
+  return new RunSession({ ...plan, options: { ...o, outDir } }).run().catch((err: unknown) => {
+    throw keptRunFailure(err);
+  });
 }

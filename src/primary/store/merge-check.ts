@@ -99,7 +99,6 @@ export function readShard(file: string): ShardInfo {
 const SAME: [keyof RunRecord, string][] = [
   ['model', 'model'],
   ['model_version', 'model version'],
-  ['model_fingerprint', 'model code (fingerprint of its files)'],
   ['input_fingerprint', 'input fingerprint (input content)'],
   ['input_total', 'input item count'],
   ['params_json', 'params'],
@@ -107,10 +106,34 @@ const SAME: [keyof RunRecord, string][] = [
   ['shard_count', 'shard count N'],
 ];
 
+const short = (fingerprint: string) => `${fingerprint.slice(0, 19)}…`;
+
+/**
+ * Why two shards' model code fingerprints differ, or null when they agree. A shard of a release
+ * before fingerprints has none: simrun cannot tell whether its code was the same.
+ */
+export function codeDifference(s: ShardInfo, ref: ShardInfo): string | null {
+  const [a, b] = [s.run.model_fingerprint, ref.run.model_fingerprint];
+  if (a === b) return null;
+  if (a === null || b === null) {
+    const [old, other] = a === null ? [s, ref] : [ref, s];
+    return (
+      `${old.file} was made by simrun ${old.run.simrun_version}, which recorded no fingerprint of the model's code, so simrun cannot tell ` +
+      `whether it ran the same code of model ${s.run.model} as ${other.file} (${short(other.run.model_fingerprint!)})`
+    );
+  }
+  return `${s.file} and ${ref.file} ran different code of model ${s.run.model} (fingerprints ${short(a)} vs ${short(b)})`;
+}
+
 /** Refuses shards of different runs, doubled shards, and an --into that is one of the shards. */
-export function checkShardSet(shards: ShardInfo[], into: string): void {
+export function checkShardSet(shards: ShardInfo[], into: string, allowModelChange = false): void {
   const ref = shards[0]!;
   for (const s of shards.slice(1)) {
+    const code = codeDifference(s, ref);
+    if (code && !allowModelChange)
+      throw usageError(
+        `cannot merge: ${code}; if the shards ran the same model (or the change does not touch results), merge with --allow-model-change`,
+      );
     for (const [key, what] of SAME) {
       if (s.run[key] !== ref.run[key]) {
         throw usageError(

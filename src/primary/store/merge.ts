@@ -8,9 +8,19 @@
 import os from 'node:os';
 import { EXIT, usageError } from '../../errors.js';
 import { SIMRUN_VERSION } from '../../version.js';
-import { checkShardSet, describeMissing, missingCount, missingRanges, readShard, type ShardInfo } from './merge-check.js';
+import { checkShardSet, codeDifference, describeMissing, missingCount, missingRanges, readShard, type ShardInfo } from './merge-check.js';
 import { formatShard } from '../run/shard.js';
-import { createRun, ensureResultsTable, openStore, quoteIdent, setRunStatus, type DB, type ShardRecord } from './store.js';
+import {
+  addRunNote,
+  createRun,
+  ensureResultsTable,
+  getRun,
+  openStore,
+  quoteIdent,
+  setRunStatus,
+  type DB,
+  type ShardRecord,
+} from './store.js';
 import { closeStore, useWal } from './journal.js';
 import { ensureModelViews } from './model-views.js';
 import { checkRowCount } from './row-count.js';
@@ -20,6 +30,8 @@ export interface MergeOptions {
   into: string;
   shards: string[];
   allowPartial: boolean;
+  /** Accept shards whose model code fingerprints differ or are missing (recorded in runs.notes). */
+  allowModelChange?: boolean;
   quiet: boolean;
 }
 
@@ -136,7 +148,7 @@ function mergeShard(db: DB, runId: number | null, s: ShardInfo, all: ShardInfo[]
 export async function mergeShards(o: MergeOptions): Promise<number> {
   if (!o.shards.length) throw usageError('give the shard databases to merge, e.g. simrun merge --into all.db shard-*.db');
   const shards = o.shards.map(readShard).sort((a, b) => a.shard.index - b.shard.index);
-  checkShardSet(shards, o.into);
+  checkShardSet(shards, o.into, o.allowModelChange);
   const ref = shards[0]!;
   const missing = missingRanges(shards);
   const total = ref.run.input_total!;
@@ -180,6 +192,9 @@ export async function mergeShards(o: MergeOptions): Promise<number> {
         `shard ${formatShard(s.shard)} (${s.file}): ${s.rows} rows, ${s.errors} errors merged in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
       );
     }
+    const changes = shards.map((s) => codeDifference(s, ref)).filter((c) => c !== null);
+    const note = `merge --allow-model-change: ${changes.join('; ')}`;
+    if (changes.length && !getRun(db, runId!)!.notes?.includes(note)) addRunNote(db, runId!, note);
     return finish(db, runId!, ref, o);
   } finally {
     closeStore(db);

@@ -173,9 +173,20 @@ function describeOpenError(file: string, err: unknown, readonly: boolean): Error
   return dbError(`cannot open ${file}: ${(err as Error).message}`, err);
 }
 
-function checkSimrunDb(db: DB, file: string): void {
+function checkSimrunDb(db: DB, file: string, walMissing: boolean, walAbsent: boolean): void {
   const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'`).get();
+  const wal = `${path.basename(file)}-wal`;
+  if (!hasMeta && walMissing)
+    throw dbError(
+      `${file}: its write-ahead log ${wal} is missing (deleted, or not copied with it), and every commit since the database was created was in it: ` +
+        `its runs and results are lost. If you still have ${wal}, put it back beside ${file}; otherwise start the run again with a new --db`,
+    );
   if (!hasMeta) throw dbError(`${file} is not a simrun database (no meta table); give a new file name`);
+  if (walAbsent && existsSync(`${file}-shm`))
+    process.stderr.write(
+      `simrun: warning: ${file}: its write-ahead log ${wal} is missing but its -shm is there (a writer was killed and ${wal} deleted): ` +
+        `the commits after the last checkpoint are lost; put ${wal} back if you have it, else check it (sqlite3 ${file} "PRAGMA integrity_check") before simrun resume redoes the lost items\n`,
+    );
   const v = db.prepare(`SELECT value FROM meta WHERE key='schema_version'`).pluck().get() as string | undefined;
   if (v === undefined) throw dbError(`${file} is not a simrun database (no schema version)`);
   const version = schemaVersion(db);
@@ -187,6 +198,10 @@ function checkSimrunDb(db: DB, file: string): void {
 export function openStore(file: string, opts: { readonly: boolean; mustExist?: boolean }): DB {
   const present = existsSync(file);
   const exists = present && statSync(file).size > 0;
+  // A database in WAL mode whose -wal is gone (a killed writer's, deleted): its last commits are lost.
+  // (A reader leaves an empty -wal behind: for a database with no tables yet, that is as missing.)
+  const walSize = existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : -1;
+  const walMissing = exists && walSize <= 0 && isWalFile(file);
   if ((opts.readonly || opts.mustExist) && !exists) throw dbError(`database not found: ${file}`);
   if (!opts.readonly) noteTarget(file);
   let db: DB | undefined;
@@ -194,7 +209,7 @@ export function openStore(file: string, opts: { readonly: boolean; mustExist?: b
     if (!opts.readonly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     db = new Database(file, { readonly: opts.readonly, fileMustExist: opts.readonly });
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    if (exists) checkSimrunDb(db, file);
+    if (exists) checkSimrunDb(db, file, walMissing, walMissing && walSize < 0);
     if (!opts.readonly) {
       // Before the first table: 16 KiB pages insert wide result rows ~12 % faster than 4 KiB.
       if (!exists) db.pragma('page_size = 16384');
