@@ -9,7 +9,20 @@
  * Exported for anything that starts long-lived processes from a worker: started without
  * `detached`, they are in the worker's group and end with it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** simrun's own node_modules: a group member whose executable is in it (tsx's esbuild service) is ours, not the model's. */
+const ownModules = fileURLToPath(new URL('../../../node_modules/', import.meta.url));
+
+/** True when `pid` runs an executable shipped in simrun's own node_modules (e.g. esbuild, started by tsx). */
+function isSimrunHelper(pid: number): boolean {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`).startsWith(ownModules);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The pids in process group `pgid`, read from /proc (Linux); null where there is no /proc.
@@ -39,33 +52,37 @@ export function processGroupMembers(pgid: number): number[] | null {
 }
 
 /**
- * Sends `signal` to every process in group `pgid` and returns how many there were (0 when the
- * group is empty or does not exist; where /proc is missing, 1 if the signal reached anyone).
+ * Sends `signal` to every process in group `pgid` and returns how many of them the model had
+ * started (simrun's own helpers, such as tsx's esbuild service, are ended but not counted; 0 when
+ * the group is empty or does not exist; where /proc is missing, 1 if the signal reached anyone).
  * Never throws.
  */
 export function endProcessGroup(pgid: number, signal: NodeJS.Signals = 'SIGKILL'): number {
   if (!Number.isSafeInteger(pgid) || pgid <= 1) return 0;
   const members = processGroupMembers(pgid);
   if (members && members.length === 0) return 0;
+  const counted = members ? members.filter((pid) => !isSimrunHelper(pid)).length : 1;
   try {
     process.kill(-pgid, signal);
   } catch {
     return 0; // ESRCH: no such group (any more)
   }
-  return members ? members.length : 1;
+  return counted;
 }
 
 /**
  * In a worker that leads its own group: ends every other process of the group (what its model
- * spawned) before the worker exits on its own, e.g. when the primary was killed. Never throws.
+ * spawned) before the worker exits on its own, e.g. when the primary was killed, and returns how
+ * many the model had started (simrun's own helpers are ended, not counted). Never throws.
  */
 export function endOwnGroupMembers(signal: NodeJS.Signals = 'SIGKILL'): number {
   let n = 0;
   for (const pid of processGroupMembers(process.pid) ?? []) {
     if (pid === process.pid) continue;
+    const helper = isSimrunHelper(pid);
     try {
       process.kill(pid, signal);
-      n++;
+      if (!helper) n++;
     } catch {
       // already gone
     }
