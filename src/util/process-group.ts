@@ -9,11 +9,20 @@
  * Exported for anything that starts long-lived processes from a worker: started without
  * `detached`, they are in the worker's group and end with it.
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** simrun's own node_modules: a group member whose executable is in it (tsx's esbuild service) is ours, not the model's. */
-const ownModules = fileURLToPath(new URL('../../../node_modules/', import.meta.url));
+const ownModules = realModules(fileURLToPath(new URL('../../../node_modules', import.meta.url)));
+
+/** The real path of a node_modules folder (a checkout may link it), with a trailing '/'. */
+function realModules(dir: string): string {
+  try {
+    return `${realpathSync(dir)}/`;
+  } catch {
+    return `${dir}/`;
+  }
+}
 
 /** True when `pid` runs an executable shipped in simrun's own node_modules (e.g. esbuild, started by tsx). */
 function isSimrunHelper(pid: number): boolean {
