@@ -2,7 +2,7 @@
 import pino, { type Logger } from 'pino';
 import { usageError } from './errors.js';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export { LOG_LEVELS } from './log-levels.js';
 
 export function createLogger(file: string | null, level: string, bindings: Record<string, unknown>): Logger {
   return pino({ level, base: bindings }, file ? logFile(file) : pino.destination({ fd: 2, sync: true }));

@@ -15,6 +15,9 @@ import { runChunk, type WorkerSetup } from './run-chunk.js';
 import { guardModelStdio } from './stdio-guard.js';
 import { endOwnGroupMembers } from '../util/process-group.js';
 import { attachChannelLog, takeChannel } from './ipc-guard.js';
+import { flushPhases, mark } from '../util/phases.js';
+
+mark('worker: entry loaded');
 
 // Before any model code can load: the IPC channel is simrun's alone (ipc-guard.ts).
 const send = takeChannel();
@@ -40,8 +43,11 @@ let initialised = false;
 async function init(msg: InitMessage): Promise<void> {
   const log = createLogger(msg.logFile, msg.logLevel, { pid: process.pid, role: 'worker' });
   attachChannelLog(log);
+  mark('worker: init received');
+  flushPhases(log);
   try {
     const { model, fingerprint } = await loadFingerprintedModel(msg.modelRef);
+    mark('worker: model loaded');
     const columns = modelColumns(model);
     await model.setup?.({ params: msg.params, log, outDir: msg.outDir });
     const watchdog =
@@ -60,6 +66,7 @@ async function init(msg: InitMessage): Promise<void> {
     };
     slices = msg.input ? new SliceReader(msg.input) : null;
     send({ type: 'ready', columns, modelFingerprint: fingerprint.hash });
+    mark('worker: ready sent');
   } catch (err) {
     send({ type: 'loadFailed', error: serializeError(err) });
     process.disconnect();

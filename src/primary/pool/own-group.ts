@@ -35,18 +35,32 @@ export function setsidPath(): string | null {
 }
 
 /**
- * The cluster execArgv that starts workers through setsid, with process.execPath pointed at it
- * until `restore()`. Without setsid: node's own execArgv, nothing changed.
+ * How cluster.fork starts a worker in a group of its own: `execPath` (setsid) with `execArgv`
+ * (node first). Without setsid: node and its own execArgv (`grouped` false).
  */
-export function ownGroupForks(log: Logger): { execArgv: string[]; restore: () => void } {
+export function ownGroupForks(): { execPath: string; execArgv: string[]; grouped: boolean } {
   const setsid = setsidPath();
-  if (!setsid) {
-    log.info('setsid(1) not found: processes a model spawns are not grouped with their worker');
-    return { execArgv: process.execArgv, restore: () => {} };
-  }
+  if (!setsid) return { execPath: process.execPath, execArgv: process.execArgv, grouped: false };
+  return { execPath: setsid, execArgv: [process.execPath, ...process.execArgv], grouped: true };
+}
+
+/**
+ * Runs `fork` (cluster.fork, directly or through throng, which forks after one await) with
+ * process.execPath pointed at `execPath`, and points it back to node as soon as it returns.
+ */
+export function forkingWith<T>(execPath: string, fork: () => T): T {
   const node = process.execPath;
-  process.execPath = setsid;
-  return { execArgv: [node, ...process.execArgv], restore: () => void (process.execPath = node) };
+  process.execPath = execPath;
+  let result: T;
+  try {
+    result = fork();
+  } catch (err) {
+    process.execPath = node;
+    throw err;
+  }
+  if (result instanceof Promise) void result.finally(() => (process.execPath = node)).catch(() => {});
+  else process.execPath = node;
+  return result;
 }
 
 /** At a worker's exit: ends what its model left running in its group, logs and returns how many. */

@@ -31,6 +31,7 @@ import { parseInputSpec } from '../input/sources.js';
 import { closeStore, useWal } from '../store/journal.js';
 import { formatShard, shardBlock, type Shard } from './shard.js';
 import { checkRunTargets } from './run-targets.js';
+import { flushPhases, mark } from '../../util/phases.js';
 
 export interface RunOptions extends SessionOptions {
   model: string;
@@ -75,11 +76,14 @@ function removeDbFiles(file: string): void {
 }
 
 export async function startRun(o: RunOptions): Promise<number> {
+  mark('run: start');
   const modelRef = resolveModelRef(o.model);
   const { model, fingerprint } = await loadFingerprintedModel(modelRef);
+  mark('run: model loaded');
   const params = resolveParams(model, o.paramsFile ? readParamsFile(o.paramsFile) : {}, o.params);
   const spec = parseInputSpec(o.input);
   const scan = await scanInput(spec);
+  mark('run: input scanned');
   if (o.shard && o.shard.count > scan.total) {
     throw usageError(`--shard ${formatShard(o.shard)}: the input has only ${scan.total} item(s), fewer than ${o.shard.count} shards`);
   }
@@ -87,6 +91,7 @@ export async function startRun(o: RunOptions): Promise<number> {
   checkRunTargets(o, spec, scan);
   prepareOutDir(o.outDir);
   const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
+  flushPhases(log);
   const isNew = !existsSync(o.db);
   const db = openStore(o.db, { readonly: false });
   let run: RunRecord;
@@ -137,6 +142,7 @@ export async function startRun(o: RunOptions): Promise<number> {
       });
     })();
     run = getRun(db, id)!;
+    mark('run: store opened, run created');
   } catch (err) {
     endNewRun(db, false);
     db.close();
@@ -220,6 +226,7 @@ async function checkedResume(db: DB, run: RunRecord, o: ResumeOptions, outDir: s
     );
   checkRunTargets({ ...o, outDir }, spec, scan);
   const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
+  flushPhases(log);
   claimRun(db, run.id, os.hostname());
   useWal(db);
   if (changes.length)
