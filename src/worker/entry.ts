@@ -7,7 +7,7 @@ import path from 'node:path';
 import { serializeError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { loadFingerprintedModel, modelColumns } from './model-loader.js';
-import type { ChunkMessage, InitMessage, PrimaryMessage } from '../protocol.js';
+import { WORKER_MARK, type ChunkMessage, type InitMessage, type PrimaryMessage } from '../protocol.js';
 import { ItemWatchdog } from './item-watchdog.js';
 import { killWhenOrphaned } from './orphan-watchdog.js';
 import { SliceReader } from './read-slice.js';
@@ -31,7 +31,6 @@ process.on('exit', () => {
   const n = endOwnGroupMembers();
   if (n) setup?.log.warn({ processes: n }, 'worker exiting: ended the processes its model left running');
 });
-killWhenOrphaned();
 guardModelStdio();
 
 let setup: WorkerSetup | null = null;
@@ -78,6 +77,9 @@ async function drain(): Promise<void> {
   busy = true;
   while (queue.length) {
     const chunk = queue.shift()!;
+    // The primary's orphan reaper (pool/orphan-reaper.ts) ends this worker if the primary is
+    // killed; where it cannot run, a thread of the worker's own does, from the first chunk on.
+    if (!process.env[WORKER_MARK]) killWhenOrphaned();
     let items: unknown[] | null;
     try {
       items = chunk.slice ? slices!.read(chunk.slice, chunk.count) : (chunk.items ?? null);

@@ -46,20 +46,30 @@ export function ownGroupForks(): { execPath: string; execArgv: string[]; grouped
 
 /**
  * Runs `fork` (cluster.fork, directly or through throng, which forks after one await) with
- * process.execPath pointed at `execPath`, and points it back to node as soon as it returns.
+ * process.execPath pointed at `execPath` and `env` added to process.env (what the workers
+ * inherit), and puts both back as soon as it returns.
  */
-export function forkingWith<T>(execPath: string, fork: () => T): T {
+export function forkingWith<T>(execPath: string, env: Record<string, string>, fork: () => T): T {
   const node = process.execPath;
+  const before = Object.keys(env).map((k) => [k, process.env[k]] as const);
   process.execPath = execPath;
+  Object.assign(process.env, env);
+  const restore = () => {
+    process.execPath = node;
+    for (const [k, v] of before) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
   let result: T;
   try {
     result = fork();
   } catch (err) {
-    process.execPath = node;
+    restore();
     throw err;
   }
-  if (result instanceof Promise) void result.finally(() => (process.execPath = node)).catch(() => {});
-  else process.execPath = node;
+  if (result instanceof Promise) void result.finally(restore).catch(() => {});
+  else restore();
   return result;
 }
 

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { WorkerMessage } from '../../protocol.js';
 import { startCluster } from './cluster-start.js';
 import { forkingWith, ownGroupForks } from './own-group.js';
+import { startOrphanReaper, type OrphanReaper } from './orphan-reaper.js';
 
 const workerEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../worker/entry.js');
 
@@ -29,6 +30,7 @@ export class WorkerForks {
   private listener: WorkerEvents | null = null;
   private readonly early: ((l: WorkerEvents) => void)[] = [];
   private readonly execPath: string;
+  private readonly reaper: OrphanReaper | null;
   /** Workers lead their own process group (setsid(1) found): what a model spawns ends with them. */
   readonly grouped: boolean;
 
@@ -38,6 +40,7 @@ export class WorkerForks {
     const groups = ownGroupForks();
     this.grouped = groups.grouped;
     this.execPath = groups.execPath;
+    this.reaper = startOrphanReaper();
     cluster.setupPrimary({ exec: workerEntry, serialization: 'advanced', execArgv: groups.execArgv });
     cluster.on('fork', this.onFork);
     cluster.on('exit', this.onExit);
@@ -47,7 +50,7 @@ export class WorkerForks {
   /** Forks `count` workers (through throng); replacements come from `forkOne`. */
   static async start(count: number): Promise<WorkerForks> {
     const forks = new WorkerForks();
-    await forkingWith(forks.execPath, () => startCluster(count));
+    await forks.forking(() => startCluster(count));
     return forks;
   }
 
@@ -59,11 +62,18 @@ export class WorkerForks {
   }
 
   forkOne(): void {
-    forkingWith(this.execPath, () => cluster.fork());
+    this.forking(() => cluster.fork());
   }
 
-  /** Stops listening. */
+  /** Forks with the workers' executable (setsid) and environment (the reaper's mark). */
+  private forking<T>(fork: () => T): T {
+    const [name, value] = this.reaper ? this.reaper.mark.split(/=(.*)/s) : [];
+    return forkingWith(this.execPath, name ? { [name]: value! } : {}, fork);
+  }
+
+  /** Stops listening, and the orphan reaper (the workers are stopped). */
   close(): void {
+    this.reaper?.stop();
     cluster.off('fork', this.onFork);
     cluster.off('exit', this.onExit);
     process.off('exit', this.killUntaken);
