@@ -29,3 +29,19 @@ export function viewRun(run: RunRecord): RunStatusView {
     eta_sec: going && rate ? Math.round((run.total - finished) / rate) : null,
   };
 }
+
+/**
+ * The workers that ran a run: "2 workers", or for a merged run its shards' own (they ran side by
+ * side, each on its machine): "4 shards of 2 workers each", "3 shards of 2, 4, 2 workers".
+ */
+export function workersText(run: RunRecord, shards: readonly ShardRecord[]): string {
+  if (!shards.length) return `${run.workers} worker${run.workers === 1 ? '' : 's'}`;
+  const counts = shards.map((s) => s.workers);
+  const each = counts.every((w) => w === counts[0]);
+  return `${shards.length} shards of ${each ? `${counts[0]} worker${counts[0] === 1 ? '' : 's'} each` : `${counts.join(', ')} workers`}`;
+}
+
+/** The host a run ran on, or a merged run's shards' hosts (each once). */
+export function hostsText(run: RunRecord, shards: readonly ShardRecord[]): string {
+  return shards.length ? [...new Set(shards.map((s) => s.host))].join(', ') : run.host;
+}
