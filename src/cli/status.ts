@@ -29,7 +29,7 @@ export function registerStatus(program: Command): void {
     .option('--json', 'machine-readable output (one object per run)', false)
     .option(
       '-w, --watch',
-      'refresh until Ctrl-C: in place on a terminal, one line per refresh otherwise (with --json: one JSON array per line)',
+      'refresh: in place on a terminal until the runs it watches have finished; otherwise one line per refresh (with --json: one JSON array per line) until Ctrl-C',
       false,
     )
     .option('--interval <seconds>', 'seconds between refreshes with --watch', secondsArg, 2)

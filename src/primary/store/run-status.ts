@@ -14,19 +14,25 @@ export interface RunStatusView extends RunRecord {
   shards?: ShardRecord[];
 }
 
+/** `status` shows an ETA once a run has worked this long (or done a quarter of its items). */
+export const ETA_AFTER_ACTIVE_MS = 10_000;
+
 export function viewRun(run: RunRecord): RunStatusView {
   const finished = run.done + run.errors;
   const rate = run.active_ms > 0 ? finished / (run.active_ms / 1000) : null;
   const stale = run.status === 'running' && !liveOwner(run, os.hostname());
   // An ETA only for a run that is going: a failed, interrupted, stale or done one will not finish by itself.
   const going = run.status === 'running' && !stale;
+  // ...and once its rate is known: active_ms includes starting the workers and loading the model,
+  // which made the first ETA wild; after 10 s of work (or a quarter of the items) it weighs little.
+  const known = run.active_ms >= ETA_AFTER_ACTIVE_MS || finished >= run.total / 4;
   return {
     ...run,
     state: stale ? 'stale' : run.status,
     finished_items: finished,
     items_per_sec: rate === null ? null : Math.round(rate),
     elapsed_sec: Math.round(run.active_ms / 100) / 10,
-    eta_sec: going && rate ? Math.round((run.total - finished) / rate) : null,
+    eta_sec: going && known && rate ? Math.round((run.total - finished) / rate) : null,
   };
 }
 
