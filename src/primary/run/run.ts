@@ -77,7 +77,7 @@ function removeDbFiles(file: string): void {
 export async function startRun(o: RunOptions): Promise<number> {
   const modelRef = resolveModelRef(o.model);
   const { model, fingerprint } = await loadFingerprintedModel(modelRef);
-  const params = resolveParams(model, o.paramsFile ? readParamsFile(o.paramsFile) : {}, o.params);
+  const params = resolveParams(model, o.paramsFile ? readParamsFile(o.paramsFile) : {}, o.params, o.paramsFile ?? undefined);
   const spec = parseInputSpec(o.input);
   const scan = await scanInput(spec);
   if (o.shard && o.shard.count > scan.total) {
