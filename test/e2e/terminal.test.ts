@@ -4,12 +4,12 @@
  * `status --watch` ends by itself once the runs it watches have finished. Assertions are on
  * values (counts, lines), never on how fast anything went.
  */
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixtureModel, query, runCli, startCli, tmpDir, waitFor } from '../helpers.js';
+import { committed, fixtureModel, query, runCli, startCli, tmpDir, waitFor } from '../helpers.js';
 import { runInPty, screenLines, startInPty } from './pty.js';
 import { scriptPty } from './system-tools.js';
 
@@ -88,35 +88,24 @@ describe.skipIf(scriptPty.skip)('on a terminal', () => {
 
   it('status --watch ends by itself once the run it watches is done', async () => {
     const db = path.join(dir, 'watched.db');
-    const run = startCli([
-      'run',
-      fixtureModel('slow.mjs'),
-      '--input',
-      'range:600',
-      '--db',
-      db,
-      '--workers',
-      '1',
-      '--param',
-      'ms=5',
-      '--quiet',
-    ]);
-    await waitFor(() => {
-      try {
-        return query<{ status: string }>(db, 'SELECT status FROM runs')[0]?.status === 'running';
-      } catch {
-        return false;
-      }
-    });
+    const gate = path.join(dir, 'watched.gate');
+    writeFileSync(gate, '100');
+    const args = ['--input', 'range:600', '--db', db, '--workers', '1', '--chunk-size', '50', '--param', `gate=${gate}`, '--quiet'];
+    const run = startCli(['run', fixtureModel('gated.mjs'), ...args]);
+    await waitFor(() => committed(db, 'gated') === 100, 60_000);
     const watch = startInPty(['status', '--db', db, '--watch', '--interval', '0.2']);
+    let seen = '';
+    watch.child.stdout!.on('data', (d) => (seen += d));
+    // the run goes on only once the watcher has shown it running
+    await waitFor(() => /│ running +│ 100\/600 /.test(seen), 60_000);
+    writeFileSync(gate, '600');
     expect((await run.done).code).toBe(0);
-    // the watcher needs no Ctrl-C: (a failed wait here is the watcher never ending)
+    // the watcher needs no Ctrl-C (a failed wait here is the watcher never ending)
     const w = await Promise.race([watch.done, new Promise<null>((r) => setTimeout(() => r(null), 60_000))]);
     if (w === null) watch.child.kill();
     expect(w, 'status --watch still running a minute after the run ended').not.toBeNull();
     expect(w!.code, w!.text).toBe(0);
-    const lines = screenLines(w!.text);
-    const rows = lines.filter((l) => /^│ 1 /.test(l));
+    const rows = screenLines(w!.text).filter((l) => /^│ 1 /.test(l));
     expect(rows.some((l) => /│ running │/.test(l))).toBe(true);
     expect(rows.at(-1)).toMatch(/│ done +│ 600\/600 +│ 100\.0 │/);
   });
@@ -131,6 +120,30 @@ describe.skipIf(scriptPty.skip)('on a terminal', () => {
         .filter((l) => /^│ 1 /.test(l))
         .at(-1),
     ).toMatch(/│ done +│ 100\/100 +│ 100\.0 │/);
+  });
+});
+
+describe('the plain progress line (no terminal): no ETA until the rate is known', () => {
+  it('a line after the first two commits reads ETA -', async () => {
+    const db = path.join(dir, 'plain.db');
+    const gate = path.join(dir, 'plain.gate');
+    writeFileSync(gate, '10');
+    const args = ['--input', 'range:100', '--db', db, '--workers', '1', '--chunk-size', '10', '--param', `gate=${gate}`];
+    const run = startCli(['run', fixtureModel('gated.mjs'), ...args]);
+    let stderr = '';
+    run.child.stderr!.on('data', (d) => (stderr += d));
+    await waitFor(() => committed(db, 'gated') === 10, 60_000);
+    // a plain line is written at a commit 5 s or more after the last line (or the session's
+    // start, which came before the first commit)
+    await new Promise((r) => setTimeout(r, 5500));
+    writeFileSync(gate, '20');
+    await waitFor(() => stderr.includes(' 20/100 '), 60_000);
+    writeFileSync(gate, '100');
+    expect((await run.done).code).toBe(0);
+    // (on a very slow start the first commit may get a line of its own: it reads ETA - too)
+    const early = stderr.split('\n').filter((l) => / run 1 (10|20)\/100 /.test(l));
+    expect(early.at(-1)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ run 1 20\/100 \(20\.0%\) [\d,]+ items\/s ETA - errors 0$/);
+    for (const l of early) expect(l).toMatch(/ ETA - errors 0$/);
   });
 });
 
