@@ -117,18 +117,22 @@ describe('query', () => {
   it('reads a database while another process is writing it', async () => {
     const dir = tmpDir();
     const db = path.join(dir, 'live.db');
-    const { child, done } = startCli(['run', slow, '--input', `range:${N}`, '--db', db, '--workers', '2', '--param', 'ms=1', '--quiet']);
-    await waitFor(() => committed(db, 'slow') >= 100);
-    const q = await runCli(['query', '--db', db, 'SELECT count(*) AS n FROM slow', '--format', 'json']);
+    // the run stops at item 100 until the reads are done (gated.mjs), on any machine
+    const gate = path.join(dir, 'gate');
+    writeFileSync(gate, '100');
+    const args = ['--input', `range:${N}`, '--db', db, '--workers', '2', '--chunk-size', '50', '--param', `gate=${gate}`, '--quiet'];
+    const { child, done } = startCli(['run', fixtureModel('gated.mjs'), ...args]);
+    await waitFor(() => committed(db, 'gated') >= 100);
+    const q = await runCli(['query', '--db', db, 'SELECT count(*) AS n FROM gated', '--format', 'json']);
     expect(q.code).toBe(0);
-    const seen = JSON.parse(q.stdout)[0].n;
-    expect(seen).toBeGreaterThanOrEqual(100);
+    expect(JSON.parse(q.stdout)[0].n).toBe(100);
     const s = await runCli(['status', '--db', db, '--json']);
     expect(s.code).toBe(0);
-    expect(JSON.parse(s.stdout)[0].state).toBe('running');
+    expect(JSON.parse(s.stdout)[0]).toMatchObject({ state: 'running', done: 100 });
     expect(child.exitCode).toBeNull();
+    writeFileSync(gate, String(N));
     const r = await done;
     expect(r.code).toBe(0);
-    expect(committed(db, 'slow')).toBe(N);
+    expect(committed(db, 'gated')).toBe(N);
   });
 });
