@@ -6,12 +6,19 @@ import { alive, childPids, committed, fixtureModel, query, runCli, sqlDiffCount,
 const slow = fixtureModel('slow.mjs');
 const N = 3000;
 
-/** Starts a slow run and stops it (signal) once some chunks are committed; returns its result. */
+/**
+ * Starts a slow run and stops it (signal) once some chunks are committed; returns its result. The
+ * primary is held stopped while the signal is sent, so it dispatches nothing more before handling
+ * it: the run is cut mid-way however fast the machine (chunks of 100 of 3,000 items).
+ */
 async function interruptedRun(db: string, signal: NodeJS.Signals, input = `range:${N}`, model = slow) {
-  const { child, done } = startCli(['run', model, '--input', input, '--db', db, '--workers', '2', '--param', 'ms=1', '--quiet']);
+  const args = ['--input', input, '--db', db, '--workers', '2', '--chunk-size', '100', '--param', 'ms=1', '--quiet'];
+  const { child, done } = startCli(['run', model, ...args]);
   await waitFor(() => committed(db, 'slow') >= 200);
   const workers = childPids(child.pid!);
+  child.kill('SIGSTOP');
   child.kill(signal);
+  child.kill('SIGCONT');
   return { result: await done, workers };
 }
 
