@@ -131,8 +131,8 @@ def _error(e, skip=1, where=None):
     text = "".join(traceback.format_exception(type(e), e, tb))
     if where is None:
         frames = traceback.extract_tb(tb)
-        if isinstance(e, SyntaxError) and e.filename:
-            where = f"{os.path.basename(e.filename)}:{e.lineno}"
+        if isinstance(e, SyntaxError):
+            where = None  # its message names the file and line
         elif frames:
             where = f"{os.path.basename(frames[-1].filename)}:{frames[-1].lineno}"
     out = {

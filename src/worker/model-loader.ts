@@ -49,7 +49,9 @@ export function resolveModelRef(ref: string): string {
   }
   if (!builtinModelNames().includes(ref)) {
     const known = builtinModelNames().join(', ') || 'none';
-    throw modelError(`unknown model '${ref}' (built-in models: ${known}; or give a path to a .js/.mjs/.cjs/.ts, .py, .R or model .json file)`);
+    throw modelError(
+      `unknown model '${ref}' (built-in models: ${known}; or give a path to a .js/.mjs/.cjs/.ts, .py, .R or model .json file)`,
+    );
   }
   return ref;
 }

@@ -77,6 +77,7 @@ export function fingerprintForeign(file: string): ModelFingerprint {
 /** Adds the interpreter the model process runs on (e.g. "CPython 3.11.2", kept as is) to a fingerprint. */
 export function withInterpreter(fp: ModelFingerprint, command: string, interpreter: string): ModelFingerprint {
   if (!interpreter) return fp;
-  const files = { ...fp.files, [`interpreter:${path.basename(command)}`]: interpreter };
-  return { hash: hashEntries(Object.entries(files)), files };
+  const entries = Object.entries({ ...fp.files, [`interpreter:${path.basename(command)}`]: interpreter });
+  const hash = hashEntries(entries); // sorts entries
+  return { hash, files: Object.fromEntries(entries) };
 }

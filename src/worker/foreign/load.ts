@@ -66,7 +66,7 @@ async function startError(proc: ForeignProcess, err: unknown): Promise<Error> {
   if (!(err instanceof ForeignProcessError)) return err as Error;
   await proc.outputRead();
   const last = proc.tail.filter((l) => l.trim()).slice(-3);
-  const how = err.exit ? describeExit(err.exit, proc.spec.command) : err.message;
+  const how = err.exit ? describeExit(err.exit, proc.spec.command, proc.spec.language) : err.message;
   return new Error(last.length ? `${how}; its last output: ${last.map((l) => l.trim()).join(' | ')}` : how);
 }
 

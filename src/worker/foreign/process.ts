@@ -171,7 +171,7 @@ export class ForeignProcess {
     if (this.exited) return;
     this.exited = exit;
     for (const r of this.exitWaiters.splice(0)) r();
-    this.fail(new ForeignProcessError(describeExit(exit, this.spec.command), exit));
+    this.fail(new ForeignProcessError(describeExit(exit, this.spec.command, this.spec.language), exit));
   }
 
   private fail(err: ForeignProcessError): void {
@@ -186,10 +186,16 @@ export class ForeignProcess {
   }
 }
 
-export function describeExit(exit: ForeignExit, command: string): string {
+const INSTALL_HINT: Record<ForeignSpec['language'], string> = {
+  python: 'install Python 3, or name the interpreter with SIMRUN_PYTHON=/path/to/python3',
+  r: 'install R (Debian: r-base-core), or name it with SIMRUN_RSCRIPT=/path/to/Rscript',
+  program: "check the manifest's command",
+};
+
+export function describeExit(exit: ForeignExit, command: string, language: ForeignSpec['language']): string {
   if (exit.spawnError) {
     return exit.spawnError.code === 'ENOENT'
-      ? `${command} not found (install it, or name the interpreter with SIMRUN_PYTHON / SIMRUN_RSCRIPT)`
+      ? `${command} not found (${INSTALL_HINT[language]})`
       : `${command} could not be started: ${exit.spawnError.message}`;
   }
   return exit.signal ? `model process was killed by ${exit.signal}` : `model process exited with code ${exit.code}`;

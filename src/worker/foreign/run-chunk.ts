@@ -34,7 +34,10 @@ async function answer(h: ForeignHandle, idx: number): Promise<Outcome> {
   if (f.index !== idx || (f.type !== 'row' && f.type !== 'error')) {
     return crashWorker(
       h,
-      new ForeignProcessError(`model process broke the protocol: sent '${String(f.type)}' for index ${String(f.index)}, expected item ${idx}`, null),
+      new ForeignProcessError(
+        `model process broke the protocol: sent '${String(f.type)}' for index ${String(f.index)}, expected item ${idx}`,
+        null,
+      ),
     );
   }
   return f.type === 'row' ? { row: f.row } : serialized(f.error);
@@ -85,7 +88,12 @@ export async function runForeignChunk(s: WorkerSetup, chunk: ChunkMessage, items
       out.add(decodeRow(o.row) as Row);
       okIdx.push(idx);
     } catch (err) {
-      errors.push({ idx, kind: 'row', error: { name: (err as Error).name, message: (err as Error).message }, ...(attempts ? { attempts } : {}) });
+      errors.push({
+        idx,
+        kind: 'row',
+        error: { name: (err as Error).name, message: (err as Error).message },
+        ...(attempts ? { attempts } : {}),
+      });
     }
   }
   const { columns, specials } = out.take();
