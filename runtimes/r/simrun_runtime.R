@@ -1,0 +1,303 @@
+# simrun's R runtime: runs one model file in one long-lived R process for a simrun worker
+# (base R only). Started as `Rscript simrun_runtime.R model.R` with the protocol's pipes on fds 3
+# (frames from simrun) and 4 (frames to simrun); see docs/protocol.md. A frame is a 4-byte
+# big-endian length and that many bytes of UTF-8 JSON. The model's own output (print, cat,
+# message) goes to simrun's log. R cannot open a socket's fd by number, so each channel is read
+# or written through `cat` (a pipe connection; both end with the process).
+
+invisible(suppressWarnings(Sys.setlocale("LC_CTYPE", "C.UTF-8")))
+PROTOCOL_VERSION <- 1
+
+# ---- ctx.random(): sfc32 seeded through splitmix32, bit for bit the JavaScript stream ----
+M32 <- 4294967296
+xor32 <- function(a, b) bitwXor(a %/% 65536, b %/% 65536) * 65536 + bitwXor(a %% 65536, b %% 65536)
+or32 <- function(a, b) bitwOr(a %/% 65536, b %/% 65536) * 65536 + bitwOr(a %% 65536, b %% 65536)
+shr <- function(a, k) a %/% 2^k
+shl <- function(a, k) (a * 2^k) %% M32
+imul <- function(a, b) {
+  al <- a %% 65536; ah <- a %/% 65536; bl <- b %% 65536; bh <- b %/% 65536
+  (al * bl + ((ah * bl + al * bh) %% 65536) * 65536) %% M32
+}
+splitmix32 <- function(a) {
+  a <- a %% M32
+  function() {
+    a <<- (a + 2654435769) %% M32
+    z <- imul(xor32(a, shr(a, 16)), 2246822507)
+    z <- imul(xor32(z, shr(z, 13)), 3266489909)
+    xor32(z, shr(z, 16))
+  }
+}
+simrun_item_random <- function(seed, index) {
+  mix <- splitmix32(xor32(imul(seed %% M32, 668265261), splitmix32(index)()))
+  a <- mix(); b <- mix(); c <- mix(); d <- mix()
+  function() {
+    t <- (a + b + d) %% M32
+    d <<- (d + 1) %% M32
+    a <<- xor32(b, shr(b, 9))
+    b <<- (c + shl(c, 3)) %% M32
+    c <<- or32(shl(c, 21), shr(c, 11))
+    c <<- (c + t) %% M32
+    t / M32
+  }
+}
+
+# ---- JSON (the protocol's frames) ----
+JSON_TOKEN <- '"(?:[^"\\\\]|\\\\.)*"|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null|[][{},:]'
+json_unescape <- function(t) {
+  s <- substr(t, 2L, nchar(t) - 1L)
+  if (!grepl("\\", s, fixed = TRUE)) return(s)
+  m <- gregexpr("\\\\(u[0-9a-fA-F]{4}|.)", s, perl = TRUE)
+  esc <- regmatches(s, m)[[1]]
+  rep <- vapply(esc, function(e) {
+    ch <- substr(e, 2L, 2L)
+    switch(ch, n = "\n", t = "\t", r = "\r", b = "\b", f = "\f",
+      u = intToUtf8(strtoi(substr(e, 3L, 6L), 16L)), ch)
+  }, "", USE.NAMES = FALSE)
+  regmatches(s, m) <- list(rep)
+  s
+}
+json_parse <- function(text) {
+  toks <- regmatches(text, gregexpr(JSON_TOKEN, text, perl = TRUE))[[1]]
+  i <- 0L
+  value <- function() {
+    i <<- i + 1L
+    t <- toks[[i]]
+    c1 <- substr(t, 1L, 1L)
+    if (c1 == "{") {
+      out <- list(); keys <- character(0)
+      if (toks[[i + 1L]] == "}") { i <<- i + 1L; return(structure(list(), names = character(0))) }
+      repeat {
+        i <<- i + 2L
+        keys[length(keys) + 1L] <- json_unescape(toks[[i - 1L]])
+        out[length(out) + 1L] <- list(value())
+        i <<- i + 1L
+        if (toks[[i]] == "}") break
+      }
+      names(out) <- keys
+      return(out)
+    }
+    if (c1 == "[") {
+      out <- list()
+      if (toks[[i + 1L]] == "]") { i <<- i + 1L; return(out) }
+      repeat {
+        out[length(out) + 1L] <- list(value())
+        i <<- i + 1L
+        if (toks[[i]] == "]") break
+      }
+      return(out)
+    }
+    if (c1 == '"') return(json_unescape(t))
+    if (t == "true") return(TRUE)
+    if (t == "false") return(FALSE)
+    if (t == "null") return(NULL)
+    as.numeric(t)
+  }
+  value()
+}
+json_string <- function(s) {
+  s <- enc2utf8(as.character(s))
+  s <- gsub("\\", "\\\\", s, fixed = TRUE)
+  s <- gsub('"', '\\"', s, fixed = TRUE)
+  s <- gsub("\n", "\\n", s, fixed = TRUE)
+  s <- gsub("\r", "\\r", s, fixed = TRUE)
+  s <- gsub("\t", "\\t", s, fixed = TRUE)
+  ctl <- grepl("[\001-\037]", s)
+  if (any(ctl)) s[ctl] <- vapply(s[ctl], function(one) {
+    chars <- strsplit(one, "")[[1]]
+    bad <- grepl("[\001-\037]", chars)
+    chars[bad] <- sprintf("\\u%04x", vapply(chars[bad], utf8ToInt, 0L))
+    paste(chars, collapse = "")
+  }, "", USE.NAMES = FALSE)
+  paste0('"', s, '"')
+}
+json_scalar <- function(x) {
+  if (is.factor(x)) x <- as.character(x)
+  if (is.na(x) && !is.nan(x)) return("null")
+  if (is.logical(x)) return(if (x) "true" else "false")
+  if (is.character(x)) return(json_string(x))
+  if (is.integer(x)) return(as.character(x))
+  if (is.numeric(x)) {
+    if (is.nan(x)) return('{"$float":"NaN"}')
+    if (is.infinite(x)) return(if (x > 0) '{"$float":"Infinity"}' else '{"$float":"-Infinity"}')
+    if (x == trunc(x) && abs(x) < 2^53) return(sprintf("%.0f", x))
+    return(sprintf("%.17g", x))
+  }
+  json_string(paste(base::format(x), collapse = " "))
+}
+to_json <- function(x) {
+  if (is.null(x)) return("null")
+  if (is.data.frame(x)) x <- as.list(x)
+  if (is.list(x) || length(x) != 1L) {
+    keys <- names(x)
+    parts <- vapply(seq_along(x), function(k) to_json(x[[k]]), "")
+    if (!is.null(keys)) return(paste0("{", paste0(json_string(keys), ":", parts, collapse = ","), "}"))
+    return(paste0("[", paste(parts, collapse = ","), "]"))
+  }
+  json_scalar(x)
+}
+
+# ---- the channel: fd 3 in, fd 4 out, through cat ----
+chan_in <- pipe("exec cat <&3", "rb")
+chan_out <- pipe("exec cat >&4", "wb")
+read_frame <- function() {
+  head <- readBin(chan_in, "raw", 4L)
+  if (length(head) < 4L) return(NULL)
+  n <- sum(as.numeric(head) * c(16777216, 65536, 256, 1))
+  body <- raw(0)
+  while (length(body) < n) {
+    part <- readBin(chan_in, "raw", n - length(body))
+    if (length(part) == 0L) return(NULL)
+    body <- c(body, part)
+  }
+  text <- rawToChar(body)
+  Encoding(text) <- "UTF-8"
+  json_parse(text)
+}
+send_frame <- function(json) {
+  body <- charToRaw(enc2utf8(json))
+  n <- length(body)
+  head <- as.raw(c(n %/% 16777216, (n %/% 65536) %% 256, (n %/% 256) %% 256, n %% 256))
+  writeBin(c(head, body), chan_out)
+  flush(chan_out)
+}
+
+# ---- helpers a model sees (its environment's parent) ----
+helpers <- new.env(parent = globalenv())
+helpers$transient <- function(message) {
+  structure(class = c("Transient", "error", "condition"), list(message = message, call = sys.call(-1)))
+}
+helpers$simrun_item_random <- simrun_item_random
+
+make_log <- function(index) {
+  send <- function(level) function(...) {
+    fields <- if (is.null(index)) "" else paste0(',"index":', index)
+    send_frame(paste0('{"type":"log","level":"', level, '","msg":', json_string(paste0(...)), fields, "}"))
+  }
+  list(debug = send("debug"), info = send("info"), warn = send("warn"), error = send("error"))
+}
+
+# ---- errors as the protocol carries them ----
+format_call <- function(cl) {
+  sr <- attr(cl, "srcref")
+  loc <- if (!is.null(sr)) paste0(basename(getSrcFilename(sr)), ":", sr[[1]], ": ") else ""
+  paste0(loc, paste(deparse(cl, nlines = 1L), collapse = ""))
+}
+error_json <- function(e, calls) {
+  keep <- Filter(function(cl) !is.null(attr(cl, "srcref")) && !identical(getSrcFilename(attr(cl, "srcref")), "simrun_runtime.R"), calls)
+  trace <- paste(vapply(rev(keep), format_call, ""), collapse = "\n")
+  where <- if (length(keep)) sub(": .*$", "", format_call(keep[[length(keep)]])) else NULL
+  paste0(
+    '{"type":', json_string(class(e)[[1]]), ',"message":', json_string(conditionMessage(e)),
+    ',"traceback":', json_string(paste0(class(e)[[1]], ": ", conditionMessage(e), if (nzchar(trace)) "\n" else "", trace)),
+    if (!is.null(where)) paste0(',"where":', json_string(where)) else "",
+    ',"transient":', if (inherits(e, "Transient") || isTRUE(e$transient)) "true" else "false", "}"
+  )
+}
+# Runs f(); gives list(ok = TRUE, value) or list(ok = FALSE, error = <error JSON>).
+guarded <- function(f) {
+  calls <- NULL
+  tryCatch(
+    withCallingHandlers(list(ok = TRUE, value = f()), error = function(e) calls <<- sys.calls()),
+    error = function(e) list(ok = FALSE, error = error_json(e, calls))
+  )
+}
+
+# ---- the session ----
+hello <- read_frame()
+if (is.null(hello)) quit(save = "no", status = 0)
+if (!identical(hello$protocol, PROTOCOL_VERSION)) {
+  send_frame(paste0('{"type":"fatal","error":{"type":"ProtocolError","message":"simrun speaks protocol ', hello$protocol, ', this runtime 1"}}'))
+  quit(save = "no", status = 1)
+}
+model_file <- commandArgs(trailingOnly = TRUE)[[1]]
+model <- new.env(parent = helpers)
+loaded <- guarded(function() sys.source(model_file, envir = model, keep.source = TRUE, toplevel.env = model))
+fatal <- function(error) {
+  send_frame(paste0('{"type":"fatal","error":', error, "}"))
+  close(chan_out)
+  quit(save = "no", status = 1)
+}
+if (!loaded$ok) fatal(loaded$error)
+has <- function(n) exists(n, envir = model, inherits = FALSE)
+missing <- Filter(function(n) !has(n), c("name", "version", "columns"))
+if (!has("analyze") && !has("analyze_batch")) missing <- c(missing, "analyze")
+if (length(missing)) {
+  fatal(paste0('{"type":"ModelError","message":', json_string(paste0(basename(model_file), " defines no ", paste(missing, collapse = ", "),
+    " (a model file defines top-level name, version, columns and analyze)")), "}"))
+}
+params <- if (has("params")) model$params else structure(list(), names = character(0))
+if (length(params) == 0L) params <- structure(list(), names = character(0))
+batch <- !has("analyze")
+send_frame(paste0(
+  '{"type":"describe","protocol":1,"runtime":"simrun-r 1","interpreter":', json_string(paste0("R ", R.version$major, ".", R.version$minor)),
+  ',"model":{"name":', to_json(model$name), ',"version":', to_json(model$version), ',"columns":', to_json(as.list(model$columns)),
+  ',"params":', to_json(params), ',"batch":', if (batch) "true" else "false", "}}"
+))
+
+sets <- list()
+make_ctx <- function(s, seed, index) {
+  ctx <- list(index = index, params = s$params, out_dir = s$out_dir, log = make_log(index))
+  if (!is.null(index)) ctx$random <- simrun_item_random(seed, index)
+  ctx
+}
+run_items <- function(s, frame) {
+  fmt <- if (has("format")) model$format else NULL
+  for (entry in frame$items) {
+    index <- entry$index
+    item <- entry$item
+    ctx <- make_ctx(s, frame$seed, index)
+    r <- guarded(function() {
+      result <- model$analyze(item, ctx)
+      if (is.null(fmt)) result else fmt(result, item, ctx)
+    })
+    if (r$ok) send_frame(paste0('{"type":"row","index":', index, ',"row":', to_json(r$value), "}"))
+    else send_frame(paste0('{"type":"error","index":', index, ',"error":', r$error, "}"))
+  }
+}
+batch_frame <- function(items) {
+  if (length(items) && is.list(items[[1]]) && !is.null(names(items[[1]]))) {
+    cols <- names(items[[1]])
+    df <- as.data.frame(lapply(setNames(cols, cols), function(k) vapply(items, function(it) {
+      v <- it[[k]]
+      if (is.null(v)) NA_character_ else as.character(v)
+    }, "")), stringsAsFactors = FALSE)
+    return(df)
+  }
+  data.frame(item = vapply(items, function(v) if (is.null(v)) NA_real_ else as.numeric(v), 0))
+}
+run_batch <- function(s, frame) {
+  indices <- vapply(frame$items, function(e) e$index, 0)
+  ctx <- make_ctx(s, frame$seed, NULL)
+  ctx$index <- indices
+  ctx$random_for <- function(index) simrun_item_random(frame$seed, index)
+  r <- guarded(function() {
+    out <- model$analyze_batch(batch_frame(lapply(frame$items, function(e) e$item)), ctx)
+    out <- as.data.frame(out, stringsAsFactors = FALSE)
+    if (nrow(out) != length(indices)) stop(sprintf("analyze_batch returned %d rows for %d items", nrow(out), length(indices)))
+    out
+  })
+  for (k in seq_along(indices)) {
+    if (r$ok) send_frame(paste0('{"type":"row","index":', indices[[k]], ',"row":', to_json(as.list(r$value[k, , drop = FALSE])), "}"))
+    else send_frame(paste0('{"type":"error","index":', indices[[k]], ',"error":', r$error, "}"))
+  }
+}
+repeat {
+  frame <- read_frame()
+  if (is.null(frame) || frame$type == "bye") break
+  if (frame$type == "setup") {
+    s <- list(params = frame$params, out_dir = frame$out_dir)
+    if (has("setup")) {
+      r <- guarded(function() model$setup(make_ctx(s, NULL, NULL)))
+      if (!r$ok) fatal(r$error)
+    }
+    key <- as.character(if (is.null(frame$set)) 0 else frame$set)
+    sets[[key]] <- s
+    send_frame(paste0('{"type":"ready","set":', key, "}"))
+  } else if (frame$type == "chunk") {
+    s <- sets[[as.character(if (is.null(frame$set)) 0 else frame$set)]]
+    if (batch) run_batch(s, frame) else run_items(s, frame)
+  }
+}
+close(chan_out)
+close(chan_in)
+quit(save = "no", status = 0)
