@@ -129,6 +129,7 @@ to_json <- function(x) {
   if (is.data.frame(x)) x <- as.list(x)
   if (is.list(x) || length(x) != 1L) {
     keys <- names(x)
+    if (length(x) == 0L) return(if (is.null(keys)) "[]" else "{}")
     parts <- vapply(seq_along(x), function(k) to_json(x[[k]]), "")
     if (!is.null(keys)) return(paste0("{", paste0(json_string(keys), ":", parts, collapse = ","), "}"))
     return(paste0("[", paste(parts, collapse = ","), "]"))
@@ -167,6 +168,7 @@ helpers$transient <- function(message) {
   structure(class = c("Transient", "error", "condition"), list(message = message, call = sys.call(-1)))
 }
 helpers$simrun_item_random <- simrun_item_random
+helpers$simrun_json <- function(x) to_json(x)
 
 make_log <- function(index) {
   send <- function(level) function(...) {
