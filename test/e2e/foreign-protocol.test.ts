@@ -1,0 +1,129 @@
+/**
+ * The foreign-model protocol beyond one language's runtime (issue 26): a program declared by a
+ * model.json manifest that speaks the protocol by itself, batch mode (analyze_batch) in Python and
+ * R giving the per-item rows, and a model's writes to stdout or to the protocol's fds never
+ * reaching the results. No timing assertions.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fixtureModel, query, runCli, tableDump, tmpDir } from '../helpers.js';
+
+let dir: string;
+let reference: string;
+const MC = ['--input', 'range:150', '--param', 'draws=20', '--seed', '11', '--workers', '2', '--quiet'];
+
+beforeAll(async () => {
+  dir = tmpDir('simrun-protocol-');
+  reference = path.join(dir, 'mc-js.db');
+  expect((await runCli(['run', 'montecarlo', '--db', reference, ...MC])).code).toBe(0);
+});
+
+function logLines(file: string): Record<string, unknown>[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('a model.json manifest', () => {
+  it('runs any program that speaks the protocol: its declaration, rows, error rows, output in the log', async () => {
+    const folder = path.join(dir, 'squares');
+    cpSync(fixtureModel('manifest'), folder, { recursive: true });
+    const db = path.join(dir, 'squares.db');
+    const log = path.join(dir, 'squares.log');
+    const r = await runCli([
+      'run',
+      path.join(folder, 'model.json'),
+      '--input',
+      'range:10',
+      '--db',
+      db,
+      '--param',
+      'offset=0.5',
+      '--log',
+      log,
+    ]);
+    expect(r.code).toBe(3);
+    expect(query(db, 'SELECT idx, n, square, label FROM squares WHERE idx IN (0, 3, 9) ORDER BY idx')).toEqual([
+      { idx: 0, n: 0, square: 0.5, label: '#0' },
+      { idx: 3, n: 3, square: 9.5, label: '#3' },
+      { idx: 9, n: 9, square: 81.5, label: '#9' },
+    ]);
+    expect(query(db, 'SELECT idx, kind, name, message, stack FROM errors')).toEqual([
+      { idx: 7, kind: 'throw', name: 'SevenError', message: 'seven is not allowed', stack: 'squares.py: n == 7' },
+    ]);
+    const files = JSON.parse(query<{ f: string }>(db, 'SELECT model_files_json AS f FROM runs')[0]!.f) as Record<string, string>;
+    expect(Object.keys(files)).toEqual(['interpreter:python3', 'model.json', 'squares.py']);
+    expect(logLines(log).some((l) => l.stream === 'stdout' && l.msg === "setup with {'offset': 0.5}")).toBe(true);
+    // A declared file changed: resume would refuse (the fingerprint covers it).
+    writeFileSync(path.join(folder, 'squares.py'), readFileSync(path.join(folder, 'squares.py'), 'utf8') + '\n# edited\n');
+    const again = await runCli(['resume', '--db', db, '--retry-errors']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/changed since the run started \(squares\.py\)/);
+  });
+
+  it('a manifest without a command: one line, exit 2', async () => {
+    const file = path.join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ name: 'x', version: '1', columns: { x: 'real' } }));
+    const r = await runCli(['run', file, '--input', 'range:3', '--db', path.join(dir, 'bad.db')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^simrun: model manifest \S*bad\.json needs "command"/);
+  });
+});
+
+describe('batch mode', () => {
+  it('analyze_batch in Python gives the per-item rows (a list of dicts, or a DataFrame with pandas)', async () => {
+    const db = path.join(dir, 'batch-py.db');
+    expect((await runCli(['run', fixtureModel('montecarlo-batch.py'), '--db', db, ...MC])).code).toBe(0);
+    expect(tableDump(db, 'montecarlo', 1)).toEqual(tableDump(reference, 'montecarlo', 1));
+  });
+
+  it('analyze_batch in Python gets a pandas DataFrame when pandas is installed', async (t) => {
+    const python = '/usr/bin/python3';
+    try {
+      execFileSync(python, ['-c', 'import pandas']);
+    } catch {
+      if (process.env.CI === 'true')
+        throw new Error('python3-pandas is not installed for /usr/bin/python3 (apt-get install python3-pandas)');
+      t.skip();
+    }
+    const db = path.join(dir, 'batch-pandas.db');
+    const log = path.join(dir, 'batch-pandas.log');
+    const r = await runCli(['run', fixtureModel('montecarlo-batch.py'), '--db', db, '--log', log, ...MC], {
+      env: { SIMRUN_PYTHON: python },
+    });
+    expect(r.code).toBe(0);
+    expect(tableDump(db, 'montecarlo', 1)).toEqual(tableDump(reference, 'montecarlo', 1));
+    expect(logLines(log).some((l) => /^batch of \d+ items as a DataFrame$/.test(String(l.msg)))).toBe(true);
+  });
+
+  it('analyze_batch in R (a data.frame) gives the per-item rows', async () => {
+    const db = path.join(dir, 'batch-r.db');
+    expect((await runCli(['run', fixtureModel('montecarlo-batch.R'), '--db', db, ...MC])).code).toBe(0);
+    expect(tableDump(db, 'montecarlo', 1)).toEqual(tableDump(reference, 'montecarlo', 1));
+  });
+});
+
+describe("a model's stray output", () => {
+  it('a frame written to stdout or to fd 4 by the model never reaches the results', async () => {
+    const db = path.join(dir, 'fd.db');
+    const r = await runCli([
+      'run',
+      fixtureModel('faulty.py'),
+      '--input',
+      'range:50',
+      '--db',
+      db,
+      '--param',
+      'mode=fd',
+      '--param',
+      'at=[5]',
+      '--quiet',
+    ]);
+    expect(r.code).toBe(3);
+    expect(query(db, 'SELECT idx, name FROM errors')).toEqual([{ idx: 5, name: 'OSError' }]);
+    expect(query(db, 'SELECT count(*) AS n FROM faulty')).toEqual([{ n: 49 }]);
+  });
+});
