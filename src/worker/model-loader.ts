@@ -73,7 +73,7 @@ function loadTimeoutMs(): number {
 
 export function modelLoadTimeoutMessage(modelRef: string, ms: number, where: string): string {
   return (
-    `model ${modelRef} did not finish loading within ${ms / 1000} s${where} (a top-level await that never settles?); ` +
+    `model ${modelRef} did not finish loading within ${ms / 1000} s${where} (${foreignLanguage(modelRef) ? 'top-level code that never ends?' : 'a top-level await that never settles?'}); ` +
     `fix the model, or allow more time with SIMRUN_MODEL_LOAD_TIMEOUT_MS`
   );
 }

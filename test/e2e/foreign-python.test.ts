@@ -3,7 +3,7 @@
  * the same rows as the JavaScript model for the same seed, and every fault handled as for a
  * JavaScript model. No timing assertions: only outcomes.
  */
-import { copyFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alive, childPids, committed, fixtureModel, query, runCli, sha, startCli, tableDump, tmpDir, waitFor } from '../helpers.js';
@@ -208,6 +208,23 @@ describe('a Python model that cannot start', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^simrun: model \S*montecarlo\.py failed to load: \/nonexistent\/python3 not found .*SIMRUN_PYTHON/);
     expect(existsSync(db)).toBe(false);
+  });
+
+  it('a model that never finishes loading: exit 2 after the load time limit, its process ended', async () => {
+    const model = fixtureModel('hang-load.py');
+    const r = await runCli(['run', model, '--input', 'range:3', '--db', path.join(dir, 'hang-load.db')], {
+      env: { SIMRUN_MODEL_LOAD_TIMEOUT_MS: '1500' },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^simrun: model \S*hang-load\.py did not finish loading within 1\.5 s/);
+    const running = readdirSync('/proc').filter((p) => {
+      try {
+        return /^\d+$/.test(p) && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(model);
+      } catch {
+        return false;
+      }
+    });
+    expect(running).toEqual([]);
   });
 
   it('setup() raising stops the run: exit 1, the Python error named', async () => {

@@ -32,6 +32,12 @@ export class ForeignProcessError extends Error {
 }
 
 const TAIL_LINES = 20;
+
+/** Model processes still running: killed when this process exits, whatever the reason (a load timeout, an error). */
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
 const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
 
 export class ForeignProcess {
@@ -56,6 +62,7 @@ export class ForeignProcess {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
       env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', SIMRUN_PROTOCOL_FDS: '3,4' },
     });
+    live.add(this.child);
     this.toModel = this.child.stdio[3] as Writable;
     const fromModel = this.child.stdio[4] as Readable;
     this.toModel.on('error', () => {}); // EPIPE when the model is gone: its exit says why
@@ -168,6 +175,7 @@ export class ForeignProcess {
   }
 
   private ended(exit: ForeignExit): void {
+    live.delete(this.child);
     if (this.exited) return;
     this.exited = exit;
     for (const r of this.exitWaiters.splice(0)) r();
