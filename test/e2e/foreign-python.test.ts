@@ -255,6 +255,27 @@ describe('resume and the code fingerprint', () => {
     expect(tableDump(db, 'montecarlo', 1)).toEqual(tableDump(ref, 'montecarlo', 1));
   });
 
+  it('Ctrl-C (SIGINT) drains and exits 130; resume finishes; each model process is told bye, none is left to kill', async () => {
+    const model = fixtureModel('montecarlo.py');
+    const args = ['--input', 'range:3000', '--param', 'draws=400', '--workers', '2', '--quiet'];
+    const ref = path.join(dir, 'k9-ref.db'); // written by the kill -9 test above
+    const db = path.join(dir, 'int.db');
+    const log = path.join(dir, 'int.log');
+    const { child, done } = startCli(['run', model, '--db', db, '--log', log, ...args]);
+    await waitFor(() => committed(db, 'montecarlo') >= 200);
+    child.kill('SIGINT');
+    expect((await done).code).toBe(130);
+    const resumed = await runCli(['resume', '--db', db, '--log', log, '--quiet']);
+    expect(resumed.code).toBe(0);
+    expect(tableDump(db, 'montecarlo', 1)).toEqual(tableDump(ref, 'montecarlo', 1));
+    const warnings = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { level: number; msg: string })
+      .filter((l) => l.level >= 40);
+    expect(warnings.map((w) => w.msg).filter((m) => /left running/.test(m))).toEqual([]);
+  });
+
   it('resume refuses a changed model file or a changed local import, naming it', async () => {
     const folder = path.join(dir, 'helped');
     cpSync(fixtureModel('py-helper'), folder, { recursive: true });
