@@ -73,6 +73,19 @@ describe('a model.json manifest', () => {
   });
 });
 
+/** Debian's python3 with numpy and pandas (python3-numpy, python3-pandas): required under CI=true, else its tests skip. */
+const python = '/usr/bin/python3';
+function debianPandas(): boolean {
+  try {
+    execFileSync(python, ['-c', 'import numpy, pandas']);
+    return true;
+  } catch {
+    if (process.env.CI === 'true')
+      throw new Error('apt-get install python3-numpy python3-pandas: /usr/bin/python3 cannot import numpy and pandas');
+    return false;
+  }
+}
+
 describe('batch mode', () => {
   it('analyze_batch in Python gives the per-item rows (a list of dicts, or a DataFrame with pandas)', async () => {
     const db = path.join(dir, 'batch-py.db');
@@ -81,14 +94,7 @@ describe('batch mode', () => {
   });
 
   it('analyze_batch in Python gets a pandas DataFrame when pandas is installed', async (t) => {
-    const python = '/usr/bin/python3';
-    try {
-      execFileSync(python, ['-c', 'import pandas']);
-    } catch {
-      if (process.env.CI === 'true')
-        throw new Error('python3-pandas is not installed for /usr/bin/python3 (apt-get install python3-pandas)');
-      t.skip();
-    }
+    if (!debianPandas()) t.skip();
     const db = path.join(dir, 'batch-pandas.db');
     const log = path.join(dir, 'batch-pandas.log');
     const r = await runCli(['run', fixtureModel('montecarlo-batch.py'), '--db', db, '--log', log, ...MC], {
@@ -97,6 +103,20 @@ describe('batch mode', () => {
     expect(r.code).toBe(0);
     expect(tableDump(db, 'montecarlo', 1)).toEqual(tableDump(reference, 'montecarlo', 1));
     expect(logLines(log).some((l) => /^batch of \d+ items as a DataFrame$/.test(String(l.msg)))).toBe(true);
+  });
+
+  it('a numpy model vectorized over the chunk (analyze_batch) gives the per-item model rows', async (t) => {
+    if (!debianPandas()) t.skip();
+    const csv = path.join(dir, 'income.csv');
+    writeFileSync(csv, 'gross,id\n' + Array.from({ length: 500 }, (_, i) => `${1000 + ((i * 7919) % 89000)},${i}`).join('\n') + '\n');
+    const perItem = path.join(dir, 'income.db');
+    const batch = path.join(dir, 'income-numpy.db');
+    expect((await runCli(['run', fixtureModel('income.py'), '--input', csv, '--db', perItem, '--quiet'])).code).toBe(0);
+    const r = await runCli(['run', fixtureModel('income-numpy.py'), '--input', csv, '--db', batch, '--quiet'], {
+      env: { SIMRUN_PYTHON: python },
+    });
+    expect(r.code).toBe(0);
+    expect(tableDump(batch, 'income', 1)).toEqual(tableDump(perItem, 'income', 1));
   });
 
   it('analyze_batch in R (a data.frame) gives the per-item rows', async () => {
