@@ -42,9 +42,13 @@ class Channel:
             return None
         return json.loads(body.decode("utf-8"))
 
-    def send(self, msg):
-        body = json.dumps(msg, allow_nan=False, default=_default, separators=(",", ":")).encode("utf-8")
+    def send(self, msg, flush=True):
+        body = _encode(msg).encode("utf-8")
         self.wout.write(struct.pack(">I", len(body)) + body)
+        if flush:
+            self.wout.flush()
+
+    def flush(self):
         self.wout.flush()
 
 
@@ -67,6 +71,9 @@ def _value(v):
     if hasattr(v, "item") and callable(v.item):
         return _value(v.item())
     return v
+
+
+_encode = json.JSONEncoder(allow_nan=False, default=_default, separators=(",", ":")).encode
 
 
 def _row(r):
@@ -110,12 +117,16 @@ class Context:
         self.params = params
         self.out_dir = out_dir
         self.index = index
+        self.seed = seed
         self.log = Log(ch, index)
-        self._random = simrun.item_random(seed, index) if index is not None else None
+        self._random = None
 
     def random(self):
+        # The item's stream is made at its first draw: an item that draws nothing pays nothing.
         if self._random is None:
-            raise RuntimeError("ctx.random() is for items: setup() has no random stream")
+            if self.index is None or isinstance(self.index, list):
+                raise RuntimeError("ctx.random() is for items: use ctx.random_for(index) in analyze_batch; setup() has none")
+            self._random = simrun.item_random(self.seed, self.index)
         return self._random()
 
     def random_for(self, index):
@@ -181,15 +192,18 @@ class ModelDeclarationError(Exception):
 def run_items(ch, m, s, frame):
     analyze = getattr(m, "analyze")
     fmt = getattr(m, "format", None)
+    # Answers are flushed one by one when simrun times items (--item-timeout), else per chunk.
+    each = frame.get("flush") == "item"
     for entry in frame["items"]:
         index, item = entry["index"], entry.get("item")
         ctx = Context(ch, s["params"], s["out_dir"], frame["seed"], index)
         try:
             result = analyze(item, ctx)
             row = fmt(result, item, ctx) if fmt is not None else result
-            ch.send({"type": "row", "index": index, "row": _row(row)})
+            ch.send({"type": "row", "index": index, "row": _row(row)}, each)
         except Exception as e:  # noqa: BLE001 - one item fails, the chunk goes on
-            ch.send({"type": "error", "index": index, "error": _error(e)})
+            ch.send({"type": "error", "index": index, "error": _error(e)}, each)
+    ch.flush()
 
 
 def batch_frame(items):
@@ -203,9 +217,7 @@ def batch_frame(items):
 
 def run_batch(ch, m, s, frame):
     entries = frame["items"]
-    ctx = Context(ch, s["params"], s["out_dir"])
-    ctx.seed = frame["seed"]
-    ctx.index = [e["index"] for e in entries]
+    ctx = Context(ch, s["params"], s["out_dir"], frame["seed"], [e["index"] for e in entries])
     try:
         out = m.analyze_batch(batch_frame([e.get("item") for e in entries]), ctx)
         if hasattr(out, "to_dict"):
@@ -216,10 +228,12 @@ def run_batch(ch, m, s, frame):
     except Exception as e:  # noqa: BLE001 - the whole chunk fails, item by item
         err = _error(e)
         for entry in entries:
-            ch.send({"type": "error", "index": entry["index"], "error": err})
+            ch.send({"type": "error", "index": entry["index"], "error": err}, False)
+        ch.flush()
         return
     for entry, row in zip(entries, out):
-        ch.send({"type": "row", "index": entry["index"], "row": _row(row)})
+        ch.send({"type": "row", "index": entry["index"], "row": _row(row)}, False)
+    ch.flush()
 
 
 def main():

@@ -44,7 +44,8 @@ async function answer(h: ForeignHandle, idx: number): Promise<Outcome> {
 }
 
 function sendItems(h: ForeignHandle, s: WorkerSetup, id: number, entries: { index: number; item: unknown }[]): void {
-  h.proc.send({ type: 'chunk', id, set: 0, seed: s.seed, items: entries });
+  // With --item-timeout the worker must see each answer as it is made (the next item's clock starts then).
+  h.proc.send({ type: 'chunk', id, set: 0, seed: s.seed, flush: s.watchdog ? 'item' : 'chunk', items: entries });
 }
 
 export function isForeignModel(s: WorkerSetup): boolean {
