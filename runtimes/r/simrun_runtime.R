@@ -8,134 +8,9 @@
 invisible(suppressWarnings(Sys.setlocale("LC_CTYPE", "C.UTF-8")))
 PROTOCOL_VERSION <- 1
 
-# ---- ctx.random(): sfc32 seeded through splitmix32, bit for bit the JavaScript stream ----
-M32 <- 4294967296
-xor32 <- function(a, b) bitwXor(a %/% 65536, b %/% 65536) * 65536 + bitwXor(a %% 65536, b %% 65536)
-or32 <- function(a, b) bitwOr(a %/% 65536, b %/% 65536) * 65536 + bitwOr(a %% 65536, b %% 65536)
-shr <- function(a, k) a %/% 2^k
-shl <- function(a, k) (a * 2^k) %% M32
-imul <- function(a, b) {
-  al <- a %% 65536; ah <- a %/% 65536; bl <- b %% 65536; bh <- b %/% 65536
-  (al * bl + ((ah * bl + al * bh) %% 65536) * 65536) %% M32
-}
-splitmix32 <- function(a) {
-  a <- a %% M32
-  function() {
-    a <<- (a + 2654435769) %% M32
-    z <- imul(xor32(a, shr(a, 16)), 2246822507)
-    z <- imul(xor32(z, shr(z, 13)), 3266489909)
-    xor32(z, shr(z, 16))
-  }
-}
-simrun_item_random <- function(seed, index) {
-  mix <- splitmix32(xor32(imul(seed %% M32, 668265261), splitmix32(index)()))
-  a <- mix(); b <- mix(); c <- mix(); d <- mix()
-  function() {
-    t <- (a + b + d) %% M32
-    d <<- (d + 1) %% M32
-    a <<- xor32(b, shr(b, 9))
-    b <<- (c + shl(c, 3)) %% M32
-    c <<- or32(shl(c, 21), shr(c, 11))
-    c <<- (c + t) %% M32
-    t / M32
-  }
-}
-
-# ---- JSON (the protocol's frames) ----
-JSON_TOKEN <- '"(?:[^"\\\\]|\\\\.)*"|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null|[][{},:]'
-json_unescape <- function(t) {
-  s <- substr(t, 2L, nchar(t) - 1L)
-  if (!grepl("\\", s, fixed = TRUE)) return(s)
-  m <- gregexpr("\\\\(u[0-9a-fA-F]{4}|.)", s, perl = TRUE)
-  esc <- regmatches(s, m)[[1]]
-  rep <- vapply(esc, function(e) {
-    ch <- substr(e, 2L, 2L)
-    switch(ch, n = "\n", t = "\t", r = "\r", b = "\b", f = "\f",
-      u = intToUtf8(strtoi(substr(e, 3L, 6L), 16L)), ch)
-  }, "", USE.NAMES = FALSE)
-  regmatches(s, m) <- list(rep)
-  s
-}
-json_parse <- function(text) {
-  toks <- regmatches(text, gregexpr(JSON_TOKEN, text, perl = TRUE))[[1]]
-  i <- 0L
-  value <- function() {
-    i <<- i + 1L
-    t <- toks[[i]]
-    c1 <- substr(t, 1L, 1L)
-    if (c1 == "{") {
-      out <- list(); keys <- character(0)
-      if (toks[[i + 1L]] == "}") { i <<- i + 1L; return(structure(list(), names = character(0))) }
-      repeat {
-        i <<- i + 2L
-        keys[length(keys) + 1L] <- json_unescape(toks[[i - 1L]])
-        out[length(out) + 1L] <- list(value())
-        i <<- i + 1L
-        if (toks[[i]] == "}") break
-      }
-      names(out) <- keys
-      return(out)
-    }
-    if (c1 == "[") {
-      out <- list()
-      if (toks[[i + 1L]] == "]") { i <<- i + 1L; return(out) }
-      repeat {
-        out[length(out) + 1L] <- list(value())
-        i <<- i + 1L
-        if (toks[[i]] == "]") break
-      }
-      return(out)
-    }
-    if (c1 == '"') return(json_unescape(t))
-    if (t == "true") return(TRUE)
-    if (t == "false") return(FALSE)
-    if (t == "null") return(NULL)
-    as.numeric(t)
-  }
-  value()
-}
-json_string <- function(s) {
-  s <- enc2utf8(as.character(s))
-  s <- gsub("\\", "\\\\", s, fixed = TRUE)
-  s <- gsub('"', '\\"', s, fixed = TRUE)
-  s <- gsub("\n", "\\n", s, fixed = TRUE)
-  s <- gsub("\r", "\\r", s, fixed = TRUE)
-  s <- gsub("\t", "\\t", s, fixed = TRUE)
-  ctl <- grepl("[\001-\037]", s)
-  if (any(ctl)) s[ctl] <- vapply(s[ctl], function(one) {
-    chars <- strsplit(one, "")[[1]]
-    bad <- grepl("[\001-\037]", chars)
-    chars[bad] <- sprintf("\\u%04x", vapply(chars[bad], utf8ToInt, 0L))
-    paste(chars, collapse = "")
-  }, "", USE.NAMES = FALSE)
-  paste0('"', s, '"')
-}
-json_scalar <- function(x) {
-  if (is.factor(x)) x <- as.character(x)
-  if (is.na(x) && !is.nan(x)) return("null")
-  if (is.logical(x)) return(if (x) "true" else "false")
-  if (is.character(x)) return(json_string(x))
-  if (is.integer(x)) return(as.character(x))
-  if (is.numeric(x)) {
-    if (is.nan(x)) return('{"$float":"NaN"}')
-    if (is.infinite(x)) return(if (x > 0) '{"$float":"Infinity"}' else '{"$float":"-Infinity"}')
-    if (x == trunc(x) && abs(x) < 2^53) return(sprintf("%.0f", x))
-    return(sprintf("%.17g", x))
-  }
-  json_string(paste(base::format(x), collapse = " "))
-}
-to_json <- function(x) {
-  if (is.null(x)) return("null")
-  if (is.data.frame(x)) x <- as.list(x)
-  if (is.list(x) || length(x) != 1L) {
-    keys <- names(x)
-    if (length(x) == 0L) return(if (is.null(keys)) "[]" else "{}")
-    parts <- vapply(seq_along(x), function(k) to_json(x[[k]]), "")
-    if (!is.null(keys)) return(paste0("{", paste0(json_string(keys), ":", parts, collapse = ","), "}"))
-    return(paste0("[", paste(parts, collapse = ","), "]"))
-  }
-  json_scalar(x)
-}
+here <- dirname(normalizePath(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)[[1]])))
+source(file.path(here, "simrun_random.R"))
+source(file.path(here, "simrun_json.R"))
 
 # ---- the channel: fd 3 in, fd 4 out, through cat ----
 chan_in <- pipe("exec cat <&3", "rb")
@@ -154,12 +29,12 @@ read_frame <- function() {
   Encoding(text) <- "UTF-8"
   json_parse(text)
 }
-send_frame <- function(json) {
+send_frame <- function(json, now = TRUE) {
   body <- charToRaw(enc2utf8(json))
   n <- length(body)
   head <- as.raw(c(n %/% 16777216, (n %/% 65536) %% 256, (n %/% 256) %% 256, n %% 256))
   writeBin(c(head, body), chan_out)
-  flush(chan_out)
+  if (now) flush(chan_out)
 }
 
 # ---- helpers a model sees (its environment's parent) ----
@@ -244,6 +119,7 @@ make_ctx <- function(s, seed, index) {
 }
 run_items <- function(s, frame) {
   fmt <- if (has("format")) model$format else NULL
+  each <- identical(frame$flush, "item") # else the answers are flushed at the chunk's end
   for (entry in frame$items) {
     index <- entry$index
     item <- entry$item
@@ -252,9 +128,10 @@ run_items <- function(s, frame) {
       result <- model$analyze(item, ctx)
       if (is.null(fmt)) result else fmt(result, item, ctx)
     })
-    if (r$ok) send_frame(paste0('{"type":"row","index":', index, ',"row":', to_json(r$value), "}"))
-    else send_frame(paste0('{"type":"error","index":', index, ',"error":', r$error, "}"))
+    if (r$ok) send_frame(paste0('{"type":"row","index":', index, ',"row":', to_json(r$value), "}"), each)
+    else send_frame(paste0('{"type":"error","index":', index, ',"error":', r$error, "}"), each)
   }
+  flush(chan_out)
 }
 batch_frame <- function(items) {
   if (length(items) && is.list(items[[1]]) && !is.null(names(items[[1]]))) {
@@ -279,9 +156,10 @@ run_batch <- function(s, frame) {
     out
   })
   for (k in seq_along(indices)) {
-    if (r$ok) send_frame(paste0('{"type":"row","index":', indices[[k]], ',"row":', to_json(as.list(r$value[k, , drop = FALSE])), "}"))
-    else send_frame(paste0('{"type":"error","index":', indices[[k]], ',"error":', r$error, "}"))
+    if (r$ok) send_frame(paste0('{"type":"row","index":', indices[[k]], ',"row":', to_json(as.list(r$value[k, , drop = FALSE])), "}"), FALSE)
+    else send_frame(paste0('{"type":"error","index":', indices[[k]], ',"error":', r$error, "}"), FALSE)
   }
+  flush(chan_out)
 }
 repeat {
   frame <- read_frame()

@@ -26,7 +26,13 @@ describe('an R model runs like a JavaScript one', () => {
     expect((await runCli(['run', fixtureModel('montecarlo.R'), '--db', r, ...args])).code).toBe(0);
     expect(tableDump(r, 'montecarlo', 1)).toEqual(tableDump(js, 'montecarlo', 1));
     const files = JSON.parse(query<{ f: string }>(r, 'SELECT model_files_json AS f FROM runs')[0]!.f) as Record<string, string>;
-    expect(Object.keys(files)).toEqual(['interpreter:Rscript', 'montecarlo.R', 'simrun:runtimes/r/simrun_runtime.R']);
+    expect(Object.keys(files)).toEqual([
+      'interpreter:Rscript',
+      'montecarlo.R',
+      'simrun:runtimes/r/simrun_json.R',
+      'simrun:runtimes/r/simrun_random.R',
+      'simrun:runtimes/r/simrun_runtime.R',
+    ]);
     expect(files['interpreter:Rscript']).toMatch(/^R \d+\.\d+/);
   });
 

@@ -51,7 +51,7 @@ export function interpreter(language: 'python' | 'r'): string {
 }
 
 const PY_RUNTIME = ['python/simrun_runtime.py', 'python/simrun.py'];
-const R_RUNTIME = ['r/simrun_runtime.R'];
+const R_RUNTIME = ['r/simrun_runtime.R', 'r/simrun_json.R', 'r/simrun_random.R'];
 
 export function foreignSpec(file: string): ForeignSpec {
   const language = foreignLanguage(file);
