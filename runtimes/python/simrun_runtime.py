@@ -161,9 +161,13 @@ def load(path):
     folder = os.path.dirname(os.path.abspath(path))
     sys.path.insert(0, folder)
     stem = os.path.splitext(os.path.basename(path))[0]
-    spec = importlib.util.spec_from_file_location(stem, path)
+    # The model is a module of its own name (pickle and dataclasses want it in sys.modules), unless
+    # that name is taken (random.py, json.py): then it must not replace the module of that name.
+    taken = stem in sys.modules or stem in getattr(sys, "stdlib_module_names", ()) or not stem.isidentifier()
+    name = "__simrun_model__" if taken else stem
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
-    sys.modules[stem] = module
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
 
