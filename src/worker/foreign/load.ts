@@ -8,7 +8,6 @@
 import cluster from 'node:cluster';
 import type { Logger } from 'pino';
 import type { ColumnType, Model, Params } from '../../api/model.js';
-import { SIMRUN_VERSION } from '../../version.js';
 import { describeExit, ForeignProcess, ForeignProcessError, type Frame } from './process.js';
 import { foreignSpec, type ForeignLanguage } from './spec.js';
 import { PROTOCOL_VERSION } from './wire.js';
@@ -76,6 +75,8 @@ export async function importForeignModel(file: string): Promise<{ default: Model
   const proc = new ForeignProcess(spec);
   let describe: Frame;
   try {
+    // Imported here: version.ts reads package.json relative to dist/, which unit tests of run-chunk.ts do not have.
+    const { SIMRUN_VERSION } = await import('../../version.js');
     proc.send({ type: 'hello', protocol: PROTOCOL_VERSION, simrun: SIMRUN_VERSION, file: spec.file, language: spec.language });
     describe = await expectFrame(proc, 'describe');
     if (describe.protocol !== PROTOCOL_VERSION)
