@@ -32,6 +32,7 @@ export class ForeignProcessError extends Error {
 }
 
 const TAIL_LINES = 20;
+const MAX_LINE = 64 * 1024;
 
 /** Model processes still running: killed when this process exits, whatever the reason (a load timeout, an error). */
 const live = new Set<ChildProcess>();
@@ -162,6 +163,11 @@ export class ForeignProcess {
     stream.on('data', (text: string) => {
       const parts = (partial + text).split('\n');
       partial = parts.pop()!;
+      // Output without line ends (a progress bar) is logged in pieces, not kept in memory.
+      if (partial.length > MAX_LINE) {
+        parts.push(partial);
+        partial = '';
+      }
       for (const line of parts) this.line(name, line);
     });
     stream.on('end', () => partial && this.line(name, partial));
