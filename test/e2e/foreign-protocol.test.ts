@@ -56,12 +56,42 @@ describe('a model.json manifest', () => {
     ]);
     const files = JSON.parse(query<{ f: string }>(db, 'SELECT model_files_json AS f FROM runs')[0]!.f) as Record<string, string>;
     expect(Object.keys(files)).toEqual(['interpreter:python3', 'model.json', 'squares.py']);
-    expect(logLines(log).some((l) => l.stream === 'stdout' && l.msg === "setup with {'offset': 0.5}")).toBe(true);
+    expect(logLines(log).some((l) => l.stream === 'stdout' && String(l.msg).startsWith("setup with {'offset': 0.5"))).toBe(true);
     // A declared file changed: resume would refuse (the fingerprint covers it).
     writeFileSync(path.join(folder, 'squares.py'), readFileSync(path.join(folder, 'squares.py'), 'utf8') + '\n# edited\n');
     const again = await runCli(['resume', '--db', db, '--retry-errors']);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/changed since the run started \(squares\.py\)/);
+  });
+
+  it('a program that breaks the protocol (an answer for another item, a frame that is not JSON) crashes its worker: bisected to the item', async () => {
+    const db = path.join(dir, 'liar.db');
+    const log = path.join(dir, 'liar.log');
+    const r = await runCli([
+      'run',
+      fixtureModel('manifest/model.json'),
+      '--input',
+      'range:40',
+      '--db',
+      db,
+      '--param',
+      'lie_at=20',
+      '--param',
+      'garbage_at=30',
+      '--log',
+      log,
+      '--quiet',
+    ]);
+    expect(r.code).toBe(3);
+    expect(query(db, 'SELECT idx, kind, name FROM errors ORDER BY idx')).toEqual([
+      { idx: 7, kind: 'throw', name: 'SevenError' },
+      { idx: 20, kind: 'crash', name: 'WorkerCrash' },
+      { idx: 30, kind: 'crash', name: 'WorkerCrash' },
+    ]);
+    expect(query(db, 'SELECT count(*) AS n FROM squares')).toEqual([{ n: 37 }]);
+    const why = logLines(log).map((l) => String(l.msg));
+    expect(why.some((m) => m.startsWith("model process broke the protocol: sent 'row' for index 1020, expected item 20"))).toBe(true);
+    expect(why.some((m) => m.startsWith('model process broke the protocol: frame is not JSON'))).toBe(true);
   });
 
   it('a manifest without a command: one line, exit 2', async () => {
