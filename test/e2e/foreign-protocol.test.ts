@@ -1,14 +1,14 @@
 /**
- * The foreign-model protocol beyond one language's runtime (issue 26): a program declared by a
- * model.json manifest that speaks the protocol by itself, batch mode (analyze_batch) in Python and
- * R giving the per-item rows, and a model's writes to stdout or to the protocol's fds never
- * reaching the results. No timing assertions.
+ * Foreign models beyond one language's runtime (issue 26): the docs' Python and R examples run as
+ * written; a program declared by a model.json manifest speaking the protocol by itself (and
+ * breaking it); batch mode (analyze_batch) in Python and R giving the per-item rows; a model's
+ * writes to stdout or to the protocol's fds never reaching the results. No timing assertions.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixtureModel, query, runCli, tableDump, tmpDir } from '../helpers.js';
+import { fixtureModel, query, root, runCli, tableDump, tmpDir } from '../helpers.js';
 
 let dir: string;
 let reference: string;
@@ -26,6 +26,35 @@ function logLines(file: string): Record<string, unknown>[] {
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+describe('the docs', () => {
+  it('the Python and R examples of docs/models.md run as written, from a folder outside the repository', async () => {
+    const docs = readFileSync(path.join(root, 'docs/models.md'), 'utf8');
+    const block = (lang: string, first: string) => {
+      const m = new RegExp('```' + lang + '\\n(' + first.replace('.', '\\.') + '\\n[\\s\\S]*?)```').exec(docs);
+      if (!m) throw new Error(`docs/models.md has no ${lang} block starting ${first}`);
+      return m[1]!;
+    };
+    const folder = tmpDir('simrun-docs-model-');
+    writeFileSync(path.join(folder, 'income.py'), block('python', '# income.py'));
+    writeFileSync(path.join(folder, 'income.R'), block('r', '# income.R'));
+    writeFileSync(path.join(folder, 'people.csv'), 'gross\n50000\n10000\nabc\n');
+    const tables: string[][] = [];
+    for (const [file, error] of [
+      ['income.py', 'ValueError'],
+      ['income.R', 'simpleError'],
+    ] as const) {
+      const db = path.join(folder, `${file}.db`);
+      const r = await runCli(['run', `./${file}`, '--input', 'people.csv', '--db', db], { cwd: folder });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain('run 1 done: 3/3 items');
+      expect(query(db, 'SELECT idx, name FROM errors')).toEqual([{ idx: 2, name: error }]);
+      tables.push(tableDump(db, 'income', 1));
+    }
+    expect(tables[0]).toEqual(['[0,40000,"high",0.18245055549778044]', '[1,8000,"low",0.9449214979540557]']);
+    expect(tables[1]).toEqual(tables[0]);
+  });
+});
 
 describe('a model.json manifest', () => {
   it('runs any program that speaks the protocol: its declaration, rows, error rows, output in the log', async () => {

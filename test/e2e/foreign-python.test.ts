@@ -62,6 +62,15 @@ describe('a Python model runs like a JavaScript one', () => {
     }
   });
 
+  it('ctx.out_dir is --out, in setup() and analyze()', async () => {
+    const out = path.join(dir, 'files');
+    const db = path.join(dir, 'outdir.db');
+    const r = await runCli(['run', fixtureModel('outdir.py'), '--input', 'range:3', '--db', db, '--out', out, '--quiet']);
+    expect(r.code).toBe(0);
+    expect(query(db, 'SELECT file FROM outdir ORDER BY idx')).toEqual([0, 1, 2].map((i) => ({ file: `item-${i}.txt` })));
+    expect(readFileSync(path.join(out, 'item-2.txt'), 'utf8')).toBe('2 {}\n');
+  });
+
   it('stores values JSON cannot carry exactly; a row that does not match the columns is a row error', async () => {
     const db = path.join(dir, 'values.db');
     const r = await runCli(['run', fixtureModel('values.py'), '--input', 'range:6', '--db', db, '--quiet']);
