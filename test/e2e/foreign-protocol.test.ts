@@ -123,6 +123,32 @@ describe('a model.json manifest', () => {
     expect(why.some((m) => m.startsWith('model process broke the protocol: frame is not JSON'))).toBe(true);
   });
 
+  it('a program of another protocol version, or one that dies at start, fails to load: one line, exit 2', async () => {
+    const manifest = (file: string, program: string) => {
+      const p = path.join(dir, file);
+      writeFileSync(p, JSON.stringify({ name: 'p', version: '1', columns: { x: 'real' }, command: ['python3', '-c', program] }));
+      return p;
+    };
+    const frame = `import os, json, struct; b = json.dumps({"type": "describe", "protocol": 99}).encode(); os.write(4, struct.pack(">I", len(b)) + b); os.read(3, 1 << 16)`;
+    const newer = await runCli(['run', manifest('newer.json', frame), '--input', 'range:3', '--db', path.join(dir, 'newer.db')]);
+    expect(newer.code).toBe(2);
+    expect(newer.stderr.trim()).toMatch(
+      /^simrun: model \S*newer\.json failed to load: its runtime speaks protocol 99, this simrun speaks 1$/,
+    );
+    const dies = await runCli([
+      'run',
+      manifest('dies.json', 'import sys; print("no licence for stata", file=sys.stderr); sys.exit(3)'),
+      '--input',
+      'range:3',
+      '--db',
+      path.join(dir, 'dies.db'),
+    ]);
+    expect(dies.code).toBe(2);
+    expect(dies.stderr.trim()).toMatch(
+      /^simrun: model \S*dies\.json failed to load: model process exited with code 3; its last output: no licence for stata$/,
+    );
+  });
+
   it('a manifest without a command: one line, exit 2', async () => {
     const file = path.join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ name: 'x', version: '1', columns: { x: 'real' } }));
