@@ -7,79 +7,14 @@ Standard library only; pandas is used for ``analyze_batch`` when it is installed
 """
 
 import importlib.util
-import json
-import math
 import os
 import platform
-import struct
 import sys
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import simrun  # noqa: E402
-
-LIMIT = 2**53
-_unsupported = object()
-
-
-class Channel:
-    """The two protocol pipes, moved off fds 3 and 4 so that the model's subprocesses never get them."""
-
-    def __init__(self):
-        rfd, wfd = (int(x) for x in os.environ.get("SIMRUN_PROTOCOL_FDS", "3,4").split(","))
-        self.rin = os.fdopen(os.dup(rfd), "rb")
-        self.wout = os.fdopen(os.dup(wfd), "wb")
-        os.close(rfd)
-        os.close(wfd)
-
-    def read(self):
-        head = self.rin.read(4)
-        if len(head) < 4:
-            return None  # simrun is gone: end quietly
-        (n,) = struct.unpack(">I", head)
-        body = self.rin.read(n)
-        if len(body) < n:
-            return None
-        return json.loads(body.decode("utf-8"))
-
-    def send(self, msg, flush=True):
-        body = _encode(msg).encode("utf-8")
-        self.wout.write(struct.pack(">I", len(body)) + body)
-        if flush:
-            self.wout.flush()
-
-    def flush(self):
-        self.wout.flush()
-
-
-def _default(o):
-    if hasattr(o, "item") and callable(o.item):  # numpy scalars
-        return _value(o.item())
-    return {"$unsupported": f"{type(o).__name__}: {repr(o)[:60]}"}
-
-
-def _value(v):
-    """A row value as JSON can carry it: ±inf and NaN, and integers beyond 2^53, tagged."""
-    if isinstance(v, bool) or v is None or isinstance(v, str):
-        return v
-    if isinstance(v, int):
-        return v if -LIMIT <= v <= LIMIT else {"$int": str(v)}
-    if isinstance(v, float):
-        if math.isfinite(v):
-            return v
-        return {"$float": "NaN" if v != v else ("Infinity" if v > 0 else "-Infinity")}
-    if hasattr(v, "item") and callable(v.item):
-        return _value(v.item())
-    return v
-
-
-_encode = json.JSONEncoder(allow_nan=False, default=_default, separators=(",", ":")).encode
-
-
-def _row(r):
-    if isinstance(r, dict):
-        return {str(k): _value(v) for k, v in r.items()}
-    return r
+from simrun_wire import Channel, _batch_columns, _row  # noqa: E402
 
 
 class Log:
@@ -224,18 +159,22 @@ def run_batch(ch, m, s, frame):
     ctx = Context(ch, s["params"], s["out_dir"], frame["seed"], [e["index"] for e in entries])
     try:
         out = m.analyze_batch(batch_frame([e.get("item") for e in entries]), ctx)
-        if hasattr(out, "to_dict"):
-            out = out.to_dict("records")
-        out = list(out)
+        if out is None or not hasattr(out, "__len__"):
+            raise TypeError(f"analyze_batch returned {type(out).__name__}, expected a DataFrame or a list of row dicts")
         if len(out) != len(entries):
             raise ValueError(f"analyze_batch returned {len(out)} rows for {len(entries)} items")
+        columns = _batch_columns(out) if entries else None
     except Exception as e:  # noqa: BLE001 - the whole chunk fails, item by item
         err = _error(e)
         for entry in entries:
             ch.send({"type": "error", "index": entry["index"], "error": err}, False)
         ch.flush()
         return
-    for entry, row in zip(entries, out):
+    if columns is not None:  # one frame for the chunk's rows, as columns
+        ch.send({"type": "rows", "index": entries[0]["index"], "columns": columns})
+        return
+    rows = out.to_dict("records") if hasattr(out, "to_dict") else list(out)
+    for entry, row in zip(entries, rows):
         ch.send({"type": "row", "index": entry["index"], "row": _row(row)}, False)
     ch.flush()
 

@@ -45,6 +45,7 @@ describe('a Python model runs like a JavaScript one', () => {
       'montecarlo.py',
       'simrun:runtimes/python/simrun.py',
       'simrun:runtimes/python/simrun_runtime.py',
+      'simrun:runtimes/python/simrun_wire.py',
     ]);
   });
 

@@ -1,6 +1,7 @@
 /**
  * Runs one chunk in a foreign model's process: the whole chunk goes in one `chunk` frame, and
- * the process answers each item in order with a `row` or an `error` frame. The worker checks
+ * the process answers each item in order with a `row` or an `error` frame (or, in batch mode,
+ * several items at once with a `rows` frame of columns). The worker checks
  * every row against the model's columns (row.ts) as for a JavaScript model, tells the
  * --item-timeout watchdog which item runs (the next one starts when the previous one answered),
  * and retries transient errors one item at a time with backoff. The process dying, or an answer
@@ -23,24 +24,38 @@ function serialized(v: unknown): { error: SerializedError; transient: boolean } 
   return { error: { name: e.type, message: e.message, stack: e.traceback }, transient: e.transient === true };
 }
 
-/** The answer for item `idx`; anything else ends the worker as crashed. */
-async function answer(h: ForeignHandle, idx: number): Promise<Outcome> {
+/** A protocol violation: the worker ends as crashed. */
+function broke(h: ForeignHandle, what: string): never {
+  return crashWorker(h, new ForeignProcessError(`model process broke the protocol: ${what}`, null));
+}
+
+/**
+ * The answers from item `idx` on: one `row` or `error` frame, or a `rows` frame (batch mode)
+ * answering up to `max` items at once as columns. Anything else ends the worker as crashed.
+ */
+async function answers(h: ForeignHandle, idx: number, max: number): Promise<Outcome[]> {
   let f: Frame;
   try {
     f = await h.proc.next();
   } catch (err) {
     return crashWorker(h, err as ForeignProcessError);
   }
-  if (f.index !== idx || (f.type !== 'row' && f.type !== 'error')) {
-    return crashWorker(
-      h,
-      new ForeignProcessError(
-        `model process broke the protocol: sent '${String(f.type)}' for index ${String(f.index)}, expected item ${idx}`,
-        null,
-      ),
-    );
+  if (f.index !== idx || (f.type !== 'row' && f.type !== 'error' && f.type !== 'rows'))
+    return broke(h, `sent '${String(f.type)}' for index ${String(f.index)}, expected item ${idx}`);
+  if (f.type === 'row') return [{ row: f.row }];
+  if (f.type === 'error') return [serialized(f.error)];
+  const columns = f.columns as Record<string, unknown[]> | null;
+  const names = columns && typeof columns === 'object' ? Object.keys(columns) : [];
+  const n = names.length && Array.isArray(columns![names[0]!]) ? columns![names[0]!]!.length : 0;
+  if (n < 1 || n > max || !names.every((c) => Array.isArray(columns![c]) && columns![c]!.length === n))
+    return broke(h, `sent 'rows' for index ${idx} that are not 1..${max} rows of columns of one length`);
+  const out: Outcome[] = [];
+  for (let r = 0; r < n; r++) {
+    const row: Record<string, unknown> = {};
+    for (const c of names) row[c] = columns![c]![r];
+    out.push({ row });
   }
-  return f.type === 'row' ? { row: f.row } : serialized(f.error);
+  return out;
 }
 
 function sendItems(h: ForeignHandle, s: WorkerSetup, id: number, entries: { index: number; item: unknown }[]): void {
@@ -63,9 +78,9 @@ export async function runForeignChunk(s: WorkerSetup, chunk: ChunkMessage, items
     Array.from({ length: chunk.count }, (_, k) => ({ index: chunk.start + k, item: itemAt(k) })),
   );
   const outcomes: Outcome[] = [];
-  for (let k = 0; k < chunk.count; k++) {
-    s.watchdog?.start(chunk.start + k);
-    outcomes.push(await answer(h, chunk.start + k));
+  while (outcomes.length < chunk.count) {
+    s.watchdog?.start(chunk.start + outcomes.length);
+    outcomes.push(...(await answers(h, chunk.start + outcomes.length, chunk.count - outcomes.length)));
   }
   s.watchdog?.idle();
   const out = new RowColumns(s.columns, chunk.count);
@@ -130,7 +145,7 @@ function toSerialized(err: unknown): SerializedError {
 async function attempt(h: ForeignHandle, s: WorkerSetup, id: number, idx: number, item: unknown): Promise<unknown> {
   sendItems(h, s, id, [{ index: idx, item }]);
   s.watchdog?.start(idx);
-  const o = await answer(h, idx);
+  const o = (await answers(h, idx, 1))[0]!;
   s.watchdog?.idle();
   if ('error' in o) throw new ForeignItemError(o.error, o.transient);
   return o.row;

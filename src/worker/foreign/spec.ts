@@ -50,7 +50,7 @@ export function interpreter(language: 'python' | 'r'): string {
   return env || (language === 'python' ? 'python3' : 'Rscript');
 }
 
-const PY_RUNTIME = ['python/simrun_runtime.py', 'python/simrun.py'];
+const PY_RUNTIME = ['python/simrun_runtime.py', 'python/simrun.py', 'python/simrun_wire.py'];
 const R_RUNTIME = ['r/simrun_runtime.R', 'r/simrun_json.R', 'r/simrun_random.R'];
 
 export function foreignSpec(file: string): ForeignSpec {
