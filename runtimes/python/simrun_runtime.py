@@ -68,6 +68,10 @@ class Context:
         """analyze_batch: the stream of item `index` (what ctx.random() is in analyze)."""
         return simrun.item_random(self.seed, index)
 
+    def random_block(self, draws):
+        """analyze_batch with numpy: row k = the first `draws` numbers of item ctx.index[k]'s stream."""
+        return simrun.random_block(self.seed, self.index, draws)
+
 
 def _error(e, skip=1, where=None):
     tb = e.__traceback__
@@ -160,9 +164,10 @@ def run_batch(ch, m, s, frame):
     try:
         out = m.analyze_batch(batch_frame([e.get("item") for e in entries]), ctx)
         if out is None or not hasattr(out, "__len__"):
-            raise TypeError(f"analyze_batch returned {type(out).__name__}, expected a DataFrame or a list of row dicts")
-        if len(out) != len(entries):
-            raise ValueError(f"analyze_batch returned {len(out)} rows for {len(entries)} items")
+            raise TypeError(f"analyze_batch returned {type(out).__name__}, expected a DataFrame, a list of row dicts or a dict of columns")
+        n = len(next(iter(out.values()), ())) if isinstance(out, dict) else len(out)
+        if n != len(entries):
+            raise ValueError(f"analyze_batch returned {n} rows for {len(entries)} items")
         columns = _batch_columns(out) if entries else None
     except Exception as e:  # noqa: BLE001 - the whole chunk fails, item by item
         err = _error(e)

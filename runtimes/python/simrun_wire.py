@@ -88,9 +88,15 @@ def _column(values):
 
 
 def _batch_columns(out):
-    """analyze_batch's result as columns, or None when its rows do not all have the same keys."""
+    """analyze_batch's result (a DataFrame, a dict of columns, a list of row dicts) as columns, or
+    None when its rows do not all have the same keys."""
     if hasattr(out, "columns") and hasattr(out, "to_dict"):  # a pandas DataFrame
         return {str(c): _column(out[c].tolist()) for c in out.columns}
+    if isinstance(out, dict):  # columns: {"x": array or list, ...}
+        cols = {str(k): _column(v.tolist() if hasattr(v, "tolist") else list(v)) for k, v in out.items()}
+        if len({len(v) for v in cols.values()}) > 1:
+            raise ValueError("analyze_batch returned columns of different lengths")
+        return cols
     rows = list(out)
     if not rows or not all(isinstance(r, dict) for r in rows):
         return None
