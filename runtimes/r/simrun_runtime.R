@@ -88,7 +88,7 @@ if (!identical(hello$protocol, PROTOCOL_VERSION)) {
 }
 model_file <- commandArgs(trailingOnly = TRUE)[[1]]
 model <- new.env(parent = helpers)
-loaded <- guarded(function() sys.source(model_file, envir = model, keep.source = TRUE, toplevel.env = model))
+loaded <- guarded(function() sys.source(model_file, envir = model, chdir = TRUE, keep.source = TRUE, toplevel.env = model))
 fatal <- function(error) {
   send_frame(paste0('{"type":"fatal","error":', error, "}"))
   close(chan_out)

@@ -63,12 +63,12 @@ describe('a Python model runs like a JavaScript one', () => {
     }
   });
 
-  it('ctx.out_dir is --out, in setup() and analyze()', async () => {
+  it("ctx.out_dir is --out, in setup() and analyze(); the model runs in simrun's working directory", async () => {
     const out = path.join(dir, 'files');
     const db = path.join(dir, 'outdir.db');
-    const r = await runCli(['run', fixtureModel('outdir.py'), '--input', 'range:3', '--db', db, '--out', out, '--quiet']);
+    const r = await runCli(['run', fixtureModel('outdir.py'), '--input', 'range:3', '--db', db, '--out', out, '--quiet'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(query(db, 'SELECT file FROM outdir ORDER BY idx')).toEqual([0, 1, 2].map((i) => ({ file: `item-${i}.txt` })));
+    expect(query(db, 'SELECT file, cwd FROM outdir ORDER BY idx')).toEqual([0, 1, 2].map((i) => ({ file: `item-${i}.txt`, cwd: dir })));
     expect(readFileSync(path.join(out, 'item-2.txt'), 'utf8')).toBe('2 {}\n');
   });
 

@@ -27,7 +27,7 @@ export interface ForeignSpec {
   language: ForeignLanguage;
   /** The model file (`.py`, `.R`) or the manifest. */
   file: string;
-  /** Program and arguments; the model's folder is the working directory. */
+  /** Program and arguments, and its working directory (simrun's own; a manifest's folder). */
   command: string;
   args: string[];
   cwd: string;
@@ -55,7 +55,6 @@ const R_RUNTIME = ['r/simrun_runtime.R', 'r/simrun_json.R', 'r/simrun_random.R']
 
 export function foreignSpec(file: string): ForeignSpec {
   const language = foreignLanguage(file);
-  const cwd = path.dirname(file);
   if (language === 'python' || language === 'r') {
     const runtimeFiles = (language === 'python' ? PY_RUNTIME : R_RUNTIME).map((f) => path.join(runtimesDir, f));
     return {
@@ -63,7 +62,9 @@ export function foreignSpec(file: string): ForeignSpec {
       file,
       command: interpreter(language),
       args: [runtimeFiles[0]!, file],
-      cwd,
+      // simrun's own working directory, as for a JavaScript model: a relative path in --param means the same.
+      // The model's folder is on Python's import path; R sources the model file from its folder.
+      cwd: process.cwd(),
       runtimeFiles,
       declaredFiles: [],
       declaration: null,
