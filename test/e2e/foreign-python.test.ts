@@ -248,7 +248,7 @@ describe('a Python model that cannot start', () => {
 describe('resume and the code fingerprint', () => {
   it('kill -9 of the primary: the model processes end with their workers; resume gives the uninterrupted table', async () => {
     const model = fixtureModel('montecarlo.py');
-    const args = ['--input', 'range:3000', '--param', 'draws=400', '--workers', '2', '--quiet'];
+    const args = ['--input', 'range:3000', '--param', 'draws=1000', '--workers', '2', '--quiet'];
     const ref = path.join(dir, 'k9-ref.db');
     expect((await runCli(['run', model, '--db', ref, ...args])).code).toBe(0);
     const db = path.join(dir, 'k9.db');
@@ -267,7 +267,7 @@ describe('resume and the code fingerprint', () => {
 
   it('Ctrl-C (SIGINT) drains and exits 130; resume finishes; each model process is told bye, none is left to kill', async () => {
     const model = fixtureModel('montecarlo.py');
-    const args = ['--input', 'range:3000', '--param', 'draws=400', '--workers', '2', '--quiet'];
+    const args = ['--input', 'range:3000', '--param', 'draws=1000', '--workers', '2', '--quiet'];
     const ref = path.join(dir, 'k9-ref.db'); // written by the kill -9 test above
     const db = path.join(dir, 'int.db');
     const log = path.join(dir, 'int.log');
