@@ -23,8 +23,11 @@ describe('an R model runs like a JavaScript one', () => {
     const r = path.join(dir, 'mc-r.db');
     const args = ['--input', 'range:150', '--param', 'draws=20', '--seed', '11', '--workers', '2', '--quiet'];
     expect((await runCli(['run', 'montecarlo', '--db', js, ...args])).code).toBe(0);
-    expect((await runCli(['run', fixtureModel('montecarlo.R'), '--db', r, ...args])).code).toBe(0);
+    const log = path.join(dir, 'mc-r.log');
+    expect((await runCli(['run', fixtureModel('montecarlo.R'), '--db', r, '--log', log, ...args])).code).toBe(0);
     expect(tableDump(r, 'montecarlo', 1)).toEqual(tableDump(js, 'montecarlo', 1));
+    // Each R process (and the cat processes that carry its pipes) ends on bye: nothing left to kill.
+    expect(readFileSync(log, 'utf8')).not.toMatch(/left running/);
     const files = JSON.parse(query<{ f: string }>(r, 'SELECT model_files_json AS f FROM runs')[0]!.f) as Record<string, string>;
     expect(Object.keys(files)).toEqual([
       'interpreter:Rscript',
