@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { capacity } from './cases/capacity.js';
 import { memory } from './cases/memory.js';
 import { overhead } from './cases/overhead.js';
+import { python } from './cases/python.js';
 import { resume } from './cases/resume.js';
 import { scaling } from './cases/scaling.js';
 import { tax } from './cases/tax.js';
@@ -27,7 +28,7 @@ import { loadavg, machineInfo } from './lib/machine.js';
 import { renderMarkdown, renderText, type Report } from './lib/report.js';
 import type { BenchCase, BenchContext, CaseResult } from './lib/types.js';
 
-const CASES: BenchCase[] = [startup, scaling, overhead, memory, resume, capacity, tax, thumbnail];
+const CASES: BenchCase[] = [startup, scaling, overhead, memory, resume, capacity, tax, thumbnail, python];
 /** Default --threshold: see docs/benchmarks.md ("Regression guard") for how it was chosen. */
 const DEFAULT_THRESHOLD_PCT = 5;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

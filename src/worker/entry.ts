@@ -15,6 +15,7 @@ import { runChunk, type WorkerSetup } from './run-chunk.js';
 import { guardModelStdio } from './stdio-guard.js';
 import { endOwnGroupMembers } from '../util/process-group.js';
 import { attachChannelLog, takeChannel } from './ipc-guard.js';
+import { closeForeignModel } from './foreign/load.js';
 import { flushPhases, mark } from '../util/phases.js';
 
 mark('worker: entry loaded');
@@ -24,7 +25,8 @@ const send = takeChannel();
 
 // Signals are the primary's to handle (it drains, then stops us); a closed terminal too.
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => {});
-process.on('disconnect', () => process.exit(0));
+// A Python/R model's process is told bye (and waited for, 1 s at most) before the worker exits.
+process.on('disconnect', () => void closeForeignModel(setup?.model).finally(() => process.exit(0)));
 // What the model spawned ends with the worker, also when the primary is gone (kill -9) and
 // cannot end the worker's process group itself (node:cluster exits at once on that disconnect).
 process.on('exit', () => {

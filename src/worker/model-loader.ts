@@ -8,6 +8,9 @@ import { changedFiles, fingerprintModel, type ModelFingerprint } from './model-f
 import type { ColumnType, Model } from '../api/model.js';
 import { importModelFile, modelFileLoader } from './model-import.js';
 import { extensionsDeclarationError } from './model-extensions.js';
+import { fingerprintForeign, withInterpreter } from './foreign/fingerprint.js';
+import { foreignHandle, importForeignModel } from './foreign/load.js';
+import { foreignLanguage } from './foreign/spec.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** dist/models when compiled (dist/src/worker/model-loader.js -> dist/models). */
@@ -34,7 +37,7 @@ export function builtinModelNames(): string[] {
 
 /** A model reference that names a file (has a / or the extension of a model file kind), not a built-in model. */
 export function looksLikePath(ref: string): boolean {
-  return /[\\/]/.test(ref) || modelFileLoader(ref) !== undefined;
+  return /[\\/]/.test(ref) || modelFileLoader(ref) !== undefined || foreignLanguage(ref) !== undefined;
 }
 
 /** Canonical reference stored with the run: built-in name, or absolute file path. */
@@ -46,7 +49,9 @@ export function resolveModelRef(ref: string): string {
   }
   if (!builtinModelNames().includes(ref)) {
     const known = builtinModelNames().join(', ') || 'none';
-    throw modelError(`unknown model '${ref}' (built-in models: ${known}; or give a path to a .js/.mjs/.cjs/.ts file)`);
+    throw modelError(
+      `unknown model '${ref}' (built-in models: ${known}; or give a path to a .js/.mjs/.cjs/.ts, .py, .R or model .json file)`,
+    );
   }
   return ref;
 }
@@ -72,7 +77,7 @@ function loadTimeout(): { ms: number; variable: string } {
 
 export function modelLoadTimeoutMessage(modelRef: string, ms: number, where: string, variable = 'SIMRUN_MODEL_LOAD_TIMEOUT_MS'): string {
   return (
-    `model ${modelRef} did not finish loading within ${ms / 1000} s${where} (a top-level await that never settles?); ` +
+    `model ${modelRef} did not finish loading within ${ms / 1000} s${where} (${foreignLanguage(modelRef) ? 'top-level code that never ends?' : 'a top-level await that never settles?'}); ` +
     `fix the model, or allow more time with ${variable}`
   );
 }
@@ -95,9 +100,10 @@ function withLoadTimeout<T>(p: Promise<T>, modelRef: string): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Built-in models are plain ESM; a user's file is imported by its kind (model-import.ts). */
+/** Built-in models are plain ESM; a user's file is imported by its kind (model-import.ts), a .py/.R/.json one runs in a process of its own (foreign/). */
 async function importModule(file: string, builtin: boolean): Promise<unknown> {
-  return builtin ? import(pathToFileURL(file).href) : importModelFile(file);
+  if (builtin) return import(pathToFileURL(file).href);
+  return foreignLanguage(file) ? importForeignModel(file) : importModelFile(file);
 }
 
 /**
@@ -127,8 +133,10 @@ export async function loadModel(modelRef: string): Promise<Model> {
 }
 
 export function validateModel(m: unknown, ref: string): Model {
-  const fail = (what: string) =>
-    modelError(`model ${ref} ${what} (export default defineModel({ name, version, columns, analyze, format }))`);
+  const shape = foreignLanguage(ref)
+    ? 'declare name, version, columns and analyze; see docs/models.md'
+    : 'export default defineModel({ name, version, columns, analyze, format })';
+  const fail = (what: string) => modelError(`model ${ref} ${what} (${shape})`);
   if (!m || typeof m !== 'object') throw fail('has no default export');
   const model = m as Partial<Model>;
   if (typeof model.name !== 'string' || !NAME.test(model.name)) throw fail('needs a name of letters, digits and _');
@@ -192,11 +200,14 @@ function modelFiles(modelRef: string): { file: string; builtinDir: string | null
  */
 export async function loadFingerprintedModel(modelRef: string): Promise<LoadedModel> {
   const { file, builtinDir } = modelFiles(modelRef);
-  const before = fingerprintModel(file, builtinDir);
+  const foreign = !builtinDir && foreignLanguage(file) !== undefined;
+  const fingerprint = () => (foreign ? fingerprintForeign(file) : fingerprintModel(file, builtinDir));
+  const before = fingerprint();
   const model = await loadModel(modelRef);
-  const after = fingerprintModel(file, builtinDir);
+  const after = fingerprint();
   if (after.hash !== before.hash) {
     throw modelError(`model ${modelRef} changed while it loaded (${changedFiles(before.files, after.files).join(', ')}); try again`);
   }
-  return { model, fingerprint: before };
+  const h = foreignHandle(model);
+  return { model, fingerprint: h ? withInterpreter(before, h.proc.spec.command, h.interpreter) : before };
 }

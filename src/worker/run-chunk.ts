@@ -7,6 +7,7 @@ import type { ItemWatchdog } from './item-watchdog.js';
 import { itemRandom } from './random.js';
 import { RowColumns } from './row.js';
 import { isTransient, retryTransient, type RetryPolicy } from './transient.js';
+import { isForeignModel, runForeignChunk } from './foreign/run-chunk.js';
 
 export interface WorkerSetup {
   model: Model;
@@ -66,6 +67,7 @@ const turnEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve)
  * item is its own index).
  */
 export async function runChunk(s: WorkerSetup, chunk: ChunkMessage, items: unknown[] | null): Promise<ResultMessage> {
+  if (isForeignModel(s)) return runForeignChunk(s, chunk, items);
   const t0 = performance.now();
   const out = new RowColumns(s.columns, chunk.count);
   const okIdx: number[] = [];
