@@ -37,6 +37,7 @@ const program = new Command('simrun')
  */
 const commands: Record<string, () => Promise<void>> = {
   run: async () => (await import('./cli/run.js')).registerRun(program, exit),
+  sweep: async () => (await import('./cli/sweep.js')).registerSweep(program, exit),
   resume: async () => (await import('./cli/resume.js')).registerResume(program, exit),
   status: async () => (await import('./cli/status.js')).registerStatus(program),
   merge: async () => (await import('./cli/merge.js')).registerMerge(program, exit),

@@ -52,7 +52,7 @@ export interface ResumeOptions extends SessionOptions {
 }
 
 /** Creates the --out folder before the database is touched: a path that cannot be one fails first. */
-function prepareOutDir(dir: string | null): void {
+export function prepareOutDir(dir: string | null): void {
   if (!dir) return;
   try {
     mkdirSync(dir, { recursive: true });
@@ -65,12 +65,12 @@ function prepareOutDir(dir: string | null): void {
  * A session that failed once its run was kept (written, marked failed) exits 1, whatever its
  * cause: exit 2 promises that nothing was written (docs/cli.md, exit codes).
  */
-function keptRunFailure(err: unknown): Error {
+export function keptRunFailure(err: unknown): Error {
   const e = toUserError(err);
   return e.exitCode === EXIT.usage ? new RunFailedError(e.message, { cause: err }) : e;
 }
 
-function removeDbFiles(file: string): void {
+export function removeDbFiles(file: string): void {
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
 }
 
