@@ -216,11 +216,7 @@ describe('simrun sweep', () => {
   it('--dry-run prints the variants and the size, and writes nothing', async () => {
     const dir = tmpDir('simrun-sweep-');
     const db = path.join(dir, 'dry.db');
-    const r = await runCli(
-      ['sweep', 'tax', '--input', SAMPLE, '--db', db, '--dry-run', '--format', 'x', '--stack', CTC, CTC_FULL].filter(
-        (a) => a !== '--format' && a !== 'x',
-      ),
-    );
+    const r = await runCli(['sweep', 'tax', '--input', SAMPLE, '--db', db, '--dry-run', '--stack', CTC, CTC_FULL]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('sweep of tax (stack): 3 variants x 2,000 items = 6,000 rows');
     expect(r.stdout).toContain('+ ctc-3000-fully-refundable');
