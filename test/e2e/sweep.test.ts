@@ -6,7 +6,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { query, root, runCli, tableDump, tmpDir } from '../helpers.js';
+import { fixtureModel, query, root, runCli, tableDump, tmpDir } from '../helpers.js';
 
 const SAMPLE = path.join(root, 'data/population-sample.csv');
 const REFORMS = path.join(root, 'models/tax/reforms');
@@ -24,7 +24,7 @@ async function separate(dir: string, name: string, args: string[]): Promise<stri
   const db = path.join(dir, `${name}.db`);
   const r = await runCli(['run', ...args, '--db', db, '--quiet']);
   expect(r.code, r.stderr).toBe(0);
-  const model = args[0]!.endsWith('.mjs') ? path.basename(args[0]!, '.mjs') : args[0]!;
+  const model = query<{ model: string }>(db, 'SELECT model FROM runs WHERE id = 1')[0]!.model;
   return tableDump(db, model, 1);
 }
 
@@ -185,6 +185,50 @@ describe('simrun sweep', () => {
     expect(tableDump(rdb, 'tax', 3)).toEqual(
       await separate(dir, 'full', ['tax', '--input', SAMPLE, '--workers', '2', '--params', CTC_FULL]),
     );
+  });
+
+  it("a user's TypeScript model over JSONL: each variant sees the item as read, equal to separate runs; its totals in report --sweep", async () => {
+    const dir = tmpDir('simrun-sweep-');
+    const model = fixtureModel('sweepable.ts');
+    const items = path.join(root, 'test/fixtures/sweep-items.jsonl');
+    const db = path.join(dir, 'user.db');
+    const bad = await runCli(['sweep', model, '--input', items, '--db', db, '--grid', 'rate=0.5,2']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/sweep variant 2 \(rate=2\): rate 2 is above 1; nothing was run/);
+    expect(existsSync(db)).toBe(false);
+
+    const r = await runCli([
+      'sweep',
+      model,
+      '--input',
+      items,
+      '--db',
+      db,
+      '--workers',
+      '2',
+      '--quiet',
+      '--grid',
+      'rate=0.2:0.3:0.1',
+      '--grid',
+      'exempt=false,true',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(query(db, 'SELECT DISTINCT seen FROM sweepable')).toEqual([{ seen: 1 }]);
+    expect(tableDump(db, 'sweepable', 4)).toEqual(
+      await separate(dir, 'r03', [model, '--input', items, '--workers', '1', '--param', 'rate=0.3', '--param', 'exempt=false']),
+    );
+    const rep = await runCli(['report', '--db', db, '--sweep', '1', '--format', 'json']);
+    expect(rep.code, rep.stderr).toBe(0);
+    const rows = JSON.parse(rep.stdout) as Record<string, unknown>[];
+    expect(rows.map((x) => [x.label, x.paying_more])).toEqual([
+      ['baseline', null],
+      ['rate=0.2, exempt=false', 399],
+      ['rate=0.2, exempt=true', 0],
+      ['rate=0.3, exempt=false', 399],
+      ['rate=0.3, exempt=true', 0],
+    ]);
+    expect(rows[3]!.revenue_change).toBe((rows[3]!.revenue as number) - (rows[0]!.revenue as number));
+    expect(rows[2]!.revenue).toBe(0);
   });
 
   it('seeds: one replicate per seed, no baseline, each equal to a separate run with that seed', async () => {
