@@ -13,7 +13,11 @@ export function variantSetups(first: WorkerSetup, variants: VariantInit[] | unde
   return [first, ...(variants ?? []).map((v) => ({ ...first, params: v.params, seed: v.seed, ctx: undefined }))];
 }
 
-const copyItem = (v: unknown): unknown => (typeof v === 'object' && v !== null ? structuredClone(v) : v);
+const isFlat = (v: object) =>
+  Object.getPrototypeOf(v) === Object.prototype && Object.values(v).every((x) => typeof x !== 'object' || x === null);
+
+/** A copy of an item: a flat object (a CSV record) by spreading it, ~10x cheaper than structuredClone. */
+const copyItem = (v: unknown): unknown => (typeof v !== 'object' || v === null ? v : isFlat(v) ? { ...v } : structuredClone(v));
 
 export async function runVariants(setups: WorkerSetup[], chunk: ChunkMessage, items: unknown[] | null): Promise<ResultMessage> {
   if (setups.length === 1) return runChunk(setups[0]!, chunk, items);
