@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { alive, childPids, committed, fixtureModel, query, runCli, startCli, tableDump, tmpDir, waitFor } from '../helpers.js';
 
 const slow = fixtureModel('slow.mjs');
+const faulty = fixtureModel('faulty.mjs');
 const N = 3000;
 
 const runs = (db: string) =>
@@ -104,6 +105,57 @@ describe('sweep: resume, signals, shards', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(runs(db).map((x) => x.done)).toEqual([N, N, N]);
     expect(tableDump(db, 'slow', 2)).toEqual(tableDump(db, 'slow', 1));
+  });
+
+  it('a throw fails the item in its variant only; an item that crashes its worker is an error in every variant', async () => {
+    const dir = tmpDir('simrun-sweep-');
+    const db = path.join(dir, 'faults.db');
+    const r = await runCli([
+      'sweep',
+      faulty,
+      '--input',
+      'range:300',
+      '--db',
+      db,
+      '--workers',
+      '2',
+      '--retries',
+      '1',
+      '--param',
+      'at=[13]',
+      '--grid',
+      'mode=exit,none',
+    ]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(
+      /sweep 1 \(runs 1-3\) done: 300\/300 items .*, 3 item error\(s\); see: simrun query .*WHERE run_id BETWEEN 1 AND 3/,
+    );
+    expect(query(db, 'SELECT run_id, idx, kind FROM errors ORDER BY run_id')).toEqual([
+      { run_id: 1, idx: 13, kind: 'crash' },
+      { run_id: 2, idx: 13, kind: 'crash' },
+      { run_id: 3, idx: 13, kind: 'crash' },
+    ]);
+    expect(rowsPerRun(db, 'faulty').map((x) => x.n)).toEqual([299, 299, 299]);
+
+    const t = path.join(dir, 'throw.db');
+    const thrown = await runCli([
+      'sweep',
+      faulty,
+      '--input',
+      'range:300',
+      '--db',
+      t,
+      '--workers',
+      '1',
+      '--quiet',
+      '--param',
+      'at=[13]',
+      '--grid',
+      'mode=none',
+    ]);
+    expect(thrown.code).toBe(3);
+    expect(query(t, 'SELECT run_id, idx, kind FROM errors')).toEqual([{ run_id: 1, idx: 13, kind: 'throw' }]);
+    expect(rowsPerRun(t, 'faulty').map((x) => x.n)).toEqual([299, 300]);
   });
 
   it('--shard i/N of a sweep, then merge: one sweep with one run per variant, equal to the unsharded sweep; merging again changes nothing', async () => {
