@@ -174,6 +174,12 @@ describe('sweep: resume, signals, shards', () => {
     );
 
     const all = path.join(dir, 'all.db');
+    const other = path.join(dir, 'other.db');
+    const o = await runCli([...common.map((a) => (a === 'draws=10,30' ? 'draws=10,40' : a)), '--db', other, '--shard', '1/2']);
+    expect(o.code, o.stderr).toBe(0);
+    const mixed = await runCli(['merge', '--into', all, shard(0), other]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/other.db is not a shard of the same sweep as .*shard-0.db: the kind, baseline or variants differ/);
     const partial = await runCli(['merge', '--into', all, shard(0)]);
     expect(partial.code).toBe(2);
     expect(partial.stderr).toContain('indices are missing');

@@ -51,23 +51,29 @@ function readSweepShard(file: string): SweepShard {
   }
 }
 
+/**
+ * What makes shards pieces of one sweep: kind, baseline and variants (labels and changes; each
+ * variant's params and seed are checked as a run's). Not the spec: it holds the reform files'
+ * absolute paths, which differ between machines that ran the same files.
+ */
+const sweepKey = (s: Pick<SweepRecord, 'kind' | 'baseline_json'>, variants: Pick<SweepVariant, 'label' | 'changes_json'>[]) =>
+  JSON.stringify([s.kind, s.baseline_json, variants.map((v) => [v.label, v.changes_json])]);
+
 /** Refuses shards that are not pieces of one sweep. */
 function checkSameSweep(shards: SweepShard[]): void {
   const ref = shards[0]!;
-  const describe = (s: SweepShard) =>
-    JSON.stringify([s.sweep.kind, s.sweep.spec_json, s.sweep.baseline_json, s.variants.map((v) => [v.label, v.changes_json])]);
   for (const s of shards.slice(1)) {
-    if (describe(s) !== describe(ref))
-      throw usageError(`${s.file} is not a shard of the same sweep as ${ref.file}: the kind, spec, baseline or variants differ`);
+    if (sweepKey(s.sweep, s.variants) !== sweepKey(ref.sweep, ref.variants))
+      throw usageError(`${s.file} is not a shard of the same sweep as ${ref.file}: the kind, baseline or variants differ`);
   }
 }
 
 /** The runs (by variant) of the target's sweep that earlier merges of these shards went into, if any. */
 function findMergedSweep(db: DB, ref: SweepShard, sets: ShardInfo[][]): number[] | null {
   for (const s of listSweeps(db)) {
-    if (s.kind !== ref.sweep.kind || s.spec_json !== ref.sweep.spec_json || s.variants !== ref.sweep.variants) continue;
-    if (s.baseline_json !== ref.sweep.baseline_json) continue;
-    const runs = sweepVariants(db, s.id).map((v) => v.run);
+    const variants = sweepVariants(db, s.id);
+    if (sweepKey(s, variants) !== sweepKey(ref.sweep, ref.variants)) continue;
+    const runs = variants.map((v) => v.run);
     const same = runs.every((r, k) => {
       const shard = sets[k]![0]!.run;
       return (
