@@ -13,6 +13,7 @@ import { memory } from './cases/memory.js';
 import { overhead } from './cases/overhead.js';
 import { resume } from './cases/resume.js';
 import { scaling } from './cases/scaling.js';
+import { sweep } from './cases/sweep.js';
 import { tax } from './cases/tax.js';
 import { thumbnail } from './cases/thumbnail.js';
 import { writeResultsPage } from './lib/docs-page.js';
@@ -20,7 +21,7 @@ import { loadavg, machineInfo } from './lib/machine.js';
 import { renderMarkdown, renderText, type Report } from './lib/report.js';
 import type { BenchCase, BenchContext, CaseResult } from './lib/types.js';
 
-const CASES: BenchCase[] = [scaling, overhead, memory, resume, capacity, tax, thumbnail];
+const CASES: BenchCase[] = [scaling, overhead, memory, resume, capacity, tax, sweep, thumbnail];
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[] | null; runs: number | null } {
