@@ -57,7 +57,7 @@ export const sweep: BenchCase = {
           const t0 = performance.now();
           const rs: RunResult[] = [];
           for (const amount of [null, ...AMOUNTS]) {
-            const params = amount === null ? {} : { 'ctc.amount': amount };
+            const params: Record<string, number> = amount === null ? {} : { 'ctc.amount': amount };
             rs.push(
               expectExit(
                 await runSimrun(ctx, `separate-${amount ?? 'base'}`, { model: 'tax', input, workers, chunk: 'auto', params }),
