@@ -86,6 +86,8 @@ describe('simrun sweep', () => {
     const common = ['montecarlo', '--input', 'range:3000', '--seed', '7', '--workers', '1'];
     expect(tableDump(db, 'montecarlo', 1)).toEqual(await separate(dir, 'base', common));
     expect(tableDump(db, 'montecarlo', 3)).toEqual(await separate(dir, 'd200', [...common, '--param', 'draws=200']));
+    const status = await runCli(['status', '--db', db]);
+    expect(status.stdout).toMatch(/run 3: input range:3000 .*param overrides \{"draws":200\}, seed 7, .*, sweep 1 variant 2 \(draws=200\)/);
     // the views see the newest finished run, as for separate runs
     expect(query(db, 'SELECT DISTINCT run_id FROM v_montecarlo')).toEqual([{ run_id: 4 }]);
   });

@@ -66,3 +66,21 @@ export function sweepVariants(db: DB, sweepId: number): SweepVariant[] {
     .all(sweepId) as (RunRecord & { ord: number; label: string; changes_json: string })[];
   return rows.map(({ ord, label, changes_json, ...run }) => ({ ord, label, changes_json, run: run as RunRecord }));
 }
+
+export interface Membership {
+  sweep: number;
+  variant: number;
+  label: string;
+}
+
+/** Every run that is a sweep's variant: its sweep, order and label (`simrun status`). */
+export function sweepMembership(db: DB): Map<number, Membership> {
+  if (!hasSweeps(db)) return new Map();
+  const rows = db.prepare(`SELECT run_id, sweep_id, ord, label FROM sweep_runs`).all() as {
+    run_id: number;
+    sweep_id: number;
+    ord: number;
+    label: string;
+  }[];
+  return new Map(rows.map((r) => [r.run_id, { sweep: r.sweep_id, variant: r.ord, label: r.label }]));
+}
