@@ -3,7 +3,11 @@
  * interleaved), prints one table, and writes bench/results/latest.json and latest.md; a full run
  * with no failed case also puts the table into docs/benchmarks.md.
  *
- *   npm run bench [-- --quick] [-- --only scaling,overhead] [-- --runs 5]
+ *   npm run bench [-- --quick] [-- --only scaling,overhead] [-- --runs 5] [-- --against <git ref> [--threshold 5]]
+ *
+ * --against builds the ref in a worktree and runs every measurement on both builds, interleaved,
+ * then prints each variant's ratio (this / ref) and flags those slower than the threshold
+ * (against.ts); flagged variants make the run exit 1.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,25 +20,44 @@ import { scaling } from './cases/scaling.js';
 import { sweep } from './cases/sweep.js';
 import { tax } from './cases/tax.js';
 import { thumbnail } from './cases/thumbnail.js';
+import { startup } from './cases/startup.js';
+import { prepareRef } from './lib/against.js';
+import { againstSection } from './lib/against-report.js';
 import { writeResultsPage } from './lib/docs-page.js';
 import { loadavg, machineInfo } from './lib/machine.js';
 import { renderMarkdown, renderText, type Report } from './lib/report.js';
 import type { BenchCase, BenchContext, CaseResult } from './lib/types.js';
 
-const CASES: BenchCase[] = [scaling, overhead, memory, resume, capacity, tax, sweep, thumbnail];
+const CASES: BenchCase[] = [startup, scaling, overhead, memory, resume, capacity, tax, sweep, thumbnail];
+/** Default --threshold: see docs/benchmarks.md ("Regression guard") for how it was chosen. */
+const DEFAULT_THRESHOLD_PCT = 5;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-function parseArgs(argv: string[]): { quick: boolean; only: string[] | null; runs: number | null } {
-  const out = { quick: false, only: null as string[] | null, runs: null as number | null };
+interface Args {
+  quick: boolean;
+  only: string[] | null;
+  runs: number | null;
+  against: string | null;
+  thresholdPct: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const out: Args = { quick: false, only: null, runs: null, against: null, thresholdPct: DEFAULT_THRESHOLD_PCT };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k]!;
     if (a === '--quick') out.quick = true;
     else if (a === '--only') out.only = (argv[++k] ?? '').split(',').filter(Boolean);
     else if (a.startsWith('--only=')) out.only = a.slice(7).split(',').filter(Boolean);
     else if (a === '--runs') out.runs = Number(argv[++k]);
+    else if (a === '--against') out.against = argv[++k] ?? '';
+    else if (a.startsWith('--against=')) out.against = a.slice(10);
+    else if (a === '--threshold') out.thresholdPct = Number(argv[++k]);
     else if (a === '--help' || a === '-h') {
       console.log(
-        `usage: npm run bench [-- --quick] [-- --only <case>[,<case>...]] [-- --runs N]\ncases: ${CASES.map((c) => c.name).join(', ')}`,
+        `usage: npm run bench [-- --quick] [-- --only <case>[,<case>...]] [-- --runs N] [-- --against <git ref> [--threshold <pct>]]\n` +
+          `cases: ${CASES.map((c) => c.name).join(', ')}\n` +
+          `--against: build the ref in a worktree, run every measurement on both builds interleaved, flag variants more than\n` +
+          `  --threshold percent (default ${DEFAULT_THRESHOLD_PCT}) slower than the ref, exit 1 if any is`,
       );
       process.exit(0);
     } else {
@@ -45,6 +68,14 @@ function parseArgs(argv: string[]): { quick: boolean; only: string[] | null; run
   const unknown = (out.only ?? []).filter((n) => !CASES.some((c) => c.name === n));
   if (unknown.length) {
     console.error(`unknown case ${unknown.join(', ')}; cases: ${CASES.map((c) => c.name).join(', ')}`);
+    process.exit(2);
+  }
+  if (out.against === '') {
+    console.error('--against needs a git ref (a commit, tag or branch)');
+    process.exit(2);
+  }
+  if (!(out.thresholdPct > 0)) {
+    console.error('--threshold must be a positive percentage');
     process.exit(2);
   }
   if (out.runs !== null && !(Number.isInteger(out.runs) && out.runs >= 1)) {
@@ -65,6 +96,10 @@ async function main(): Promise<void> {
     tmp,
     log: (l) => process.stderr.write(`${l}\n`),
   };
+  if (args.against) {
+    const { build, sha } = prepareRef(root, args.against, ctx.log);
+    ctx.against = { ref: build, sha, runs: new Map(), peers: new Set(), labels: new Map() };
+  }
   const machine = machineInfo(root);
   const start = loadavg();
   const t0 = performance.now();
@@ -97,12 +132,14 @@ async function main(): Promise<void> {
     totalSeconds: (performance.now() - t0) / 1000,
     cases: results,
   };
+  const guard = ctx.against ? againstSection(ctx.against, args.thresholdPct / 100) : null;
   console.log(`\n${renderText(report)}`);
+  if (guard) console.log(`\n${guard.text}`);
   const dir = path.join(root, 'bench/results');
-  // A partial run (--only) or a quick one must not overwrite the committed full results.
-  const name = args.only || args.quick ? `latest-${args.quick ? 'quick' : 'partial'}` : 'latest';
-  writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(path.join(dir, `${name}.md`), renderMarkdown(report));
+  // A partial run (--only), a quick one or a comparison must not overwrite the committed full results.
+  const name = guard ? 'latest-against' : args.only || args.quick ? `latest-${args.quick ? 'quick' : 'partial'}` : 'latest';
+  writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify({ ...report, against: guard?.json ?? undefined }, null, 2)}\n`);
+  writeFileSync(path.join(dir, `${name}.md`), `${renderMarkdown(report)}${guard ? `\n${guard.markdown}\n` : ''}`);
   ctx.log(`\nwrote bench/results/${name}.json and ${name}.md`);
   // The human-facing page shows only complete results: a full run in which every case ran.
   if (name !== 'latest') ctx.log('docs/benchmarks.md left as it is: only a full run (no --quick, no --only) updates it');
@@ -111,7 +148,7 @@ async function main(): Promise<void> {
     writeResultsPage(path.join(root, 'docs/benchmarks.md'), renderMarkdown(report));
     ctx.log('wrote docs/benchmarks.md (its results block)');
   }
-  if (failed) process.exitCode = 1;
+  if (failed || guard?.flagged) process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {

@@ -5,6 +5,7 @@ import { EXIT } from './errors.js';
 import { reportFailure, stdoutFailure } from './cli/failure.js';
 import { checkLimits } from './cli/limits.js';
 import { SIMRUN_VERSION } from './version.js';
+import { CORE_COMMANDS, registerCore, registerSummaries, subcommandTerm } from './cli/commands.js';
 
 /** Stdout that could not be written (/dev/full, a full disk): one line, exit 1; a reader gone (`| head`): exit 0. */
 function failStdout(err: NodeJS.ErrnoException): never {
@@ -29,34 +30,26 @@ const program = new Command('simrun')
   .version(SIMRUN_VERSION)
   .exitOverride()
   // Descriptions are written as lines of up to ~100 characters; don't re-wrap them at 80.
-  .configureHelp({ helpWidth: 110 });
+  .configureHelp({ helpWidth: 110, subcommandTerm });
 
 /**
- * Each command registers itself from its own module. Only the invoked command's module is
- * loaded (a run does not pay for the report's chart libraries); help loads them all.
+ * Each command is defined in its own module (commands.ts), and only the invoked command's module
+ * is loaded: a run does not pay for the report's chart libraries, and `simrun --help` lists the
+ * commands from their summaries without loading any.
  */
-const commands: Record<string, () => Promise<void>> = {
-  run: async () => (await import('./cli/run.js')).registerRun(program, exit),
-  sweep: async () => (await import('./cli/sweep.js')).registerSweep(program, exit),
-  resume: async () => (await import('./cli/resume.js')).registerResume(program, exit),
-  status: async () => (await import('./cli/status.js')).registerStatus(program),
-  merge: async () => (await import('./cli/merge.js')).registerMerge(program, exit),
-  query: async () => (await import('./cli/query.js')).registerQuery(program),
-  export: async () => (await import('./cli/export.js')).registerExport(program),
-  models: async () => (await import('./cli/models.js')).registerModels(program),
-  report: async () => (await import('./cli/report.js')).registerReport(program),
-  check: async () => (await import('./cli/check.js')).registerCheck(program, exit),
-};
 const invoked = process.argv[2];
+const topLevelHelp = invoked === undefined || invoked === '-h' || invoked === '--help' || (invoked === 'help' && process.argv.length === 3);
+const core = new Set(Object.keys(CORE_COMMANDS));
 
 try {
   checkLimits(invoked);
-  if (invoked !== undefined && Object.hasOwn(commands, invoked)) await commands[invoked]!();
-  else {
-    for (const register of Object.values(commands)) await register();
+  if (invoked !== undefined && core.has(invoked)) await registerCore(program, invoked, exit);
+  else if (invoked !== '-V' && invoked !== '--version') {
+    if (topLevelHelp) registerSummaries(program);
+    else for (const name of core) await registerCore(program, name, exit);
     // A model's own commands (tax's generate, compare; a user model's: simrun ./model.ts <command>).
     const { registerModelCommands } = await import('./cli/model-commands.js');
-    await registerModelCommands(program, invoked, new Set(Object.keys(commands)));
+    await registerModelCommands(program, invoked, core);
   }
   program.commands.forEach((c) => c.exitOverride());
   await program.parseAsync(process.argv);

@@ -1,17 +1,68 @@
-/** pino JSON-lines logger: to --log <file> (appended, shared by primary and workers) or stderr. */
-import pino, { type Logger } from 'pino';
+/**
+ * pino JSON-lines logger: to --log <file> (appended, shared by primary and workers) or stderr.
+ *
+ * The stderr logger is created lazily: pino (a dozen modules) is loaded, synchronously, the
+ * first time something is logged at an enabled level or the logger is used in any other way
+ * (a child, a property). At the default level (warn) a run that warns of nothing never loads
+ * it, in the primary or in any worker: start-up cost, see docs/benchmarks.md. A --log file is
+ * opened at once, so a path that cannot be written fails before the run starts.
+ */
+import { createRequire } from 'node:module';
+import type { Logger } from 'pino';
 import { usageError } from './errors.js';
+import { LOG_LEVELS } from './log-levels.js';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export { LOG_LEVELS } from './log-levels.js';
+
+type Pino = typeof import('pino');
+let pinoModule: Pino | null = null;
+const pino = (): Pino => (pinoModule ??= createRequire(import.meta.url)('pino') as Pino);
+
+/** pino's numeric levels (silent: above all). */
+const LEVEL_VALUES: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
 
 export function createLogger(file: string | null, level: string, bindings: Record<string, unknown>): Logger {
-  return pino({ level, base: bindings }, file ? logFile(file) : pino.destination({ fd: 2, sync: true }));
+  if (file) {
+    const p = pino();
+    return p.default({ level, base: bindings }, logFile(p, file));
+  }
+  return lazyLogger(level, () => pino().default({ level, base: bindings }, pino().destination({ fd: 2, sync: true })));
 }
 
-function logFile(file: string) {
+function logFile(p: Pino, file: string) {
   try {
-    return pino.destination({ dest: file, append: true, sync: true, mkdir: true });
+    return p.destination({ dest: file, append: true, sync: true, mkdir: true });
   } catch (err) {
     throw usageError(`cannot write the log file ${file}: ${(err as Error).message}`);
   }
+}
+
+const noop = () => {};
+
+/**
+ * A Logger that is `make()` from its first real use on. Until then, a call at a level below
+ * `level` is a no-op and `isLevelEnabled`/`level` answer without it.
+ */
+function lazyLogger(level: string, make: () => Logger): Logger {
+  const threshold = LEVEL_VALUES[level] ?? LEVEL_VALUES.info!;
+  let real: Logger | null = null;
+  const get = (): Logger => (real ??= make());
+  return new Proxy({} as Logger, {
+    get(_target, prop) {
+      if (!real) {
+        if (typeof prop === 'string' && (LOG_LEVELS as readonly string[]).includes(prop) && LEVEL_VALUES[prop]! < threshold) return noop;
+        if (prop === 'isLevelEnabled') return (l: string) => (LEVEL_VALUES[l] ?? Infinity) >= threshold;
+        if (prop === 'level') return level;
+      }
+      const r = get();
+      const value = Reflect.get(r, prop, r) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(r) : value;
+    },
+    set(_target, prop, value) {
+      return Reflect.set(get(), prop, value);
+    },
+    has(_target, prop) {
+      return Reflect.has(get(), prop);
+    },
+  });
 }

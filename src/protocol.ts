@@ -15,6 +15,12 @@ export interface TextInput {
   newline: '\n' | '\r\n';
 }
 
+/**
+ * The environment variable that marks a session's workers (and what they spawn) for the
+ * primary's orphan reaper (primary/pool/orphan-reaper.ts); a worker with it needs no watch thread.
+ */
+export const WORKER_MARK = 'SIMRUN_SESSION_MARK';
+
 /** Sent once to each new worker. */
 export interface InitMessage {
   type: 'init';

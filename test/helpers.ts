@@ -75,6 +75,18 @@ export async function waitFor(check: () => boolean, timeoutMs = 30_000, stepMs =
   }
 }
 
+/**
+ * Runs visible so far (0 while the database does not exist yet: workers are forked before the
+ * primary opens the store, so a worker can be seen before the database).
+ */
+export function committedRuns(dbFile: string): number {
+  try {
+    return query<{ n: number }>(dbFile, 'SELECT count(*) AS n FROM runs')[0]!.n;
+  } catch {
+    return 0;
+  }
+}
+
 /** Rows committed so far for a run (0 while the database or table does not exist yet). */
 export function committed(dbFile: string, table: string): number {
   try {

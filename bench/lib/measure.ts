@@ -5,6 +5,7 @@
  */
 import type { RunResult } from './proc.js';
 import { median, spreadPct } from './stats.js';
+import { recordBuildRun } from './against.js';
 import type { BenchContext, Row } from './types.js';
 
 export interface Variant {
@@ -16,14 +17,30 @@ export interface Variant {
 
 export type Measured = Map<string, RunResult[]>;
 
+/**
+ * Runs every variant `runs` times, round by round. With `--against`, each run is made on both
+ * builds, this one first in even rounds and the ref first in odd ones; the case gets this
+ * build's results, and both builds' go to ctx.against for the comparison table.
+ */
 export async function measureRounds(ctx: BenchContext, caseName: string, variants: Variant[], runs = ctx.runs): Promise<Measured> {
   const out: Measured = new Map(variants.map((v) => [v.id, []]));
-  for (let r = 0; r < runs; r++) {
-    for (const v of variants) {
-      const res = await v.run(r);
-      out.get(v.id)!.push(res);
-      ctx.log(`  ${caseName} run ${r + 1}/${runs}  ${v.label.padEnd(48)} ${res.seconds.toFixed(2)} s`);
+  const mine = { name: 'this', root: ctx.root };
+  const builds = ctx.against ? [mine, ctx.against.ref] : [mine];
+  try {
+    for (let r = 0; r < runs; r++) {
+      for (const v of variants) {
+        for (const b of r % 2 ? [...builds].reverse() : builds) {
+          ctx.root = b.root;
+          const res = await v.run(r);
+          if (b === mine) out.get(v.id)!.push(res);
+          if (ctx.against) recordBuildRun(ctx.against, b.name, `${caseName}/${v.id}`, v.label, res);
+          const tag = ctx.against ? ` [${b.name}]` : '';
+          ctx.log(`  ${caseName} run ${r + 1}/${runs}  ${`${v.label}${tag}`.padEnd(56)} ${res.seconds.toFixed(2)} s`);
+        }
+      }
     }
+  } finally {
+    ctx.root = mine.root;
   }
   return out;
 }

@@ -31,6 +31,8 @@ export interface RunResult {
   procs: ProcInfo[];
   /** Extra values a caller's onSample hook recorded, e.g. rows done at each sample. */
   marks: { t: number; value: number }[];
+  /** The command ran simrun's CLI (not a peer): what `--against` compares between builds. */
+  simrun: boolean;
 }
 
 export interface RunOptions {
@@ -126,7 +128,8 @@ export function runProcess(cmd: string, args: string[], o: RunOptions): Promise<
       const seconds = (performance.now() - t0) / 1000;
       clearInterval(timer);
       if (kill) clearTimeout(kill);
-      child.on('close', () => resolve({ seconds, code, signal, stdout, stderr, procs: [...procs.values()], marks }));
+      const simrun = args.some((a) => a.replace(/\\/g, '/').endsWith('dist/src/cli.js'));
+      child.on('close', () => resolve({ seconds, code, signal, stdout, stderr, procs: [...procs.values()], marks, simrun }));
     });
   });
 }

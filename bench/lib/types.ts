@@ -7,6 +7,11 @@ export interface BenchContext {
   /** Scratch folder for databases and logs (gitignored). */
   tmp: string;
   log(line: string): void;
+  /**
+   * `--against <ref>`: the builds every measurement runs on, interleaved; `root` is set to each
+   * in turn while a variant runs (variants read it when they start their process).
+   */
+  against?: import('./against.js').Against;
 }
 
 /** One line of the report table. */

@@ -6,12 +6,22 @@
  * with thumb_path and thumb_bytes NULL. A bad file throws, which makes it an errors row.
  */
 import { mkdirSync } from 'node:fs';
-import sharp from 'sharp';
 import { defineModel } from '../../src/index.js';
 import { analyze, type Analysis } from './analysis.js';
+import { ImageError } from './image-error.js';
 import { thumbName, writeThumbnail } from './out-path.js';
-import { decode, encode, ImageError, validateParams, type ThumbFormat, type ThumbParams } from './pipeline.js';
+import type { ThumbFormat, ThumbParams } from './pipeline.js';
 import { thumbnailReport } from './report.js';
+
+/**
+ * The sharp pipeline, loaded by `setup` (in the workers): loading the model elsewhere (the
+ * primary, `simrun --help`, `simrun models`) does not pay for sharp and libvips.
+ */
+let pipeline: typeof import('./pipeline.js') | null = null;
+function loaded(): typeof import('./pipeline.js') {
+  if (!pipeline) throw new Error('thumbnail: analyze before setup');
+  return pipeline;
+}
 
 interface FileItem {
   path: string;
@@ -74,18 +84,19 @@ export default defineModel<unknown, Result, typeof defaults>({
     dhash: 'text',
   },
   params: defaults,
-  setup(ctx) {
+  async setup(ctx) {
     // Parallelism comes from the workers: one libvips thread per worker, no operation cache
     // (every image is new, so the cache only costs memory). See README, "Image jobs".
-    sharp.concurrency(1);
-    sharp.cache(false);
-    validateParams(ctx.params as ThumbParams);
+    pipeline ??= await import('./pipeline.js');
+    pipeline.configureSharp();
+    pipeline.validateParams(ctx.params as ThumbParams);
     if (ctx.outDir) mkdirSync(ctx.outDir, { recursive: true });
   },
   async analyze(raw, ctx) {
     const item = asFileItem(raw);
     const p = ctx.params as ThumbParams & { analysis: boolean };
     if (item.size === 0) throw new ImageError(`${item.name}: empty file (0 bytes), not an image`);
+    const { decode, encode } = loaded();
     const img = await decode(item.path, item.name, p);
     let thumbPath: string | null = null;
     let thumbBytes: number | null = null;

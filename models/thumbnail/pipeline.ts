@@ -8,6 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
+import { ImageError } from './image-error.js';
 import { dcOnlyJpeg, decodesAtEighth } from './jpeg-dc.js';
 
 export type ThumbFormat = 'jpeg' | 'webp' | 'png' | 'avif';
@@ -43,8 +44,12 @@ export interface Decoded {
 /** Input formats accepted; sharp reports AVIF as heif. */
 export const INPUT_FORMATS = ['jpeg', 'png', 'webp', 'tiff', 'gif', 'heif'] as const;
 
-export class ImageError extends Error {
-  override name = 'ImageError';
+export { ImageError };
+
+/** One libvips thread per worker (parallelism comes from the workers), no operation cache (every image is new). */
+export function configureSharp(): void {
+  sharp.concurrency(1);
+  sharp.cache(false);
 }
 
 /** Throws on parameters no image could be made with (called in setup, so a run fails early). */

@@ -36,7 +36,6 @@ function verdict(c: DbCheck): { code: number; line: string } {
 export function registerCheck(program: Command, exit: (code: number) => void): void {
   program
     .command('check')
-    .summary('check a database before publishing it: SQLite integrity, every run whole (rows, errors, indices, fingerprints)')
     .description(
       "Checks a database, read-only: SQLite's PRAGMA integrity_check, then for each run (or --run N):\n" +
         'its result rows against the done count it recorded, its error rows against its errors count,\n' +

@@ -22,7 +22,6 @@ interface ExportFlags {
 export function registerExport(program: Command): void {
   program
     .command('export')
-    .summary("write one run's results table to CSV, JSON Lines or Parquet (streamed)")
     .description(
       "Write the rows of one run (its model's results table: run_id, idx, then the model columns, in\n" +
         'idx order) to a file or stdout. Streamed: memory stays flat however many rows the run has.\n' +

@@ -4,7 +4,6 @@ import { mergeShards } from '../primary/store/merge.js';
 export function registerMerge(program: Command, exit: (code: number) => void): void {
   program
     .command('merge')
-    .summary('join shard databases (run --shard i/N) into one run, checking nothing is missing or doubled')
     .description(
       'Merge the databases of `simrun run --shard i/N` into one run of --into. Refuses shards of different\n' +
         'runs (model, version, input content, params, seed, N), a shard given twice, and missing indices\n' +

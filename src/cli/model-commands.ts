@@ -8,18 +8,37 @@ import type { CommandTools, ModelCommand } from '../api/extensions.js';
 import type { Model } from '../api/model.js';
 import { usageError } from '../errors.js';
 import { noteModelCommand } from '../system-errors.js';
-import { openComparison, openResults } from '../primary/store/results-reader.js';
 import { builtinModelNames, loadModel, looksLikePath, resolveModelRef } from '../worker/model-loader.js';
 import { intArg } from './options.js';
-import { OUTPUT_FORMATS, writeRows, type OutputFormat } from './output.js';
+import { OUTPUT_FORMATS, type OutputFormat } from './output-formats.js';
+
+/**
+ * What the tools read and print with (the store and the table writers), loaded before a model
+ * command's action runs: listing or defining the commands (`simrun --help`) does not pay for it.
+ */
+interface CommandIo {
+  results: typeof import('../primary/store/results-reader.js');
+  output: typeof import('./output.js');
+}
+let io: CommandIo | null = null;
+
+async function loadCommandIo(): Promise<void> {
+  const [results, output] = await Promise.all([import('../primary/store/results-reader.js'), import('./output.js')]);
+  io ??= { results, output };
+}
+
+function loadedIo(): CommandIo {
+  if (!io) throw new Error('a command tool was used before its command ran (in define?)');
+  return io;
+}
 
 export const commandTools: CommandTools = {
-  openResults,
-  openComparison,
+  openResults: (file) => loadedIo().results.openResults(file),
+  openComparison: (...args) => loadedIo().results.openComparison(...args),
   printTable(t, format) {
     if (!(OUTPUT_FORMATS as readonly string[]).includes(format))
       throw usageError(`format ${format}: use one of ${OUTPUT_FORMATS.join(', ')}`);
-    writeRows(t.columns, t.rows, format as OutputFormat);
+    loadedIo().output.writeRows(t.columns, t.rows, format as OutputFormat);
   },
   formats: OUTPUT_FORMATS,
   usageError,
@@ -36,7 +55,10 @@ function addCommand(parent: Command, c: ModelCommand, model: string): void {
   cmd.exitOverride();
   cmd.commands.forEach((sub) => sub.exitOverride());
   // Whatever its action throws is then reported as this model's command failing, in one line.
-  cmd.hook('preAction', () => noteModelCommand(model, c.name));
+  cmd.hook('preAction', async () => {
+    noteModelCommand(model, c.name);
+    await loadCommandIo();
+  });
 }
 
 /** `simrun <ref> ...`: the group of one model's commands. */

@@ -4,7 +4,6 @@ import { builtinModelNames, loadModel } from '../worker/model-loader.js';
 export function registerModels(program: Command): void {
   program
     .command('models')
-    .summary('list the built-in models with their columns and params')
     .option('--json', 'machine-readable output (always with the full params)', false)
     .option('--full-params', 'print every parameter with its default value (default: a short list of the parameter names)', false)
     .addHelpText(

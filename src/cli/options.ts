@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { usageError } from '../errors.js';
-import { LOG_LEVELS } from '../log.js';
+import { LOG_LEVELS } from '../log-levels.js';
 import type { SessionOptions } from '../primary/run/session.js';
+import type { WorkerForks } from '../primary/pool/worker-forks.js';
 
 export function intArg(min: number, what: string) {
   return (raw: string): number => {
@@ -78,6 +79,17 @@ export function checkWorkers(workers: number, force: boolean, cores = os.availab
     );
   }
   return `simrun: warning: --workers ${workers} is more than the ${cores} core(s) here; the workers share them`;
+}
+
+/**
+ * Forks the session's workers at once (see worker-forks.ts); loaded here, after the flags are
+ * checked, so `--help` and a refused flag pay nothing for it.
+ */
+export function forkEarly(workers: number): Promise<WorkerForks> {
+  const forks = import('../primary/pool/worker-forks.js').then(({ WorkerForks }) => WorkerForks.start(workers));
+  // Awaited by the session; a run refused before it starts must not fail on an unhandled rejection.
+  forks.catch(() => {});
+  return forks;
 }
 
 export interface SessionFlags {

@@ -3,8 +3,8 @@ import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
 import { jsonObject } from '../primary/store/exact-values.js';
 
-export type OutputFormat = 'table' | 'csv' | 'json';
-export const OUTPUT_FORMATS: OutputFormat[] = ['table', 'csv', 'json'];
+export { OUTPUT_FORMATS, type OutputFormat } from './output-formats.js';
+import type { OutputFormat } from './output-formats.js';
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '';

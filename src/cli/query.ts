@@ -7,7 +7,6 @@ import { OUTPUT_FORMATS, writeRows, type OutputFormat } from './output.js';
 export function registerQuery(program: Command): void {
   program
     .command('query')
-    .summary('run a read-only SQL query on a simrun database (also while a run writes it)')
     .description(
       'Run one SQL statement on the database, opened read-only. Tables: runs, errors, chunks, and one\n' +
         'results table per model (run_id, idx, then the model columns).',

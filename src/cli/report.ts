@@ -68,7 +68,6 @@ function firstTable(model: string, make: () => ReportSection[] | undefined, what
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .summary("a run's tables (those its model declares), or a self-contained HTML report of any run (--html)")
     .description(
       'Prints the main table of a run as its model defines it (tax: the weighted distribution by decile of\n' +
         'AGI, or by --by filing_status / children), or with --compare A B the comparison of run B against\n' +

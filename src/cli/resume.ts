@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import { resumeRun } from '../primary/run/run.js';
-import { addSessionOptions, intArg, sessionOptions, type SessionFlags } from './options.js';
+import { addSessionOptions, forkEarly, intArg, sessionOptions, type SessionFlags } from './options.js';
 
 export function registerResume(program: Command, exit: (code: number) => void): void {
   const cmd = program
     .command('resume')
-    .summary('finish an interrupted run: only the missing items, same results')
     .description(
       'Finish an unfinished run (interrupted, failed, or whose primary was killed): runs only the items\n' +
         'that have no result or error yet. Refuses if the input content, the model version or the params\n' +
@@ -22,6 +20,8 @@ export function registerResume(program: Command, exit: (code: number) => void): 
     )
     .action(async (f: SessionFlags & { db: string; run?: number; retryErrors: boolean; allowModelChange: boolean }) => {
       const session = { ...sessionOptions(f), retryErrors: f.retryErrors };
-      exit(await resumeRun({ ...session, db: f.db, runId: f.run ?? null, allowModelChange: f.allowModelChange }));
+      const forks = forkEarly(session.workers);
+      const { resumeRun } = await import('../primary/run/run.js');
+      exit(await resumeRun({ ...session, forks, db: f.db, runId: f.run ?? null, allowModelChange: f.allowModelChange }));
     });
 }

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { parseParamFlag } from '../primary/run/params.js';
-import { startRun } from '../primary/run/run.js';
 import { parseShard } from '../primary/run/shard.js';
-import { addSessionOptions, collect, intArg, sessionOptions, type SessionFlags } from './options.js';
+import { addSessionOptions, collect, forkEarly, intArg, sessionOptions, type SessionFlags } from './options.js';
 
 interface RunFlags extends SessionFlags {
   input: string;
@@ -16,7 +15,6 @@ interface RunFlags extends SessionFlags {
 export function registerRun(program: Command, exit: (code: number) => void): void {
   const cmd = program
     .command('run')
-    .summary('run a model over every item of an input into a SQLite database')
     .description(
       'Run <model> (a built-in name, or a path to a .js/.mjs/.cjs/.ts model file) over every item of --input,\n' +
         'on all cores, writing one row per item to the --db SQLite file. Interrupt with Ctrl-C and\n' +
@@ -41,9 +39,15 @@ export function registerRun(program: Command, exit: (code: number) => void): voi
     )
     .action(async (model: string, f: RunFlags) => {
       const shard = f.shard === undefined ? null : parseShard(f.shard);
+      const session = sessionOptions(f);
+      // The workers start now, while the primary loads its modules and the model, scans the input
+      // and opens the store (worker-forks.ts).
+      const forks = forkEarly(session.workers);
+      const { startRun } = await import('../primary/run/run.js');
       exit(
         await startRun({
-          ...sessionOptions(f),
+          ...session,
+          forks,
           model,
           input: f.input,
           db: f.db,

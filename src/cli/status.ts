@@ -25,7 +25,6 @@ function secondsArg(raw: string): number {
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .summary('show each run: status, progress, errors, throughput, ETA, provenance')
     .requiredOption('-d, --db <file>', 'SQLite database')
     .option('--json', 'machine-readable output (one object per run)', false)
     .option(

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { parseParamFlag } from '../primary/run/params.js';
 import { parseShard } from '../primary/run/shard.js';
-import { prepareSweep, runSweep, type PreparedSweep } from '../primary/sweep/start.js';
+import type { PreparedSweep } from '../primary/sweep/start.js';
 import { MAX_VARIANTS } from '../primary/sweep/variants.js';
 import { canonicalJson } from '../primary/run/params.js';
-import { addSessionOptions, collect, intArg, sessionOptions, type SessionFlags } from './options.js';
+import { addSessionOptions, collect, forkEarly, intArg, sessionOptions, type SessionFlags } from './options.js';
 import { writeRows } from './output.js';
 
 interface SweepFlags extends SessionFlags {
@@ -38,7 +38,6 @@ function printDryRun(p: PreparedSweep): void {
 export function registerSweep(program: Command, exit: (code: number) => void): void {
   const cmd = program
     .command('sweep')
-    .summary('run many parameter sets (a grid, reforms, a stack, seeds) over one input in one pass')
     .description(
       'Run <model> once per variant over every item of --input, in one pass: each worker parses an item once\n' +
         'and runs every variant on it, and a chunk commits the rows of all variants in one transaction. Each\n' +
@@ -81,8 +80,13 @@ export function registerSweep(program: Command, exit: (code: number) => void): v
     )
     .action(async (model: string, f: SweepFlags) => {
       const shard = f.shard === undefined ? null : parseShard(f.shard);
+      const session = sessionOptions(f);
+      // As `run`: the workers start while the primary loads the model and scans the input (not for --dry-run).
+      const forks = f.dryRun ? undefined : forkEarly(session.workers);
+      const { prepareSweep, runSweep } = await import('../primary/sweep/start.js');
       const prepared = await prepareSweep({
-        ...sessionOptions(f),
+        ...session,
+        ...(forks ? { forks } : {}),
         model,
         input: f.input,
         db: f.db,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { serializeError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { loadFingerprintedModel, modelColumns } from './model-loader.js';
-import type { ChunkMessage, InitMessage, PrimaryMessage } from '../protocol.js';
+import { WORKER_MARK, type ChunkMessage, type InitMessage, type PrimaryMessage } from '../protocol.js';
 import { ItemWatchdog } from './item-watchdog.js';
 import { killWhenOrphaned } from './orphan-watchdog.js';
 import { SliceReader } from './read-slice.js';
@@ -16,6 +16,9 @@ import { runVariants, variantSetups } from './run-variants.js';
 import { guardModelStdio } from './stdio-guard.js';
 import { endOwnGroupMembers } from '../util/process-group.js';
 import { attachChannelLog, takeChannel } from './ipc-guard.js';
+import { flushPhases, mark } from '../util/phases.js';
+
+mark('worker: entry loaded');
 
 // Before any model code can load: the IPC channel is simrun's alone (ipc-guard.ts).
 const send = takeChannel();
@@ -29,7 +32,6 @@ process.on('exit', () => {
   const n = endOwnGroupMembers();
   if (n) setup?.log.warn({ processes: n }, 'worker exiting: ended the processes its model left running');
 });
-killWhenOrphaned();
 guardModelStdio();
 
 let setup: WorkerSetup | null = null;
@@ -43,8 +45,11 @@ let initialised = false;
 async function init(msg: InitMessage): Promise<void> {
   const log = createLogger(msg.logFile, msg.logLevel, { pid: process.pid, role: 'worker' });
   attachChannelLog(log);
+  mark('worker: init received');
+  flushPhases(log);
   try {
     const { model, fingerprint } = await loadFingerprintedModel(msg.modelRef);
+    mark('worker: model loaded');
     const columns = modelColumns(model);
     await model.setup?.({ params: msg.params, log, outDir: msg.outDir });
     const watchdog =
@@ -64,6 +69,7 @@ async function init(msg: InitMessage): Promise<void> {
     setups = variantSetups(setup, msg.variants);
     slices = msg.input ? new SliceReader(msg.input) : null;
     send({ type: 'ready', columns, modelFingerprint: fingerprint.hash });
+    mark('worker: ready sent');
   } catch (err) {
     send({ type: 'loadFailed', error: serializeError(err) });
     process.disconnect();
@@ -75,6 +81,9 @@ async function drain(): Promise<void> {
   busy = true;
   while (queue.length) {
     const chunk = queue.shift()!;
+    // The primary's orphan reaper (pool/orphan-reaper.ts) ends this worker if the primary is
+    // killed; where it cannot run, a thread of the worker's own does, from the first chunk on.
+    if (!process.env[WORKER_MARK]) killWhenOrphaned();
     let items: unknown[] | null;
     try {
       items = chunk.slice ? slices!.read(chunk.slice, chunk.count) : (chunk.items ?? null);

@@ -84,9 +84,13 @@ export function takeChannel(): (msg: WorkerMessage) => void {
   };
   Object.defineProperty(process, '_send', { value: gate, writable: false, configurable: false, enumerable: false });
   return (msg) => {
-    // The primary may already have gone (run stopped): then there is no one to tell.
+    // The primary may already have gone (run stopped, or refused while this worker started):
+    // then there is no one to tell, and a send that fails on the closing channel (EPIPE) ends
+    // the worker as the channel's 'disconnect' does, instead of an unhandled 'error' and a stack.
     if (!process.connected) return;
     owned.add(msg);
-    publicSend.call(process, msg);
+    publicSend.call(process, msg, undefined, undefined, (err: Error | null) => {
+      if (err) process.exit(0);
+    });
   };
 }

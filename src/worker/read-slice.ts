@@ -6,7 +6,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import Papa from 'papaparse';
+import { papaparse } from '../util/papaparse.js';
 import type { InputSlice, TextInput } from '../protocol.js';
 import { recordMaker, type RecordMaker } from './record-object.js';
 
@@ -65,7 +65,7 @@ export class SliceReader {
   private csv(text: string, slice: InputSlice): Record<string, string>[] {
     const fields = this.input.fields!;
     const make = (this.makeRecord ??= recordMaker(fields));
-    const res = Papa.parse<string[]>(text, { delimiter: ',', newline: this.input.newline, skipEmptyLines: true });
+    const res = papaparse().parse<string[]>(text, { delimiter: ',', newline: this.input.newline, skipEmptyLines: true });
     const err = res.errors[0];
     if (err) throw new InputRecordError(`${this.input.file}: line ${slice.line}+: ${err.message}`);
     const out: Record<string, string>[] = new Array(res.data.length);

@@ -4,7 +4,6 @@
  * with exponential backoff and jitter (p-retry) up to --retries times before it records the
  * error; each try starts the item afresh (same random stream, a new --item-timeout clock).
  */
-import pRetry from 'p-retry';
 
 /** Never throws, whatever was thrown (a Proxy with throwing traps, a hostile getter). */
 export function isTransient(err: unknown): boolean {
@@ -37,6 +36,8 @@ export async function retryTransient<T>(
 ): Promise<Settled<T> & { attempts: number }> {
   let attempts = 1;
   let pending: Error | null = first;
+  // Loaded on the first transient error: a worker whose model throws none never pays for it.
+  const { default: pRetry } = await import('p-retry');
   try {
     const settled = await pRetry(
       async (): Promise<Settled<T>> => {

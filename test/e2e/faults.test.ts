@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   alive,
   childPids,
+  committedRuns,
   committed,
   fixtureModel,
   query,
@@ -28,14 +29,6 @@ beforeAll(async () => {
   expect(r.code).toBe(0);
   clean = tableDump(db, 'faulty', 1);
 });
-
-function committedRuns(db: string): number {
-  try {
-    return query<{ n: number }>(db, 'SELECT count(*) AS n FROM runs')[0]!.n;
-  } catch {
-    return 0;
-  }
-}
 
 async function faultRun(mode: string, extra: string[] = []) {
   const db = path.join(dir, `${mode}.db`);

@@ -6,7 +6,7 @@
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { alive, childPids, committed, fixtureModel, query, runCli, startCli, tmpDir, waitFor } from '../helpers.js';
+import { alive, childPids, committed, committedRuns, fixtureModel, query, runCli, startCli, tmpDir, waitFor } from '../helpers.js';
 
 let dir: string;
 beforeAll(() => {
@@ -40,7 +40,7 @@ describe('signals', () => {
       '600',
       '--quiet',
     ]);
-    await waitFor(() => childPids(child.pid!).length > 0 && query<{ n: number }>(db, 'SELECT count(*) AS n FROM runs')[0]!.n === 1);
+    await waitFor(() => childPids(child.pid!).length > 0 && committedRuns(db) === 1);
     await sleep(1000);
     child.kill(sig);
     const r = await done;

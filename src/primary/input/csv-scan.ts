@@ -9,7 +9,7 @@
  * skipped, CRLF or LF as the header line ends).
  */
 import { isUtf8 } from 'node:buffer';
-import Papa from 'papaparse';
+import { papaparse } from '../../util/papaparse.js';
 import { crc32 } from 'node:zlib';
 import { inputError } from '../../errors.js';
 import { BLOCK, BlockTable } from './blocks.js';
@@ -59,7 +59,7 @@ export async function scanCsv(file: string): Promise<CsvScan> {
       if (!fields) {
         const raw = buf.subarray(recStart - base, contentEnd - base);
         if (!isUtf8(raw)) throw fail(recLine, 'invalid UTF-8 in the header (save the file as UTF-8)');
-        fields = (Papa.parse<string[]>(raw.toString('utf8'), { delimiter: ',' }).data[0] ?? []).map((h, i) =>
+        fields = (papaparse().parse<string[]>(raw.toString('utf8'), { delimiter: ',' }).data[0] ?? []).map((h, i) =>
           i === 0 ? h.replace(/^\uFEFF/, '') : h,
         );
         const dup = fields.find((h, i) => fields!.indexOf(h) !== i);

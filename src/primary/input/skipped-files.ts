@@ -6,7 +6,6 @@
 import { readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { glob } from 'tinyglobby';
 import { GLOB_CHARS } from './sources.js';
 
 export interface SkippedFiles {
@@ -41,6 +40,7 @@ export async function countSkippedFiles(uri: string): Promise<SkippedFiles> {
     return out;
   }
   const opts = { cwd: process.cwd(), onlyFiles: true, followSymbolicLinks: false };
+  const { glob } = await import('tinyglobby');
   const [all, taken] = await Promise.all([glob([uri], { ...opts, dot: true }), glob([uri], opts)]);
   out.dotfiles = all.length - taken.length;
   return out;

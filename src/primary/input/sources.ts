@@ -4,7 +4,6 @@
  */
 import { statSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { glob } from 'tinyglobby';
 import { inputError } from '../../errors.js';
 import { checkRegularFile, rangeSize } from './checks.js';
 
@@ -40,6 +39,7 @@ export function parseInputSpec(input: string): InputSpec {
 export async function listFiles(uri: string): Promise<{ base: string; files: string[] }> {
   const isGlob = GLOB_CHARS.test(uri);
   const base = isGlob ? process.cwd() : uri;
+  const { glob } = await import('tinyglobby');
   const files = await glob(isGlob ? [uri] : ['**/*'], { cwd: base, absolute: true, onlyFiles: true, followSymbolicLinks: false });
   return { base, files: files.sort() };
 }

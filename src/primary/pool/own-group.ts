@@ -35,18 +35,42 @@ export function setsidPath(): string | null {
 }
 
 /**
- * The cluster execArgv that starts workers through setsid, with process.execPath pointed at it
- * until `restore()`. Without setsid: node's own execArgv, nothing changed.
+ * How cluster.fork starts a worker in a group of its own: `execPath` (setsid) with `execArgv`
+ * (node first). Without setsid: node and its own execArgv (`grouped` false).
  */
-export function ownGroupForks(log: Logger): { execArgv: string[]; restore: () => void } {
+export function ownGroupForks(): { execPath: string; execArgv: string[]; grouped: boolean } {
   const setsid = setsidPath();
-  if (!setsid) {
-    log.info('setsid(1) not found: processes a model spawns are not grouped with their worker');
-    return { execArgv: process.execArgv, restore: () => {} };
-  }
+  if (!setsid) return { execPath: process.execPath, execArgv: process.execArgv, grouped: false };
+  return { execPath: setsid, execArgv: [process.execPath, ...process.execArgv], grouped: true };
+}
+
+/**
+ * Runs `fork` (cluster.fork, directly or through throng, which forks after one await) with
+ * process.execPath pointed at `execPath` and `env` added to process.env (what the workers
+ * inherit), and puts both back as soon as it returns.
+ */
+export function forkingWith<T>(execPath: string, env: Record<string, string>, fork: () => T): T {
   const node = process.execPath;
-  process.execPath = setsid;
-  return { execArgv: [node, ...process.execArgv], restore: () => void (process.execPath = node) };
+  const before = Object.keys(env).map((k) => [k, process.env[k]] as const);
+  process.execPath = execPath;
+  Object.assign(process.env, env);
+  const restore = () => {
+    process.execPath = node;
+    for (const [k, v] of before) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  let result: T;
+  try {
+    result = fork();
+  } catch (err) {
+    restore();
+    throw err;
+  }
+  if (result instanceof Promise) void result.finally(restore).catch(() => {});
+  else restore();
+  return result;
 }
 
 /** At a worker's exit: ends what its model left running in its group, logs and returns how many. */

@@ -5,9 +5,7 @@
  * worker answers first, requeues a dead worker's chunks (bisecting the one it died on until a
  * poison item is isolated), and stops the run on a model that cannot load or a crash loop.
  */
-import cluster, { type Worker } from 'node:cluster';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { modelError, runFailed } from '../../errors.js';
 import { E_MODEL_LOAD_TIMEOUT } from '../../worker/model-loader.js';
@@ -17,17 +15,17 @@ import type { ChunkMessage, InitMessage, ReadyMessage, ResultMessage, WorkerMess
 import type { TimedOutItem } from '../../worker/item-watchdog.js';
 import { WorkerHandle } from './worker-handle.js';
 import type { ChunkFeed, Chunk } from '../run/chunk-feed.js';
-import { startCluster } from './cluster-start.js';
 import { afterWorkerDeath, breakerTripped, type Failure } from './crash-policy.js';
 import type { ChunkSizer } from '../run/chunk-size.js';
-import { endLeftovers, ownGroupForks } from './own-group.js';
+import { endLeftovers } from './own-group.js';
+import { WorkerForks } from './worker-forks.js';
 import { protocolViolation } from './protocol-check.js';
+import { mark } from '../../util/phases.js';
 
 const MAX_IN_FLIGHT = 2;
 const MAX_LOAD_CRASHES = 3;
 /** How often, at most, workers are checked for a stall (--stall-warn). */
 const STALL_CHECK_MS = 30_000;
-const workerEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../worker/entry.js');
 
 export type Outcome = { kind: 'done' } | { kind: 'interrupted' } | { kind: 'failed'; error: Error };
 
@@ -40,6 +38,8 @@ export interface CrashInfo {
 
 export interface SupervisorOptions {
   workers: number;
+  /** Workers already forked (started while the run was being planned); forked here if absent. */
+  forks?: Promise<WorkerForks>;
   init: InitMessage;
   /** What every worker must report having loaded: the run's columns and model code. */
   columns: [string, ColumnType][];
@@ -80,30 +80,29 @@ export class Supervisor {
   /** Processes that workers left running (their process groups), ended at their exit. */
   private leftovers = 0;
   private resolve!: (o: Outcome) => void;
+  private forks: WorkerForks | null = null;
 
   constructor(private readonly opts: SupervisorOptions) {}
 
   async run(): Promise<Outcome> {
     const outcome = new Promise<Outcome>((r) => (this.resolve = r));
-    // glibc malloc fragments under native libraries (sharp/libvips); workers inherit this.
-    process.env.MALLOC_ARENA_MAX ??= '2';
-    const groups = ownGroupForks(this.opts.log);
-    cluster.setupPrimary({ exec: workerEntry, serialization: 'advanced', execArgv: groups.execArgv });
-    cluster.on('fork', this.onFork);
-    cluster.on('exit', this.onExit);
+    const forks = await (this.opts.forks ?? WorkerForks.start(this.opts.workers));
+    this.forks = forks;
+    if (!forks.grouped) this.opts.log.info('setsid(1) not found: processes a model spawns are not grouped with their worker');
     const stallCheck =
       this.opts.stallMs > 0 ? setInterval(() => this.checkStalls(), Math.min(STALL_CHECK_MS, this.opts.stallMs / 4)) : null;
     let result: Outcome;
     try {
-      await startCluster(this.opts.workers);
+      forks.attach({ fork: this.onFork, message: (w, msg) => this.onWorkerMessage(w, msg), exit: this.onExit });
+      mark('pool: workers attached');
       result = await outcome;
+      mark('pool: outcome');
       if (stallCheck) clearInterval(stallCheck);
       await this.stopWorkers();
+      mark('pool: workers stopped');
     } finally {
-      groups.restore();
+      forks.close();
     }
-    cluster.off('fork', this.onFork);
-    cluster.off('exit', this.onExit);
     if (this.leftovers) this.opts.log.warn({ processes: this.leftovers }, 'ended processes that workers left running');
     return result;
   }
@@ -124,12 +123,15 @@ export class Supervisor {
   }
 
   private onFork = (worker: Worker): void => {
-    const slot = new WorkerHandle(worker);
-    this.slots.set(worker.id, slot);
-    worker.on('message', (msg: WorkerMessage) => this.onMessage(slot, msg));
+    this.slots.set(worker.id, new WorkerHandle(worker));
     // A send to a worker that just died (EPIPE): its 'exit' is handled in onExit.
     worker.on('error', (err) => this.opts.log.debug({ err, pid: worker.process.pid }, 'worker channel error'));
   };
+
+  private onWorkerMessage(worker: Worker, msg: WorkerMessage): void {
+    const slot = this.slots.get(worker.id);
+    if (slot) this.onMessage(slot, msg);
+  }
 
   private onMessage(slot: WorkerHandle, msg: WorkerMessage): void {
     // A retired, dead or faulty worker's late messages are ignored: its chunks were requeued.
@@ -142,6 +144,7 @@ export class Supervisor {
       this.opts.onStall(slot.pid, 0, null);
     }
     if (msg.type === 'hello') {
+      mark(`pool: hello from ${slot.pid}`);
       slot.greeted = true;
       slot.worker.send(this.opts.init);
     } else if (msg.type === 'ready') {
@@ -155,6 +158,7 @@ export class Supervisor {
         });
         return;
       }
+      mark(`pool: ready from ${slot.pid}`);
       slot.markReady();
       this.pump(slot);
     } else if (msg.type === 'loadFailed') {
@@ -282,7 +286,7 @@ export class Supervisor {
         return;
       }
     }
-    if (!this.stopping) cluster.fork();
+    if (!this.stopping) this.forks?.forkOne();
     this.pumpAll();
     this.checkDone();
   };

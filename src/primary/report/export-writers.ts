@@ -8,7 +8,6 @@ import { createWriteStream } from 'node:fs';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
-import { ParquetWriter, fileWriter } from 'hyparquet-writer';
 import { jsonObject } from '../store/exact-values.js';
 import type { Column } from '../store/run-rows.js';
 
@@ -67,6 +66,8 @@ const PARQUET_TYPES: Record<string, object> = {
  * The event loop turns after each row group, so Ctrl-C is handled mid-export (see atomic-output.ts).
  */
 export async function exportParquet(columns: Column[], rows: Iterable<unknown[]>, file: string, createdBy: string): Promise<number> {
+  // Loaded here: CSV and JSON Lines exports do not pay for the Parquet writer.
+  const { ParquetWriter, fileWriter } = await import('hyparquet-writer');
   const schema = [
     { name: 'root', num_children: columns.length },
     ...columns.map((c) => ({ name: c.name, repetition_type: 'OPTIONAL' as const, ...(PARQUET_TYPES[c.type] ?? PARQUET_TYPES.TEXT) })),

@@ -34,6 +34,7 @@ import { parseInputSpec, type InputSpec } from '../input/sources.js';
 import { closeStore, useWal } from '../store/journal.js';
 import { formatShard, shardBlock, type Shard } from './shard.js';
 import { checkRunTargets } from './run-targets.js';
+import { flushPhases, mark } from '../../util/phases.js';
 
 export interface RunOptions extends SessionOptions {
   model: string;
@@ -78,11 +79,14 @@ export function removeDbFiles(file: string): void {
 }
 
 export async function startRun(o: RunOptions): Promise<number> {
+  mark('run: start');
   const modelRef = resolveModelRef(o.model);
   const { model, fingerprint } = await loadFingerprintedModel(modelRef);
+  mark('run: model loaded');
   const params = resolveParams(model, o.paramsFile ? readParamsFile(o.paramsFile) : {}, o.params);
   const spec = parseInputSpec(o.input);
   const scan = await scanInput(spec);
+  mark('run: input scanned');
   if (o.shard && o.shard.count > scan.total) {
     throw usageError(`--shard ${formatShard(o.shard)}: the input has only ${scan.total} item(s), fewer than ${o.shard.count} shards`);
   }
@@ -90,6 +94,7 @@ export async function startRun(o: RunOptions): Promise<number> {
   checkRunTargets(o, spec, scan);
   prepareOutDir(o.outDir);
   const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
+  flushPhases(log);
   const isNew = !existsSync(o.db);
   const db = openStore(o.db, { readonly: false });
   let run: RunRecord;
@@ -140,6 +145,7 @@ export async function startRun(o: RunOptions): Promise<number> {
       });
     })();
     run = getRun(db, id)!;
+    mark('run: store opened, run created');
   } catch (err) {
     endNewRun(db, false);
     db.close();
@@ -264,6 +270,7 @@ async function checkedResume(db: DB, run: RunRecord, o: ResumeOptions, outDir: s
   const { spec, scan } = await rescanInput(run);
   checkRunTargets({ ...o, outDir }, spec, scan);
   const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
+  flushPhases(log);
   claimRun(db, run.id, os.hostname());
   useWal(db);
   recordResumeChanges(db, run, changes, model, fingerprint, paramsJson);

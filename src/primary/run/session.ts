@@ -27,6 +27,7 @@ import { sessionEvents, type SessionCounts } from './session-events.js';
 import { runBounds } from './shard.js';
 import { RunCommits } from './transactions.js';
 import { endProcessGroup } from '../../util/process-group.js';
+import type { WorkerForks } from '../pool/worker-forks.js';
 
 export interface SessionOptions {
   workers: number;
@@ -44,6 +45,8 @@ export interface SessionOptions {
   logFile: string | null;
   logLevel: string;
   quiet: boolean;
+  /** The session's workers, forked early by the CLI (worker-forks.ts); forked by the Supervisor if absent. */
+  forks?: Promise<WorkerForks>;
 }
 
 /** Everything a session needs, checked and opened by startRun / resumeRun. */
@@ -149,6 +152,7 @@ export class RunSession {
     const sizer = o.chunkSize === 'auto' ? autoChunkSize(o.workers) : fixedChunkSize(o.chunkSize);
     return new Supervisor({
       workers: o.workers,
+      forks: o.forks,
       init: {
         type: 'init',
         modelRef: run.model_ref,

@@ -1,0 +1,88 @@
+/**
+ * Case 0, startup: a run's fixed cost. `simrun run` of a plain .mjs model over range:10 on 2
+ * workers (fresh database each time) and `simrun --help`, whole-process wall time, median of at
+ * least 10 runs after one warm-up run each (hyperfine's way), beside `node -e ''`: the floor
+ * any Node program pays. Sampling of /proc is off here: on 2 cores it would compete with the
+ * process it times.
+ */
+import path from 'node:path';
+import { measureRounds, makeRow, seconds, type Variant } from '../lib/measure.js';
+import { expectExit, runProcess } from '../lib/proc.js';
+import { dbPath, removeDb, TRIVIAL } from '../lib/simrun.js';
+import { median } from '../lib/stats.js';
+import type { BenchCase, BenchContext, CaseResult } from '../lib/types.js';
+
+const NAME = 'startup';
+const NO_SAMPLING = { sampleMs: 3_600_000 };
+const RUN_TARGET_S = 0.35;
+const HELP_TARGET_S = 0.15;
+
+function variants(ctx: BenchContext): Variant[] {
+  const db = dbPath(ctx, 'startup');
+  return [
+    {
+      id: 'run10',
+      label: 'simrun run trivial.mjs --input range:10 --workers 2',
+      items: 10,
+      run: async () => {
+        removeDb(db);
+        const args = ['dist/src/cli.js', 'run', path.join(ctx.root, TRIVIAL), '--input', 'range:10', '--db', db, '--workers', '2', '-q'];
+        return expectExit(await runProcess(process.execPath, args, { cwd: ctx.root, ...NO_SAMPLING }), 'simrun run');
+      },
+    },
+    {
+      id: 'help',
+      label: 'simrun --help',
+      items: 0,
+      run: async () =>
+        expectExit(await runProcess(process.execPath, ['dist/src/cli.js', '--help'], { cwd: ctx.root, ...NO_SAMPLING }), 'help'),
+    },
+    {
+      id: 'node',
+      label: "node -e '' (the floor)",
+      items: 0,
+      run: async () => expectExit(await runProcess(process.execPath, ['-e', ''], { cwd: ctx.root, ...NO_SAMPLING }), 'node'),
+    },
+  ];
+}
+
+export const startup: BenchCase = {
+  name: NAME,
+  title: "Startup: a run's fixed cost (range:10 on 2 workers) and --help",
+  async run(ctx): Promise<CaseResult> {
+    const vs = variants(ctx);
+    // One warm-up run of each variant on each build (page cache, compiled native modules).
+    const home = ctx.root;
+    for (const root of [home, ...(ctx.against ? [ctx.against.ref.root] : [])]) {
+      ctx.root = root;
+      for (const v of vs) await v.run(-1);
+    }
+    ctx.root = home;
+    const m = await measureRounds(ctx, NAME, vs, Math.max(10, ctx.runs));
+    const t = (id: string) => median(seconds(m.get(id)!));
+    const rows = vs.map((v) =>
+      makeRow(NAME, v.label, v.items, seconds(m.get(v.id)!), `min ${Math.min(...seconds(m.get(v.id)!)).toFixed(3)} s`),
+    );
+    return {
+      name: NAME,
+      title: this.title,
+      rows,
+      targets: [
+        {
+          case: NAME,
+          target: `run range:10 on 2 workers < ${RUN_TARGET_S} s (median)`,
+          measured: `${t('run10').toFixed(3)} s`,
+          met: t('run10') < RUN_TARGET_S,
+        },
+        {
+          case: NAME,
+          target: `simrun --help < ${HELP_TARGET_S} s (median)`,
+          measured: `${t('help').toFixed(3)} s`,
+          met: t('help') < HELP_TARGET_S,
+        },
+      ],
+      notes: [`node -e '' alone: ${t('node').toFixed(3)} s (median), the part no code of simrun's can remove`],
+      data: { run10: t('run10'), help: t('help'), node: t('node') },
+    };
+  },
+};
