@@ -3,6 +3,7 @@
  * variant at the same committed items (a chunk of all variants is one transaction) and `resume`
  * finishes them all, equal to separate runs; `--shard i/N` of a sweep merges into one sweep.
  */
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alive, childPids, committed, fixtureModel, query, runCli, startCli, tableDump, tmpDir, waitFor } from '../helpers.js';
@@ -156,6 +157,47 @@ describe('sweep: resume, signals, shards', () => {
     expect(thrown.code).toBe(3);
     expect(query(t, 'SELECT run_id, idx, kind FROM errors')).toEqual([{ run_id: 1, idx: 13, kind: 'throw' }]);
     expect(rowsPerRun(t, 'faulty').map((x) => x.n)).toEqual([299, 300]);
+  });
+
+  it('resume --retry-errors after a model fix: each variant retries only its own failed items, counted once', async () => {
+    const dir = tmpDir('simrun-sweep-');
+    const model = path.join(dir, 'faulty.mjs');
+    copyFileSync(faulty, model);
+    const db = path.join(dir, 'retry.db');
+    const r = await runCli([
+      'sweep',
+      model,
+      '--input',
+      'range:300',
+      '--db',
+      db,
+      '--workers',
+      '2',
+      '--quiet',
+      '--param',
+      'at=[13,14]',
+      '--grid',
+      'mode=none',
+    ]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(query(db, 'SELECT run_id, count(*) AS n FROM errors GROUP BY run_id')).toEqual([{ run_id: 1, n: 2 }]);
+    const untouched = tableDump(db, 'faulty', 2);
+
+    // the fix: a poison item now gives -1 instead of throwing
+    writeFileSync(model, readFileSync(model, 'utf8').replace('throw new Error(`poison item ${ctx.index}`)', 'return -1'));
+    const resumed = await runCli(['resume', '--db', db, '--retry-errors', '--allow-model-change', '--workers', '1']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(runs(db).map((x) => [x.status, x.done])).toEqual([
+      ['done', 300],
+      ['done', 300],
+    ]);
+    expect(query(db, 'SELECT errors FROM runs ORDER BY id').map((x) => x.errors)).toEqual([0, 0]);
+    expect(query(db, 'SELECT idx, value FROM faulty WHERE run_id = 1 AND idx IN (13, 14)')).toEqual([
+      { idx: 13, value: -1 },
+      { idx: 14, value: -1 },
+    ]);
+    expect(tableDump(db, 'faulty', 2)).toEqual(untouched);
+    expect(query(db, 'SELECT notes FROM runs WHERE id = 1')[0]!.notes).toContain('resume --retry-errors: retrying 2 item(s)');
   });
 
   it('--shard i/N of a sweep, then merge: one sweep with one run per variant, equal to the unsharded sweep; merging again changes nothing', async () => {

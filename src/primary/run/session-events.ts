@@ -13,6 +13,7 @@ import type { ErrorRow } from '../store/results-writer.js';
 import type { Chunk } from './chunk-feed.js';
 import type { Progress } from './progress.js';
 import type { RunCommits } from './transactions.js';
+import { keepItems, type Keep } from '../sweep/retry-rows.js';
 
 export interface SessionCounts {
   done: number;
@@ -28,6 +29,8 @@ export function sessionEvents(o: {
   commits: RunCommits;
   /** A sweep's variants besides the first (0 for a run): each result carries their rows in `more`. */
   variants: number;
+  /** resume --retry-errors of a sweep: the items each variant (the first too) takes from a chunk. */
+  keep?: (Keep | undefined)[];
   counts: SessionCounts;
   progress: Progress;
   activeMs: () => number;
@@ -38,8 +41,8 @@ export function sessionEvents(o: {
   const noRows = (e: ErrorRow) => ({ idx: [], start: e.idx, rows: 0, columns: [], specials: null });
   // An item that crashes or hangs its worker fails in every variant of a sweep: which one did is not known.
   const recordError = (e: ErrorRow) => {
-    const more = Array.from({ length: o.variants }, () => ({ rows: noRows(e), errors: [e] }));
-    commits.commit(noRows(e), [e], o.activeMs(), more);
+    const [first, ...more] = Array.from({ length: o.variants + 1 }, (_, k) => keepItems(noRows(e), [e], o.keep?.[k]));
+    commits.commit(first!.rows, first!.errors, o.activeMs(), more);
     counts.done++;
     counts.errors++;
     progress.update(counts.done, counts.errors);
@@ -57,12 +60,14 @@ export function sessionEvents(o: {
           : parts.map((p) => resultShapeError(chunk, p, o.columns.length)).find((m) => m !== null);
       if (malformed) throw runFailed(`a worker sent a malformed result for chunk ${chunk.start}..: ${malformed}; the run is stopped`);
       sawRow ||= msg.rows > 0;
-      const write = (p: VariantResult) => ({
-        rows: { idx: p.idx, start: chunk.start, rows: p.rows, columns: p.columns, specials: p.specials },
-        errors: p.errors.map((e) => ({ ...e, attempts: e.attempts ?? chunk.crashes + 1 })),
-      });
-      const first = write(msg);
-      commits.commit(first.rows, first.errors, o.activeMs(), (msg.more ?? []).map(write));
+      const write = (p: VariantResult, k: number) =>
+        keepItems(
+          { idx: p.idx, start: chunk.start, rows: p.rows, columns: p.columns, specials: p.specials },
+          p.errors.map((e) => ({ ...e, attempts: e.attempts ?? chunk.crashes + 1 })),
+          o.keep?.[k],
+        );
+      const [first, ...more] = parts.map(write);
+      commits.commit(first!.rows, first!.errors, o.activeMs(), more);
       counts.done += chunk.count;
       counts.errors += parts.reduce((n, p) => n + p.errors.length, 0);
       progress.update(counts.done, counts.errors);

@@ -26,6 +26,7 @@ import { createProgress, type Progress } from './progress.js';
 import { sessionEvents, type SessionCounts } from './session-events.js';
 import { runBounds } from './shard.js';
 import { RunCommits } from './transactions.js';
+import type { Keep } from '../sweep/retry-rows.js';
 import { endProcessGroup } from '../../util/process-group.js';
 import type { WorkerForks } from '../pool/worker-forks.js';
 
@@ -66,6 +67,8 @@ export interface SessionPlan {
   variants?: SessionVariant[];
   /** What the session's lines call it: `run 3` (default), or `sweep 1 (runs 3-11)`. */
   name?: string;
+  /** resume --retry-errors of a sweep: the items already finished in every variant, and which items each variant takes. */
+  retry?: { done: Interval[]; keep: Keep[] };
 }
 
 /** One more variant of a sweep: its run and effective params. */
@@ -103,7 +106,7 @@ export class RunSession {
     const variants = (plan.variants ?? []).map((v) => ({ run: v.run, writer: new ResultsWriter(db, model.name, width, v.run.id) }));
     this.commits = new RunCommits(db, run, writer, variants);
     this.source = openSource(plan.spec, plan.scan);
-    this.done = writer.doneIntervals(plan.options.retryErrors ?? false);
+    this.done = plan.retry?.done ?? writer.doneIntervals(plan.options.retryErrors ?? false);
     this.startDone = intervalCount(this.done);
     this.counts = { done: this.startDone, errors: run.errors };
   }
@@ -188,6 +191,7 @@ export class RunSession {
         itemTimeoutMs: o.itemTimeoutMs,
         commits: this.commits,
         variants: this.plan.variants?.length ?? 0,
+        ...(this.plan.retry ? { keep: this.plan.retry.keep } : {}),
         counts: this.counts,
         progress: this.progress,
         activeMs: this.activeMs,
