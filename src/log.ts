@@ -1,5 +1,7 @@
 /**
- * pino JSON-lines logger: to --log <file> (appended, shared by primary and workers) or stderr.
+ * pino JSON-lines logger: to --log <file> (appended, shared by primary and workers), or else to
+ * stderr: as JSON lines when stderr is a pipe or a file (a Slurm log, CI), and as one human line
+ * per record on a terminal, where raw JSON would only be noise between the progress lines.
  *
  * The stderr logger is created lazily: pino (a dozen modules) is loaded, synchronously, the
  * first time something is logged at an enabled level or the logger is used in any other way
@@ -8,7 +10,7 @@
  * opened at once, so a path that cannot be written fails before the run starts.
  */
 import { createRequire } from 'node:module';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { usageError } from './errors.js';
 import { LOG_LEVELS } from './log-levels.js';
 
@@ -26,7 +28,8 @@ export function createLogger(file: string | null, level: string, bindings: Recor
     const p = pino();
     return p.default({ level, base: bindings }, logFile(p, file));
   }
-  return lazyLogger(level, () => pino().default({ level, base: bindings }, pino().destination({ fd: 2, sync: true })));
+  const stderr = (): DestinationStream => (process.stderr.isTTY ? terminal() : pino().destination({ fd: 2, sync: true }));
+  return lazyLogger(level, () => pino().default({ level, base: bindings }, stderr()));
 }
 
 function logFile(p: Pino, file: string) {
@@ -65,4 +68,32 @@ function lazyLogger(level: string, make: () => Logger): Logger {
       return Reflect.has(get(), prop);
     },
   });
+}
+
+const LABELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warning', 50: 'error', 60: 'fatal' };
+/** What every record carries and the human line leaves out. */
+const LEFT_OUT = new Set(['level', 'time', 'msg', 'role', 'hostname']);
+
+/** A log record as one line: `simrun: warning: worker died; requeueing its chunks (pid 4242, code 1)`. */
+export function humanLine(json: string): string {
+  let rec: Record<string, unknown>;
+  try {
+    rec = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return `simrun: ${json.trim()}`;
+  }
+  const fields = Object.entries(rec)
+    .filter(([k, v]) => !LEFT_OUT.has(k) && v !== undefined && v !== null)
+    .map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  const label = LABELS[rec.level as number] ?? String(rec.level);
+  return `simrun: ${label}: ${String(rec.msg ?? '')}${fields.length ? ` (${fields.join(', ')})` : ''}`;
+}
+
+/** Human lines on the terminal; each clears the line first, so it never lands inside a progress bar. */
+function terminal(): DestinationStream {
+  return {
+    write(json: string) {
+      process.stderr.write(`\r\x1b[2K${humanLine(json)}\n`);
+    },
+  };
 }

@@ -14,6 +14,8 @@ const NAMES: Record<Grouping, { heading: string; axis: string; base: string }> =
 export const taxReport: ModelReport = {
   groupings: GROUPINGS,
   totals: taxTotals,
+  // A record stands for `weight` households: histograms count households, not records.
+  weight: { column: 'weight', label: 'households' },
   sections(results, run, by) {
     const g = groupOf(by);
     return [

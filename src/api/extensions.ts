@@ -74,6 +74,12 @@ export interface ReportSection {
 export interface ModelReport {
   /** Values `simrun report --by` accepts for this model; the first is the default. */
   groupings?: readonly string[];
+  /**
+   * A numeric results column that weights each row (tax: `weight`, the households a record
+   * stands for): the HTML report's histograms then sum it instead of counting rows, and their
+   * axis says `label` (e.g. 'households').
+   */
+  weight?: { column: string; label: string };
   /** Sections of one run; `simrun report` without --html prints the first one's table. */
   sections?(results: ResultsReader, run: RunInfo, by: string | undefined): ReportSection[];
   /** Sections comparing two finished runs of this model over the same input (`report --compare`). */

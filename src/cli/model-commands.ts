@@ -2,13 +2,17 @@
  * The subcommands models declare (Model.commands): `simrun <model> <command>` for any model, a
  * built-in name or a model file; and `simrun <command>` for a built-in model's command when no
  * simrun command and no other built-in model has that name (e.g. tax's `generate`, `compare`).
+ * A built-in model that declares commands keeps them in its folder's commands.ts, so finding the
+ * owner of a command (or that nobody owns it) loads only those models, never e.g. thumbnail's sharp.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { CommandTools, ModelCommand } from '../api/extensions.js';
 import type { Model } from '../api/model.js';
 import { usageError } from '../errors.js';
 import { noteModelCommand } from '../system-errors.js';
-import { builtinModelNames, loadModel, looksLikePath, resolveModelRef } from '../worker/model-loader.js';
+import { builtinModelNames, builtinModelsDir, loadModel, looksLikePath, resolveModelRef } from '../worker/model-loader.js';
 import { intArg } from './options.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output-formats.js';
 
@@ -76,6 +80,11 @@ function isModelRef(arg: string): boolean {
   return looksLikePath(arg) || builtinModelNames().includes(arg);
 }
 
+/** The built-in models that declare commands: those with a commands module (see the top of this file). */
+export function builtinModelsWithCommands(): string[] {
+  return builtinModelNames().filter((name) => existsSync(path.join(builtinModelsDir, name, 'commands.js')));
+}
+
 /**
  * Registers what `invoked` (the first argument) needs: one model's command group when it names a
  * model, else every built-in model's group and the unclaimed names at top level (help, or an
@@ -90,7 +99,7 @@ export async function registerModelCommands(program: Command, invoked: string | 
     return;
   }
   const models: Model[] = [];
-  for (const name of builtinModelNames()) {
+  for (const name of builtinModelsWithCommands()) {
     // A built-in model that cannot load (e.g. sharp missing) must not take the other commands with it.
     const m = await loadModel(name).catch(() => null);
     if (m?.commands?.length) models.push(m);

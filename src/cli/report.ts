@@ -111,7 +111,7 @@ export function registerReport(program: Command): void {
           for (const id of [base.id, reform.id]) checkStoredRows(db, f.db, runTable(db, id).run, nothing(f));
           const report = await modelReport(runTable(db, reform.id).run, f.html !== undefined);
           checkGrouping(report, reform.model, f.by);
-          if (f.html) return writeHtml(f.html, compareReport(db, base.id, reform.id, { hist: f.hist, report }));
+          if (f.html) return writeHtml(f.html, compareReport(db, base.id, reform.id, { hist: f.hist, report, by: f.by }));
           const why = `model ${reform.model} declares no comparison table; an HTML report shows both runs: --html reform.html`;
           const t = firstTable(reform.model, () => report?.compare?.(results, base, reform, f.by), why);
           return void writeRows(t.columns, t.rows, f.format);
@@ -120,7 +120,7 @@ export function registerReport(program: Command): void {
         checkStoredRows(db, f.db, run, nothing(f));
         const report = await modelReport(run, f.html !== undefined);
         checkGrouping(report, run.model, f.by);
-        if (f.html) return writeHtml(f.html, runReport(db, run.id, { hist: f.hist, report }));
+        if (f.html) return writeHtml(f.html, runReport(db, run.id, { hist: f.hist, report, by: f.by }));
         const why =
           `--run ${run.id} is a run of model ${run.model}, which declares no report table; ` +
           `an HTML report works for a run of any model: simrun report --db ${f.db} --run ${run.id} --html report.html`;

@@ -1,7 +1,8 @@
 /**
  * `simrun status --watch`: re-reads the database every --interval seconds while another process
- * runs. On a TTY the view is redrawn in place (log-update); off a TTY (pipes, logs, CI) one line
- * per refresh, or with --json one JSON array per line. The database is opened read-only for each
+ * runs. On a TTY the view is redrawn in place (log-update) until the runs it watches have
+ * finished; off a TTY (pipes, logs, CI) one line per refresh, or with --json one JSON array per
+ * line, until Ctrl-C or (--until-done) no run is running. The database is opened read-only for each
  * refresh, so the watcher never holds a lock the run needs.
  */
 import Table from 'cli-table3';
@@ -93,6 +94,18 @@ function line(s: Snapshot | null): string {
 
 const finished = (s: Snapshot | null) => !!s && s.runs.length > 0 && s.runs.every((r) => r.state !== 'running');
 
+/**
+ * On a terminal the watch ends by itself once every run it saw running has finished (done,
+ * failed, interrupted or stale), or at once when the database holds runs and none is running:
+ * there is nothing to watch. Before the database or its first run exists, it waits.
+ */
+function watchedRunsFinished(s: Snapshot | null, watched: Set<number>, first: boolean): boolean {
+  if (!s || !s.runs.length) return false;
+  for (const r of s.runs) if (r.state === 'running') watched.add(r.id);
+  if (!watched.size) return first;
+  return s.runs.every((r) => !watched.has(r.id) || r.state !== 'running');
+}
+
 export async function watchStatus(f: WatchFlags): Promise<void> {
   const tty = process.stdout.isTTY === true && !f.json;
   let stop = false;
@@ -103,12 +116,14 @@ export async function watchStatus(f: WatchFlags): Promise<void> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const watched = new Set<number>();
   try {
-    while (!stop) {
+    for (let first = true; !stop; first = false) {
       const s = snapshot(f.db);
       if (tty) logUpdate(screen(f.db, s, f.interval));
       else process.stdout.write((f.json ? JSON.stringify(s?.runs ?? []) : line(s)) + '\n');
       if (f.untilDone && finished(s)) break;
+      if (tty && watchedRunsFinished(s, watched, first)) break;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, f.interval * 1000);
         cancel = () => {

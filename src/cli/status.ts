@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { viewRun } from '../primary/store/run-status.js';
+import { hostsText, viewRun, workersText } from '../primary/store/run-status.js';
 import { listRuns, listShards, openStore, type RunRecord } from '../primary/store/store.js';
 import { formatDuration } from '../util/duration.js';
 import { localTime } from '../util/local-time.js';
@@ -29,7 +29,7 @@ export function registerStatus(program: Command): void {
     .option('--json', 'machine-readable output (one object per run)', false)
     .option(
       '-w, --watch',
-      'refresh until Ctrl-C: in place on a terminal, one line per refresh otherwise (with --json: one JSON array per line)',
+      'refresh: in place on a terminal until the runs it watches have finished; otherwise one line per refresh (with --json: one JSON array per line) until Ctrl-C',
       false,
     )
     .option('--interval <seconds>', 'seconds between refreshes with --watch', secondsArg, 2)
@@ -78,7 +78,7 @@ export function registerStatus(program: Command): void {
       for (const r of runs) {
         process.stdout.write(
           `run ${r.id}: input ${r.input} (${r.input_fingerprint.slice(0, 19)}…), ${paramsText(r, f.fullParams)}, seed ${r.seed}, ` +
-            `chunk ${r.chunk_size}, ${r.workers} workers, simrun ${r.simrun_version} on ${r.host}` +
+            `chunk ${r.chunk_size}, ${workersText(r, r.shards ?? [])}, simrun ${r.simrun_version} on ${hostsText(r, r.shards ?? [])}` +
             `${r.shard_index != null ? `, shard ${r.shard_index}/${r.shard_count} of ${r.input_total} items` : ''}` +
             `${r.sweep ? `, sweep ${r.sweep.sweep} variant ${r.sweep.variant} (${r.sweep.label})` : ''}${r.message ? `\n  message: ${r.message}` : ''}\n`,
         );

@@ -20,13 +20,18 @@ function viewsDeclarationError(views: unknown): string | null {
 export function extensionsDeclarationError(m: Partial<Model>): string | null {
   const r = m.report as unknown;
   if (r !== undefined) {
-    if (!r || typeof r !== 'object') return 'report must be an object { sections?, compare?, totals?, groupings? }';
-    const { sections, compare, totals, groupings } = r as Record<string, unknown>;
+    if (!r || typeof r !== 'object') return 'report must be an object { sections?, compare?, totals?, groupings?, weight? }';
+    const { sections, compare, totals, groupings, weight } = r as Record<string, unknown>;
     if (sections !== undefined && typeof sections !== 'function') return 'report.sections must be a function';
     if (compare !== undefined && typeof compare !== 'function') return 'report.compare must be a function';
     if (totals !== undefined && typeof totals !== 'function') return 'report.totals must be a function';
     if (groupings !== undefined && !(Array.isArray(groupings) && groupings.every((g) => typeof g === 'string')))
       return 'report.groupings must be an array of strings';
+    const w = weight as Record<string, unknown> | undefined;
+    if (w !== undefined && !(w && typeof w === 'object' && typeof w.column === 'string' && typeof w.label === 'string'))
+      return "report.weight must be { column: 'a numeric column', label: 'what it counts' }";
+    if (w !== undefined && m.columns && !(['real', 'integer'] as unknown[]).includes(m.columns[w.column as string]))
+      return `report.weight names ${String(w.column)}, which is not a real or integer column of the model`;
   }
   const views = viewsDeclarationError(m.views);
   if (views) return views;

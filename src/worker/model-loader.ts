@@ -53,35 +53,41 @@ export function resolveModelRef(ref: string): string {
 
 /**
  * How long importing a model module may take (its top-level code, e.g. an `await` that never
- * settles) before simrun gives up with one line: SIMRUN_MODEL_LOAD_TIMEOUT_MS, default 60 s.
+ * settles) before simrun gives up with one line: SIMRUN_MODEL_LOAD_TIMEOUT_MS, default 60 s, in
+ * the primary and in the workers; SIMRUN_WORKER_MODEL_LOAD_TIMEOUT_MS, when set, in the workers
+ * instead (a limit for the workers alone, so a short one cannot also cut the primary's load short).
  * `setup()` is not included: it runs after loading, once per worker.
  */
 export const MODEL_LOAD_TIMEOUT_MS = 60_000;
 /** The code of the load-timeout error, also when it comes back from a worker. */
 export const E_MODEL_LOAD_TIMEOUT = 'E_MODEL_LOAD_TIMEOUT';
 
-function loadTimeoutMs(): number {
-  const raw = process.env.SIMRUN_MODEL_LOAD_TIMEOUT_MS;
+function loadTimeout(): { ms: number; variable: string } {
+  const worker = cluster.isWorker ? process.env.SIMRUN_WORKER_MODEL_LOAD_TIMEOUT_MS : undefined;
+  const variable = worker ? 'SIMRUN_WORKER_MODEL_LOAD_TIMEOUT_MS' : 'SIMRUN_MODEL_LOAD_TIMEOUT_MS';
+  const raw = worker || process.env.SIMRUN_MODEL_LOAD_TIMEOUT_MS;
   const n = raw === undefined || raw === '' ? MODEL_LOAD_TIMEOUT_MS : Number(raw);
-  return Number.isFinite(n) && n > 0 ? n : MODEL_LOAD_TIMEOUT_MS;
+  return { ms: Number.isFinite(n) && n > 0 ? n : MODEL_LOAD_TIMEOUT_MS, variable };
 }
 
-export function modelLoadTimeoutMessage(modelRef: string, ms: number, where: string): string {
+export function modelLoadTimeoutMessage(modelRef: string, ms: number, where: string, variable = 'SIMRUN_MODEL_LOAD_TIMEOUT_MS'): string {
   return (
     `model ${modelRef} did not finish loading within ${ms / 1000} s${where} (a top-level await that never settles?); ` +
-    `fix the model, or allow more time with SIMRUN_MODEL_LOAD_TIMEOUT_MS`
+    `fix the model, or allow more time with ${variable}`
   );
 }
 
 /** Rejects when `p` has not settled within the load time limit; the timer never keeps the process alive after. */
 function withLoadTimeout<T>(p: Promise<T>, modelRef: string): Promise<T> {
-  const ms = loadTimeoutMs();
+  const { ms, variable } = loadTimeout();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
         reject(
-          new ModelError(modelLoadTimeoutMessage(modelRef, ms, cluster.isWorker ? ' in a worker' : ''), { code: E_MODEL_LOAD_TIMEOUT }),
+          new ModelError(modelLoadTimeoutMessage(modelRef, ms, cluster.isWorker ? ' in a worker' : '', variable), {
+            code: E_MODEL_LOAD_TIMEOUT,
+          }),
         ),
       ms,
     );

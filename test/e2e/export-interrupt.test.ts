@@ -2,7 +2,7 @@
  * `export` interrupted by SIGINT never leaves a truncated file under the final name: it writes
  * `<output>.partial-<pid>` beside it, renames it when complete, and removes it on interrupt.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,13 +20,21 @@ beforeAll(async () => {
 
 const partials = () => readdirSync(dir).filter((f) => f.includes('.partial-'));
 
+/** SIGINT to an export that has begun writing, held stopped meanwhile, so however fast the machine
+ * it cannot have finished by the time the signal is handled. */
+function interrupt(child: ChildProcess): void {
+  child.kill('SIGSTOP');
+  child.kill('SIGINT');
+  child.kill('SIGCONT');
+}
+
 describe('export interrupted by SIGINT', () => {
   it.each(['csv', 'jsonl', 'parquet'])('%s: exit 130, one line, no file under the final name, no partial left', async (format) => {
     const out = path.join(dir, `run1.${format}`);
     const { child, done } = startCli(['export', '--db', db, '--run', '1', '--format', format, '--output', out]);
     const partial = `${out}.partial-${child.pid}`;
     await waitFor(() => existsSync(partial) && statSync(partial).size > 0, 30_000, 5);
-    child.kill('SIGINT');
+    interrupt(child);
     const r = await done;
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^simrun: export interrupted; .*run1\.\w+ was not written/)]);
@@ -39,7 +47,7 @@ describe('export interrupted by SIGINT', () => {
     writeFileSync(out, 'the previous export\n');
     const { child, done } = startCli(['export', '--db', db, '--run', '1', '--output', out]);
     await waitFor(() => existsSync(`${out}.partial-${child.pid}`), 30_000, 5);
-    child.kill('SIGINT');
+    interrupt(child);
     expect((await done).code).toBe(130);
     expect(readFileSync(out, 'utf8')).toBe('the previous export\n');
     expect(partials()).toEqual([]);

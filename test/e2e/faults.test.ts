@@ -138,30 +138,36 @@ describe('runs that cannot go on', () => {
 describe('signals and kill -9', () => {
   it('a second SIGINT stops at once; the database stays valid and resume completes', async () => {
     const db = path.join(dir, 'twice.db');
+    // the run waits at item 300 (gated.mjs): both signals land mid-run on any machine
+    const gate = path.join(dir, 'twice.gate');
+    writeFileSync(gate, '300');
     const { child, done } = startCli([
       'run',
-      fixtureModel('slow.mjs'),
+      fixtureModel('gated.mjs'),
       '--input',
       'range:3000',
       '--db',
       db,
       '--workers',
       '2',
+      '--chunk-size',
+      '50',
       '--param',
-      'ms=2',
+      `gate=${gate}`,
       '--grace',
       '60',
       '--quiet',
     ]);
-    await waitFor(() => committed(db, 'slow') >= 100);
+    await waitFor(() => committed(db, 'gated') >= 100);
     child.kill('SIGINT');
     child.kill('SIGINT');
     const r = await done;
     expect(r.code).toBe(130);
     expect(query(db, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
     expect(query(db, 'SELECT status FROM runs')).toEqual([{ status: 'interrupted' }]);
+    writeFileSync(gate, '3000');
     expect((await runCli(['resume', '--db', db, '--quiet'])).code).toBe(0);
-    expect(query(db, 'SELECT count(DISTINCT idx) AS n FROM slow')).toEqual([{ n: 3000 }]);
+    expect(query(db, 'SELECT count(DISTINCT idx) AS n FROM gated')).toEqual([{ n: 3000 }]);
   });
 
   it('kill -9 of the primary while its workers are stuck in hung items: no orphan keeps running', async () => {

@@ -61,7 +61,12 @@ describe('hostile thrown values', () => {
 
 describe('a model that never finishes loading', () => {
   const hang = fixtureModel('hang-load.mjs');
-  const env = (where: string, ms: number) => ({ SIMRUN_TEST_HANG: where, SIMRUN_MODEL_LOAD_TIMEOUT_MS: String(ms) });
+  // Only the side that hangs gets a short limit: the primary's own load (workers hanging) keeps
+  // the default 60 s, so a loaded machine cannot time it out first.
+  const env = (where: 'primary' | 'worker', ms: number) => ({
+    SIMRUN_TEST_HANG: where,
+    [where === 'worker' ? 'SIMRUN_WORKER_MODEL_LOAD_TIMEOUT_MS' : 'SIMRUN_MODEL_LOAD_TIMEOUT_MS']: String(ms),
+  });
   let db: string;
   beforeAll(async () => {
     db = path.join(dir, 'hang.db');
@@ -94,7 +99,9 @@ describe('a model that never finishes loading', () => {
     const r = await runCli(['run', hang, '--input', 'range:50', '--db', db, '--workers', '2'], { env: env('worker', 800) });
     expect(r.code, r.stderr).toBe(2);
     expect(lines(r.stderr)).toEqual([
-      expect.stringMatching(/^simrun: model .*hang-load\.mjs did not finish loading within 0\.8 s in a worker /),
+      expect.stringMatching(
+        /^simrun: model .*hang-load\.mjs did not finish loading within 0\.8 s in a worker .*allow more time with SIMRUN_WORKER_MODEL_LOAD_TIMEOUT_MS$/,
+      ),
     ]);
     expect(query(db, `SELECT id FROM runs WHERE status = 'running'`)).toEqual([]);
   });

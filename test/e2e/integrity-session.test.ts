@@ -3,10 +3,10 @@
  * proceed, and a timed-out item is found by the worker itself, so a starved primary cannot
  * blame an innocent item.
  */
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { alive, childPids, committed, committedRuns, fixtureModel, query, runCli, startCli, tmpDir, waitFor } from '../helpers.js';
+import { alive, childPids, committed, fixtureModel, query, runCli, startCli, tmpDir, waitFor } from '../helpers.js';
 
 let dir: string;
 beforeAll(() => {
@@ -23,6 +23,7 @@ describe('signals', () => {
     ['SIGHUP', 129],
   ] as const)('%s drains the in-flight chunks, marks the run interrupted and exits %i', async (sig, code) => {
     const db = path.join(dir, `${sig}.db`);
+    const log = path.join(dir, `${sig}.log`);
     const { child, done } = startCli([
       'run',
       fixtureModel('slow.mjs'),
@@ -38,10 +39,13 @@ describe('signals', () => {
       'ms=1',
       '--grace',
       '600',
+      '--log',
+      log,
       '--quiet',
     ]);
-    await waitFor(() => childPids(child.pid!).length > 0 && committedRuns(db) === 1);
-    await sleep(1000);
+    // A chunk is in flight once the primary has dispatched one (not after some time: a loaded
+    // machine may take longer to start the worker).
+    await waitFor(() => existsSync(log) && readFileSync(log, 'utf8').includes('"first chunk dispatched"'), 60_000);
     child.kill(sig);
     const r = await done;
     expect(r.code).toBe(code);

@@ -39,10 +39,13 @@ const shSteps: Step[] = blocks
   .map((command) => ({ command, expected: null }));
 
 let cwd: string;
+/** What `npm start` printed: its list of commands to try next ends the output. */
+let startOutput: string;
 beforeAll(async () => {
   cwd = tmpDir('simrun-readme-');
   const r = await runCli([], { cwd, script: path.join(root, 'dist/scripts/start.js') });
   expect(r.code, r.stderr).toBe(0);
+  startOutput = r.stdout;
 }, 300_000);
 
 /** Runs one README line in bash in the demo folder, with `simrun` the built CLI. */
@@ -108,4 +111,33 @@ describe('README: Working with the results, after npm start', () => {
     for (const v of values) expect(r.stdout).toContain(v);
     expect(r.stdout).toContain('"v_tax"');
   });
+});
+
+describe("README: Working with the results, after the try-next list's own reform (run 3)", () => {
+  it('every console block and the Python block still print what the README shows', () => {
+    const line = startOutput.split('\n').find((l) => l.includes('# your own reform: run 3'));
+    expect(line, startOutput).toBeDefined();
+    const command = line!
+      .replace(/#.*$/, '')
+      .trim()
+      .replace(/^npx simrun /, 'simrun ');
+    const run3 = sh(`${command} --quiet`);
+    expect(run3.status, run3.stderr).toBe(0);
+    expect(sh('simrun query --db out/tax-demo.db "SELECT max(id) AS runs FROM runs" --format csv').stdout).toBe('runs\n3\n');
+    for (const { command: c, expected } of consoleSteps) {
+      const r = sh(c);
+      if (c.startsWith('sqlite3') && r.status === 127) continue; // no sqlite3 shell: the test above says so
+      expect(r.status, r.stderr).toBe(0);
+      const lines = r.stdout.trimEnd().split('\n').map(mask);
+      // the list of runs shows run 3 below the two the README shows; every other output is unchanged
+      if (/FROM runs"$/.test(c)) expect(lines.slice(0, expected!.length), c).toEqual(expected!.map(mask));
+      else expect(lines, c).toEqual(expected!.map(mask));
+    }
+    if (pandas.skip) return;
+    const code = blocks.find((b) => b.lang === 'python')!.body;
+    writeFileSync(path.join(cwd, 'readme.py'), code);
+    const r = spawnSync(pandas.path(), ['readme.py'], { cwd, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    for (const v of valueComments(code)) expect(r.stdout).toContain(v);
+  }, 300_000);
 });

@@ -10,13 +10,20 @@ export interface PageFacts {
   numberCells: number;
   /** number cells (see below) whose text is not right-aligned */
   numbersNotRight: string[];
+  /** the charts shown (a chart is drawn at three widths, and the page's CSS shows one) */
   charts: {
     title: string;
     width: number;
     height: number;
+    left: number;
     right: number;
+    /** the width it is drawn at (SVG units): width / viewBoxWidth is the scale of its text */
+    viewBoxWidth: number;
+    /** the content width of the section it is in */
+    boxWidth: number;
     inScroller: boolean;
-    bars: { title: string; width: number; height: number; cut: boolean; overflow: boolean }[];
+    /** x-axis labels (bar charts: one per bar) */
+    bars: { title: string; width: number; height: number; left: number; right: number; cut: boolean; overflow: boolean }[];
   }[];
 }
 
@@ -55,13 +62,19 @@ export function pageFacts(page: Page): Promise<PageFacts> {
       (td) => td.classList.contains('num') || (td.closest('table.model') && looksNumeric(td)),
     );
     const numbersNotRight = cells.filter((td) => getComputedStyle(td).textAlign !== 'right').map(name);
-    const charts = [...document.querySelectorAll('svg')].map((svg) => {
+    const shown = [...document.querySelectorAll('svg')].filter((svg) => svg.checkVisibility({ checkVisibilityCSS: true }));
+    const charts = shown.map((svg) => {
       const r = svg.getBoundingClientRect();
+      const box = svg.closest('section')!;
+      const pad = getComputedStyle(box);
       return {
         title: svg.querySelector(':scope > title')?.textContent ?? '',
         width: r.width,
         height: r.height,
+        left: r.left,
         right: r.right,
+        viewBoxWidth: svg.viewBox.baseVal.width,
+        boxWidth: box.clientWidth - parseFloat(pad.paddingLeft) - parseFloat(pad.paddingRight),
         inScroller: inScroller(svg) !== null,
         bars: [...svg.querySelectorAll('rect.bar')].map((b) => {
           const br = b.getBoundingClientRect();
@@ -69,6 +82,8 @@ export function pageFacts(page: Page): Promise<PageFacts> {
             title: b.querySelector('title')?.textContent ?? '',
             width: br.width,
             height: br.height,
+            left: br.left,
+            right: br.right,
             cut: b.classList.contains('clipped'),
             overflow: b.classList.contains('overflow'),
           };

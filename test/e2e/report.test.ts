@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fmtNumber } from '../../dist/src/primary/report/html.js';
+import { localTime } from '../../dist/src/util/local-time.js';
 import { query, root, runCli, tmpDir } from '../helpers.js';
 
 const sample = path.join(root, 'data/population-sample.csv');
@@ -46,7 +47,8 @@ describe('simrun report --html', () => {
     const html = readFileSync(out, 'utf8');
     expectSelfContained(html);
     const [run] = query<Record<string, string>>(db, 'SELECT * FROM runs WHERE id = 1');
-    for (const v of [run!.input_fingerprint, run!.input, 'tax 2024.3', run!.simrun_version, run!.created_at, run!.host])
+    // times as local time with their zone, as `status` shows them
+    for (const v of [run!.input_fingerprint, run!.input, 'tax 2024.3', run!.simrun_version, localTime(run!.created_at!), run!.host])
       expect(html).toContain(v);
     expect(html).toContain('<span class="status-done">done</span>: 2000 of 2000 items (2000 rows, 0 errors)');
     expect(html).toContain('No item errors.');

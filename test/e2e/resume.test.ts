@@ -6,18 +6,58 @@ import { alive, childPids, committed, fixtureModel, query, runCli, sqlDiffCount,
 const slow = fixtureModel('slow.mjs');
 const N = 3000;
 
-/** Starts a slow run and stops it (signal) once some chunks are committed; returns its result. */
+/**
+ * Starts a slow run and stops it (signal) once some chunks are committed; returns its result. The
+ * primary is held stopped while the signal is sent, so it dispatches nothing more before handling
+ * it: the run is cut mid-way however fast the machine (chunks of 100 of 3,000 items).
+ */
 async function interruptedRun(db: string, signal: NodeJS.Signals, input = `range:${N}`, model = slow) {
-  const { child, done } = startCli(['run', model, '--input', input, '--db', db, '--workers', '2', '--param', 'ms=1', '--quiet']);
+  const args = ['--input', input, '--db', db, '--workers', '2', '--chunk-size', '100', '--param', 'ms=1', '--quiet'];
+  const { child, done } = startCli(['run', model, ...args]);
   await waitFor(() => committed(db, 'slow') >= 200);
   const workers = childPids(child.pid!);
+  child.kill('SIGSTOP');
   child.kill(signal);
+  child.kill('SIGCONT');
   return { result: await done, workers };
 }
 
-async function referenceRun(dir: string, input = `range:${N}`) {
+const gated = fixtureModel('gated.mjs');
+const gatedArgs = (db: string) => [
+  '--input',
+  `range:${N}`,
+  '--db',
+  db,
+  '--workers',
+  '2',
+  '--chunk-size',
+  '50',
+  '--param',
+  `gate=${db}.gate`,
+  '--quiet',
+];
+
+/**
+ * A run held at item 200 (gated.mjs) and stopped there by `signal`, so it is stopped mid-run on
+ * any machine; a draining run gets its gate opened once its log says so, to finish its chunks in
+ * flight. The gate stays open for the resume.
+ */
+async function heldRun(db: string, signal: NodeJS.Signals) {
+  const log = `${db}.log`;
+  writeFileSync(`${db}.gate`, '200');
+  const { child, done } = startCli(['run', gated, ...gatedArgs(db), '--log', log]);
+  await waitFor(() => committed(db, 'gated') >= 200, 60_000);
+  const workers = childPids(child.pid!);
+  child.kill(signal);
+  if (signal !== 'SIGKILL') await waitFor(() => readFileSync(log, 'utf8').includes('"signal: draining"'), 60_000);
+  writeFileSync(`${db}.gate`, String(N));
+  return { result: await done, workers };
+}
+
+/** The same items in one uninterrupted run (nothing held). */
+async function gatedReference(dir: string) {
   const db = path.join(dir, 'reference.db');
-  const r = await runCli(['run', slow, '--input', input, '--db', db, '--workers', '2', '--param', 'ms=1', '--quiet']);
+  const r = await runCli(['run', gated, '--input', `range:${N}`, '--db', db, '--workers', '2', '--param', 'hi=0', '--quiet']);
   expect(r.code).toBe(0);
   return db;
 }
@@ -28,29 +68,30 @@ describe('interrupt and resume', () => {
   it('SIGINT: exit 130, run interrupted; resume completes with the uninterrupted table', async () => {
     const dir = tmpDir();
     const db = path.join(dir, 'int.db');
-    const { result } = await interruptedRun(db, 'SIGINT');
+    const { result } = await heldRun(db, 'SIGINT');
     expect(result.code).toBe(130);
     const row = runRow(db);
     expect(row.status).toBe('interrupted');
-    expect(row.done).toBeGreaterThan(0);
-    expect(row.done).toBeLessThan(N);
-    expect(committed(db, 'slow')).toBe(row.done);
+    // the 200 before the gate and the chunks of 50 in flight at the signal (2 workers, up to 2 each)
+    expect(row.done).toBeGreaterThanOrEqual(200);
+    expect(row.done).toBeLessThanOrEqual(400);
+    expect(committed(db, 'gated')).toBe(row.done);
 
-    const again = await runCli(['run', slow, '--input', `range:${N}`, '--db', db, '--param', 'ms=1']);
+    const again = await runCli(['run', gated, ...gatedArgs(db)]);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('simrun resume --db');
 
     const resumed = await runCli(['resume', '--db', db, '--workers', '2', '--quiet']);
     expect(resumed.code).toBe(0);
     expect(runRow(db)).toMatchObject({ status: 'done', done: N, errors: 0 });
-    expect(sqlDiffCount(db, 1, await referenceRun(dir), 1, 'slow')).toBe(0);
-    expect(query(db, 'SELECT count(DISTINCT idx) AS n FROM slow')).toEqual([{ n: N }]);
+    expect(sqlDiffCount(db, 1, await gatedReference(dir), 1, 'gated')).toBe(0);
+    expect(query(db, 'SELECT count(DISTINCT idx) AS n FROM gated')).toEqual([{ n: N }]);
   });
 
   it('kill -9 of the primary: workers exit, resume completes with identical results', async () => {
     const dir = tmpDir();
     const db = path.join(dir, 'k9.db');
-    const { result, workers } = await interruptedRun(db, 'SIGKILL');
+    const { result, workers } = await heldRun(db, 'SIGKILL');
     expect(result.signal).toBe('SIGKILL');
     expect(workers.length).toBe(2);
     await waitFor(() => workers.every((pid) => !alive(pid)), 10_000);
@@ -60,7 +101,7 @@ describe('interrupt and resume', () => {
     const resumed = await runCli(['resume', '--db', db, '--quiet']);
     expect(resumed.code).toBe(0);
     expect(runRow(db)).toMatchObject({ status: 'done', done: N });
-    expect(sqlDiffCount(db, 1, await referenceRun(dir), 1, 'slow')).toBe(0);
+    expect(sqlDiffCount(db, 1, await gatedReference(dir), 1, 'gated')).toBe(0);
   });
 
   it('refuses to resume when the input or the params changed, and changes nothing', async () => {
@@ -117,18 +158,22 @@ describe('query', () => {
   it('reads a database while another process is writing it', async () => {
     const dir = tmpDir();
     const db = path.join(dir, 'live.db');
-    const { child, done } = startCli(['run', slow, '--input', `range:${N}`, '--db', db, '--workers', '2', '--param', 'ms=1', '--quiet']);
-    await waitFor(() => committed(db, 'slow') >= 100);
-    const q = await runCli(['query', '--db', db, 'SELECT count(*) AS n FROM slow', '--format', 'json']);
+    // the run stops at item 100 until the reads are done (gated.mjs), on any machine
+    const gate = path.join(dir, 'gate');
+    writeFileSync(gate, '100');
+    const args = ['--input', `range:${N}`, '--db', db, '--workers', '2', '--chunk-size', '50', '--param', `gate=${gate}`, '--quiet'];
+    const { child, done } = startCli(['run', fixtureModel('gated.mjs'), ...args]);
+    await waitFor(() => committed(db, 'gated') >= 100);
+    const q = await runCli(['query', '--db', db, 'SELECT count(*) AS n FROM gated', '--format', 'json']);
     expect(q.code).toBe(0);
-    const seen = JSON.parse(q.stdout)[0].n;
-    expect(seen).toBeGreaterThanOrEqual(100);
+    expect(JSON.parse(q.stdout)[0].n).toBe(100);
     const s = await runCli(['status', '--db', db, '--json']);
     expect(s.code).toBe(0);
-    expect(JSON.parse(s.stdout)[0].state).toBe('running');
+    expect(JSON.parse(s.stdout)[0]).toMatchObject({ state: 'running', done: 100 });
     expect(child.exitCode).toBeNull();
+    writeFileSync(gate, String(N));
     const r = await done;
     expect(r.code).toBe(0);
-    expect(committed(db, 'slow')).toBe(N);
+    expect(committed(db, 'gated')).toBe(N);
   });
 });

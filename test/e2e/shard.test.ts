@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { committed, fixtureModel, query, runCli, sqlDiffCount, startCli, tmpDir, waitFor } from '../helpers.js';
@@ -155,26 +155,37 @@ describe('--shard checks, slurm, and resume of a shard', () => {
 
   it('an interrupted shard: merge names its missing range; resume stays in the shard; then merge completes', async () => {
     const dir = tmpDir();
-    const slow = fixtureModel('slow.mjs');
+    // Shard 1 (1000-1999) waits at item 1200 until the test opens the gate (gated.mjs): the
+    // SIGINT lands mid-run on any machine, and the gate opens once the shard is draining.
+    const gated = fixtureModel('gated.mjs');
+    const gate = path.join(dir, 'gate');
+    writeFileSync(gate, '1200');
+    const log = path.join(dir, 's1.log');
     const args = (k: number) => [
       'run',
-      slow,
+      gated,
       '--input',
       'range:2000',
       '--db',
       path.join(dir, `s${k}.db`),
       '--workers',
       '1',
+      '--chunk-size',
+      '50',
       '--param',
-      'ms=1',
+      `gate=${gate}`,
+      '--param',
+      'lo=1000',
       '--shard',
       `${k}/2`,
       '--quiet',
     ];
     expect((await runCli(args(0))).code).toBe(0);
-    const { child, done } = startCli(args(1));
-    await waitFor(() => committed(path.join(dir, 's1.db'), 'slow') >= 100);
+    const { child, done } = startCli([...args(1), '--log', log]);
+    await waitFor(() => committed(path.join(dir, 's1.db'), 'gated') >= 200, 60_000);
     child.kill('SIGINT');
+    await waitFor(() => existsSync(log) && readFileSync(log, 'utf8').includes('"signal: draining"'), 60_000);
+    writeFileSync(gate, '2000');
     expect((await done).code).toBe(130);
     const files = [0, 1].map((k) => path.join(dir, `s${k}.db`));
     const into = path.join(dir, 'all.db');
@@ -187,15 +198,14 @@ describe('--shard checks, slurm, and resume of a shard', () => {
     const resumed = await runCli(['resume', '--db', files[1]!, '--workers', '1', '--quiet']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(query(files[1]!, 'SELECT status, total, done FROM runs')).toEqual([{ status: 'done', total: 1000, done: 1000 }]);
-    expect(query(files[1]!, 'SELECT min(idx) AS lo, max(idx) AS hi FROM slow')).toEqual([{ lo: 1000, hi: 1999 }]);
+    expect(query(files[1]!, 'SELECT min(idx) AS lo, max(idx) AS hi FROM gated')).toEqual([{ lo: 1000, hi: 1999 }]);
     const ok = await runCli(['merge', '--into', into, ...files]);
     expect(ok.code, ok.stderr).toBe(0);
     const ref = path.join(dir, 'ref.db');
-    expect((await runCli(['run', slow, '--input', 'range:2000', '--db', ref, '--workers', '1', '--param', 'ms=0', '--quiet'])).code).toBe(
-      0,
-    );
-    // ms only burns time: values depend on (seed, index) alone.
-    expect(query(into, 'SELECT count(*) AS n FROM slow')).toEqual([{ n: 2000 }]);
-    expect(sqlDiffCount(into, 1, ref, 1, 'slow')).toBe(0);
+    const open = ['--param', 'hi=0']; // nothing held
+    expect((await runCli(['run', gated, '--input', 'range:2000', '--db', ref, '--workers', '1', ...open, '--quiet'])).code).toBe(0);
+    // the gate only holds items back: values depend on (seed, index) alone.
+    expect(query(into, 'SELECT count(*) AS n FROM gated')).toEqual([{ n: 2000 }]);
+    expect(sqlDiffCount(into, 1, ref, 1, 'gated')).toBe(0);
   });
 });

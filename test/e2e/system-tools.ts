@@ -56,3 +56,5 @@ export const rWithSqlite = systemTool(
   ['Rscript'],
   ['-e', 'library(DBI); library(RSQLite); library(jsonlite)'],
 );
+/** util-linux's script(1): runs a command on a pseudo-terminal (the tests of what a terminal shows). */
+export const scriptPty = systemTool('script (util-linux)', 'bsdutils', ['script'], ['-qec', 'true', '/dev/null']);

@@ -9,15 +9,16 @@ import { breakMark, clipNote } from './chart-marks.js';
 import { robustExtent } from './robust-range.js';
 
 export const { format } = formatLocale({ decimal: '.', thousands: ',', grouping: [3], currency: ['$', ''], minus: '-' });
-/** The charts' size, margins and colours (sweep-charts.ts draws on the same frame). */
-export const W = 720;
+/** The width a chart is drawn at by default (SVG units); responsive() draws it at three. */
+export const DEFAULT_W = 720;
+/** The charts' height, margins and colours (sweep-charts.ts draws on the same frame). */
 export const H = 300;
 export const M = { top: 28, right: 16, bottom: 44, left: 68 };
 export const POS = '#4472c4';
 export const NEG = '#2e9e6a';
 
-export function frame(title: string, xLabel: string, yLabel: string, body: Html): Html {
-  return html`<figure style="margin:0"><svg xmlns="http://www.w3.org/2000/svg" role="img" width="${W}" height="${H}" style="max-width:100%;min-width:${W * 0.75}px;height:auto" viewBox="0 0 ${W} ${H}">
+export function frame(W: number, title: string, xLabel: string, yLabel: string, body: Html): Html {
+  return html`<figure style="margin:0"><svg xmlns="http://www.w3.org/2000/svg" role="img" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">
 <title>${title}</title>
 <text x="${M.left}" y="16" style="font-weight:600;font-size:13px">${title}</text>
 ${body}
@@ -26,7 +27,7 @@ ${body}
 </svg></figure>`;
 }
 
-export function yAxis(y: ReturnType<typeof scaleLinear<number, number>>): Html {
+export function yAxis(W: number, y: ReturnType<typeof scaleLinear<number, number>>): Html {
   const fmt = y.tickFormat(6, '~s');
   return html`${y.ticks(6).map(
     (t) => html`<line x1="${M.left}" x2="${W - M.right}" y1="${y(t)}" y2="${y(t)}" stroke="${t === 0 ? '#555' : '#e3e6eb'}"/>
@@ -42,7 +43,7 @@ export interface Bar {
 /** Vertical bars from zero (negative values go down, in another colour), value printed on each bar.
  * When one or two values dwarf the rest (robustExtent), the axis stops past the others and those
  * bars are cut at its end with a break mark, their value printed inside. */
-export function barChart(bars: Bar[], o: { title: string; xLabel: string; yLabel: string; valueFormat?: string }): Html {
+export function barChart(bars: Bar[], o: { title: string; xLabel: string; yLabel: string; valueFormat?: string }, W = DEFAULT_W): Html {
   const x = scaleBand()
     .domain(bars.map((b) => b.label))
     .range([M.left, W - M.right])
@@ -64,7 +65,7 @@ export function barChart(bars: Bar[], o: { title: string; xLabel: string; yLabel
   const [d0, d1] = y.domain() as [number, number];
   const fmt = format(o.valueFormat ?? ',.0f');
   let cut = 0;
-  const body = html`${yAxis(y)}
+  const body = html`${yAxis(W, y)}
 ${bars.map((b) => {
   const shown = Math.min(d1, Math.max(d0, b.value));
   const clipped = shown !== b.value;
@@ -81,7 +82,7 @@ ${label}
 <text x="${cx}" y="${H - M.bottom + 16}" text-anchor="middle">${b.label}</text>`;
 })}
 ${cut ? clipNote(W - M.right, `axis cut: ${cut === 1 ? '1 bar goes' : `${cut} bars go`} past it (value in the bar)`) : ''}`;
-  return frame(o.title, o.xLabel, o.yLabel, body);
+  return frame(W, o.title, o.xLabel, o.yLabel, body);
 }
 
 export interface Bin {
@@ -96,9 +97,10 @@ const SLOT = 44;
 
 /** Histogram: adjacent bars over a linear x axis with nice ticks; overflow bins (values far
  * outside the rest, see stats.histogramBins) as separate grey bars at the ends, labelled. */
-export function histogram(bins: Bin[], o: { title: string; xLabel: string; yLabel?: string }): Html {
+export function histogram(bins: Bin[], o: { title: string; xLabel: string; yLabel?: string }, W = DEFAULT_W): Html {
   const main = bins.filter((b) => !b.overflow);
   if (!main.length) return html`<p class="note">${o.title}: no values.</p>`;
+  const tickCount = W < 500 ? 4 : 8;
   const below = bins.find((b) => b.overflow === 'below');
   const above = bins.find((b) => b.overflow === 'above');
   const left = M.left + (below ? SLOT : 0);
@@ -111,21 +113,35 @@ export function histogram(bins: Bin[], o: { title: string; xLabel: string; yLabe
     .nice()
     .range([H - M.bottom, M.top]);
   // SI prefixes for large values only: 0.25, not 250m
-  const xf = Math.max(...x.domain().map(Math.abs)) >= 1e4 ? x.tickFormat(8, '~s') : x.tickFormat(8);
+  const xf = Math.max(...x.domain().map(Math.abs)) >= 1e4 ? x.tickFormat(tickCount, '~s') : x.tickFormat(tickCount);
   const vf = format(',.4~r');
   const ends = (b: Bin, x0: number, label: string) =>
-    html`<rect class="bar overflow" x="${x0}" y="${y(b.count)}" width="${SLOT - 8}" height="${y(0) - y(b.count)}" fill="#9aa3b2"><title>${label} (${vf(b.x0)} to ${vf(b.x1)}): ${b.count}</title></rect>
-<text x="${x0 + (SLOT - 8) / 2}" y="${y(b.count) - 4}" text-anchor="middle" style="font-size:10px">${b.count}</text>
+    html`<rect class="bar overflow" x="${x0}" y="${y(b.count)}" width="${SLOT - 8}" height="${y(0) - y(b.count)}" fill="#9aa3b2"><title>${label} (${vf(b.x0)} to ${vf(b.x1)}): ${Math.round(b.count)}</title></rect>
+<text x="${x0 + (SLOT - 8) / 2}" y="${y(b.count) - 4}" text-anchor="middle" style="font-size:10px">${y.tickFormat(6, '~s')(Math.round(b.count))}</text>
 <text x="${x0 + (SLOT - 8) / 2}" y="${H - M.bottom + 28}" text-anchor="middle">${label}</text>`;
-  const body = html`${yAxis(y)}
+  const body = html`${yAxis(W, y)}
 ${main.map(
   (b) =>
-    html`<rect class="bar" x="${x(b.x0) + 0.5}" y="${y(b.count)}" width="${Math.max(0.5, x(b.x1) - x(b.x0) - 1)}" height="${y(0) - y(b.count)}" fill="${POS}"><title>${xf(b.x0)} to ${xf(b.x1)}: ${b.count}</title></rect>`,
+    html`<rect class="bar" x="${x(b.x0) + 0.5}" y="${y(b.count)}" width="${Math.max(0.5, x(b.x1) - x(b.x0) - 1)}" height="${y(0) - y(b.count)}" fill="${POS}"><title>${xf(b.x0)} to ${xf(b.x1)}: ${Math.round(b.count)}</title></rect>`,
 )}
 ${below ? ends(below, M.left, `< ${vf(main[0]!.x0)}`) : ''}
 ${above ? ends(above, right + 8, `> ${vf(main.at(-1)!.x1)}`) : ''}
-${below || above ? clipNote(W - M.right, `axis cut: ${(below?.count ?? 0) + (above?.count ?? 0)} far-out values in the grey end bars`) : ''}
+${below || above ? clipNote(W - M.right, `axis cut: ${Math.round((below?.count ?? 0) + (above?.count ?? 0))} far-out values in the grey end bars`) : ''}
 <line x1="${left}" x2="${right}" y1="${H - M.bottom}" y2="${H - M.bottom}" stroke="#555"/>
-${x.ticks(8).map((t) => html`<line x1="${x(t)}" x2="${x(t)}" y1="${H - M.bottom}" y2="${H - M.bottom + 4}" stroke="#555"/><text x="${x(t)}" y="${H - M.bottom + 16}" text-anchor="middle">${xf(t)}</text>`)}`;
-  return frame(o.title, o.xLabel, o.yLabel ?? 'records', body);
+${x.ticks(tickCount).map((t) => html`<line x1="${x(t)}" x2="${x(t)}" y1="${H - M.bottom}" y2="${H - M.bottom + 4}" stroke="#555"/><text x="${x(t)}" y="${H - M.bottom + 16}" text-anchor="middle">${xf(t)}</text>`)}`;
+  return frame(W, o.title, o.xLabel, o.yLabel ?? 'records', body);
+}
+
+/** The widths responsive() draws a chart at, and the page widths (CSS px) below which each is used. */
+export const CHART_WIDTHS = { wide: 1100, mid: 720, narrow: 360 } as const;
+
+/**
+ * A chart drawn at three widths, one shown at a time by the page's CSS (no script): each fills its
+ * box at about its own size, so the text stays readable and every bar is in view from a phone to
+ * a wide screen.
+ */
+export function responsive(draw: (width: number) => Html): Html {
+  return html`<div class="chart">${(Object.entries(CHART_WIDTHS) as [string, number][]).map(
+    ([k, w]) => html`<div class="chart-${k}">${draw(w)}</div>`,
+  )}</div>`;
 }

@@ -49,9 +49,14 @@ export function fmtCell(v: unknown): string {
   return String(v);
 }
 
+/** A column name that may wrap after each `_` (a <wbr>), so a wide table's header takes two lines instead of the page's width. */
+function breakable(name: string): Html {
+  return html`${name.split('_').map((part, i) => (i ? html`_<wbr>${part}` : part))}`;
+}
+
 export function table(columns: string[], rows: unknown[][], opts: { caption?: string; className?: string } = {}): Html {
   return html`<table class="${opts.className ?? ''}">${opts.caption ? html`<caption>${opts.caption}</caption>` : ''}
-<thead><tr>${columns.map((c) => html`<th>${c}</th>`)}</tr></thead>
+<thead><tr>${columns.map((c) => html`<th>${breakable(c)}</th>`)}</tr></thead>
 <tbody>${rows.map((r) => html`<tr>${r.map((v) => html`<td class="${typeof v === 'number' ? 'num' : ''}">${fmtCell(v)}</td>`)}</tr>\n`)}</tbody></table>`;
 }
 
@@ -71,16 +76,16 @@ export function section(title: string, ...body: Part[]): Html {
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;margin:0;background:#f4f5f7}
-main{max-width:1100px;margin:0 auto;padding:24px 32px 48px}
+main{max-width:1600px;margin:0 auto;padding:24px 32px 48px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:0 0 10px;border-bottom:1px solid #dde1e7;padding-bottom:4px}
 .sub{color:#5b6475;margin:0 0 18px}
 section{background:#fff;border:1px solid #dde1e7;border-radius:6px;padding:14px 18px;margin:0 0 16px;overflow-x:auto}
 table{border-collapse:collapse;font-size:12.5px;margin:4px 0 8px}
 th,td{padding:3px 8px;border-bottom:1px solid #eceef2;text-align:left;white-space:nowrap}
-thead th{background:#f0f2f5;font-weight:600}
+thead th{background:#f0f2f5;font-weight:600;white-space:normal;vertical-align:bottom}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 caption{text-align:left;font-weight:600;padding:4px 0}
-table.kv th{color:#5b6475;font-weight:500;width:170px;vertical-align:top}
+table.kv th{color:#5b6475;font-weight:500;width:170px;vertical-align:top}table.kv td{white-space:normal;overflow-wrap:anywhere}
 pre{margin:0;font-size:12px;white-space:pre-wrap}
 .status-done{color:#1a7f37;font-weight:600}.status-running{color:#9a6700;font-weight:600}
 .status-failed,.status-interrupted{color:#cf222e;font-weight:600}
@@ -88,6 +93,9 @@ pre{margin:0;font-size:12px;white-space:pre-wrap}
 .grid{display:flex;flex-wrap:wrap;gap:16px}.grid>section{flex:1 1 420px;min-width:0}
 td code{font-size:12px;white-space:pre-wrap;word-break:break-all}summary{cursor:pointer;color:#4472c4}
 svg text{font:11px system-ui,sans-serif;fill:#1d2330}
+.chart svg{display:block;width:100%;height:auto}.chart-mid,.chart-narrow{display:none}
+@media (max-width:1000px){.chart-wide{display:none}.chart-mid{display:block}}
+@media (max-width:600px){main{padding:16px 8px 32px}section{padding:10px 8px}.chart-mid{display:none}.chart-narrow{display:block}}
 `;
 
 export function page(title: string, subtitle: string, body: Part[]): string {

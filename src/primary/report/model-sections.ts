@@ -1,8 +1,8 @@
 /** Renders the report sections a model declares (ReportSection of the public API) as HTML. */
-import type { BarChart, ReportSection } from '../../api/extensions.js';
+import type { BarChart, ModelReport, ReportSection } from '../../api/extensions.js';
 import type { DB } from '../store/store.js';
 import type { RunTable } from '../store/run-rows.js';
-import { barChart, histogram } from './charts.js';
+import { barChart, histogram, responsive } from './charts.js';
 import { html, section, table, type Html } from './html.js';
 import { histogramBins } from './stats.js';
 
@@ -22,14 +22,18 @@ function bars(s: ReportSection, c: BarChart): Html {
     const value = r[vi];
     return c.exclude?.includes(label) || value === null || value === undefined ? [] : [{ label, value: Number(value) }];
   });
-  return barChart(points, c);
+  return responsive((w) => barChart(points, c, w));
 }
 
-function render(db: DB, t: RunTable, s: ReportSection): Html {
+function render(db: DB, t: RunTable, s: ReportSection, weight: ModelReport['weight']): Html {
   const chart = s.chart;
   let drawn: Html | null = null;
   if (chart?.kind === 'bar') drawn = bars(s, chart);
-  else if (chart?.kind === 'histogram') drawn = histogram(histogramBins(db, t, chart.column, chart.bins ?? 30), chart);
+  else if (chart?.kind === 'histogram') {
+    const bins = histogramBins(db, t, chart.column, chart.bins ?? 30, weight?.column);
+    const yLabel = chart.yLabel ?? (weight ? `${weight.label} (sum of ${weight.column})` : undefined);
+    drawn = responsive((w) => histogram(bins, { ...chart, yLabel }, w));
+  }
   return section(
     s.title,
     s.note ? note(s.note) : '',
@@ -42,7 +46,7 @@ function render(db: DB, t: RunTable, s: ReportSection): Html {
  * A model's sections as HTML. A section function that throws (a bug in a model's report code)
  * becomes one section saying so: the rest of the report is still written.
  */
-export function modelSections(db: DB, t: RunTable, make: () => ReportSection[] | undefined): Html[] {
+export function modelSections(db: DB, t: RunTable, report: ModelReport | undefined, make: () => ReportSection[] | undefined): Html[] {
   let sections: ReportSection[];
   try {
     sections = make() ?? [];
@@ -50,5 +54,5 @@ export function modelSections(db: DB, t: RunTable, make: () => ReportSection[] |
     const msg = err instanceof Error ? err.message : String(err);
     return [section(`Sections of model ${t.run.model}`, note(`the model's report sections failed: ${msg}`))];
   }
-  return sections.map((s) => render(db, t, s));
+  return sections.map((s) => render(db, t, s, report?.weight));
 }

@@ -40,19 +40,21 @@ export function errorSummary(db: DB, runId: number): unknown[][] {
     .all(runId) as unknown[][];
 }
 
-/** Histogram of a numeric column in ~`n` bins with nice edges (d3 ticks), counted in SQL. When a
- * few values lie far out (robust-range.ts), the bins span the rest and two overflow bins count
- * the values below and above them. */
-export function histogramBins(db: DB, t: RunTable, column: string, n = 30): Bin[] {
+/** Histogram of a numeric column in ~`n` bins with nice edges (d3 ticks), counted in SQL (or, with
+ * `weight`, the sum of that column per bin: weighted households, not records). When a few values
+ * lie far out (robust-range.ts), the bins span the rest and two overflow bins count the values
+ * below and above them. */
+export function histogramBins(db: DB, t: RunTable, column: string, n = 30, weight?: string): Bin[] {
   const col = t.columns.find((c) => c.name === column);
   if (!col) throw usageError(`--hist ${column}: no such column in ${t.table} (columns: ${t.columns.map((c) => c.name).join(', ')})`);
   if (!isNumeric(col)) throw usageError(`--hist ${column}: column is ${col.type.toLowerCase()}, a histogram needs a number column`);
   const q = quoteIdent(column);
   const table = quoteIdent(t.table);
+  const w = weight && t.columns.some((c) => c.name === weight && isNumeric(c)) ? `total(${quoteIdent(weight)})` : 'count(*)';
   const where = `run_id = @run AND ${q} IS NOT NULL`;
   const extent = (cond: string, lo: number, hi: number) =>
     db
-      .prepare(`SELECT min(${q}) AS min, max(${q}) AS max, count(*) AS n FROM ${table} WHERE ${where} AND ${cond}`)
+      .prepare(`SELECT min(${q}) AS min, max(${q}) AS max, ${w} AS n FROM ${table} WHERE ${where} AND ${cond}`)
       .get({ run: t.run.id, lo, hi }) as { min: number; max: number; n: number };
   const r = db.prepare(`SELECT min(${q}) AS lo, max(${q}) AS hi, count(${q}) AS n FROM ${table} WHERE run_id = ?`).get(t.run.id) as {
     lo: number | null;
@@ -76,7 +78,7 @@ export function histogramBins(db: DB, t: RunTable, column: string, n = 30): Bin[
   const count = Math.max(1, Math.round((scale.domain()[1]! - start) / step));
   const rows = db
     .prepare(
-      `SELECT min(${count - 1}, CAST((${q} - @start) / @step AS INTEGER)) AS b, count(*) AS n FROM ${table} WHERE ${where} AND ${q} BETWEEN @lo AND @hi GROUP BY b`,
+      `SELECT min(${count - 1}, CAST((${q} - @start) / @step AS INTEGER)) AS b, ${w} AS n FROM ${table} WHERE ${where} AND ${q} BETWEEN @lo AND @hi GROUP BY b`,
     )
     .all({ start, step, run: t.run.id, lo, hi }) as { b: number; n: number }[];
   const bins: Bin[] = Array.from({ length: count }, (_, k) => ({ x0: start + k * step, x1: start + (k + 1) * step, count: 0 }));

@@ -5,7 +5,7 @@
  * its own, then the whole package from zero).
  */
 import { scaleBand, scaleLinear } from 'd3-scale';
-import { format, frame, H, M, NEG, POS, W, yAxis } from './charts.js';
+import { DEFAULT_W, format, frame, H, M, NEG, POS, yAxis } from './charts.js';
 import { html, type Html } from './html.js';
 
 const pad = (lo: number, hi: number): [number, number] => (lo === hi ? [lo - 1, hi + 1] : [lo, hi]);
@@ -16,7 +16,11 @@ export interface Point {
 }
 
 /** A line through points sorted by x, each marked and labelled with its value. */
-export function lineChart(points: Point[], o: { title: string; xLabel: string; yLabel: string; valueFormat?: string }): Html {
+export function lineChart(
+  points: Point[],
+  o: { title: string; xLabel: string; yLabel: string; valueFormat?: string },
+  W = DEFAULT_W,
+): Html {
   const pts = [...points].sort((a, b) => a.x - b.x);
   const x = scaleLinear()
     .domain(pad(pts[0]!.x, pts.at(-1)!.x))
@@ -27,14 +31,14 @@ export function lineChart(points: Point[], o: { title: string; xLabel: string; y
     .range([H - M.bottom, M.top]);
   const fmt = format(o.valueFormat ?? ',.0f');
   const xf = x.tickFormat(8);
-  const body = html`${yAxis(y)}
+  const body = html`${yAxis(W, y)}
 <polyline fill="none" stroke="${POS}" stroke-width="2" points="${pts.map((p) => `${x(p.x)},${y(p.y)}`).join(' ')}"/>
 ${pts.map(
   (p) => html`<circle class="point" cx="${x(p.x)}" cy="${y(p.y)}" r="3.5" fill="${POS}"><title>${xf(p.x)}: ${fmt(p.y)}</title></circle>
 <text x="${x(p.x)}" y="${y(p.y) - 8}" text-anchor="middle" style="font-size:10px">${fmt(p.y)}</text>`,
 )}
 ${x.ticks(8).map((t) => html`<line x1="${x(t)}" x2="${x(t)}" y1="${H - M.bottom}" y2="${H - M.bottom + 4}" stroke="#555"/><text x="${x(t)}" y="${H - M.bottom + 16}" text-anchor="middle">${xf(t)}</text>`)}`;
-  return frame(o.title, o.xLabel, o.yLabel, body);
+  return frame(W, o.title, o.xLabel, o.yLabel, body);
 }
 
 export interface Step {
@@ -46,6 +50,7 @@ export interface Step {
 export function stackedBars(
   steps: Step[],
   o: { title: string; xLabel: string; yLabel: string; valueFormat?: string; total: string },
+  W = DEFAULT_W,
 ): Html {
   let run = 0;
   const bars = steps.map((s) => {
@@ -64,7 +69,7 @@ export function stackedBars(
     .nice()
     .range([H - M.bottom, M.top]);
   const fmt = format(o.valueFormat ?? ',.0f');
-  const body = html`${yAxis(y)}
+  const body = html`${yAxis(W, y)}
 ${bars.map((b, i) => {
   const top = y(Math.max(b.from, b.to));
   const h = Math.abs(y(b.from) - y(b.to));
@@ -74,5 +79,5 @@ ${bars.map((b, i) => {
 <text x="${cx}" y="${top - 4}" text-anchor="middle" style="font-size:10px">${fmt(b.value)}</text>
 <text x="${cx}" y="${H - M.bottom + 16}" text-anchor="middle">${b.label}</text>`;
 })}`;
-  return frame(o.title, o.xLabel, o.yLabel, body);
+  return frame(W, o.title, o.xLabel, o.yLabel, body);
 }

@@ -108,7 +108,26 @@ export interface ResolvedParams {
   effective: Params;
 }
 
-export function resolveParams(model: Model, fileOverrides: Obj, flags: [string, unknown][]): ResolvedParams {
+/** Runs `check`; a usage error it throws names where the values came from (`--params f.json: ...`). */
+function from<T>(source: string, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof UsageError) throw usageError(`${source}: ${err.message}`, err);
+    throw err;
+  }
+}
+
+/**
+ * The effective params: the model's defaults, then `fileOverrides` (read from --params `file`,
+ * when given), then the --param flags. An error in the file's values (an unknown or misspelled
+ * name, a wrong type, a value the model refuses) names the file.
+ */
+export function resolveParams(model: Model, fileOverrides: Obj, flags: [string, unknown][], file?: string): ResolvedParams {
+  if (file) {
+    const merged = from(`--params ${file}`, () => mergeChecked(model.params ?? {}, fileOverrides, model.name, ''));
+    from(`--params ${file}`, () => validate(model, merged));
+  }
   const overrides: Obj = structuredClone(fileOverrides);
   for (const [path, value] of flags) setPath(overrides, path.split('.'), value);
   const effective = mergeChecked(model.params ?? {}, overrides, model.name, '');
@@ -118,12 +137,16 @@ export function resolveParams(model: Model, fileOverrides: Obj, flags: [string, 
       `the params of model ${model.name} are ${mb(bytes)} as JSON, over the ${mb(MAX_PARAMS_BYTES)} limit; ${PARAMS_ADVICE}`,
     );
   }
+  validate(model, effective);
+  return { overrides, effective };
+}
+
+function validate(model: Model, effective: Obj): void {
   try {
     model.validateParams?.(effective);
   } catch (err) {
     throw usageError(`bad params for model ${model.name}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  return { overrides, effective };
 }
 
 /** JSON with sorted keys, so equal params always compare equal as text. */

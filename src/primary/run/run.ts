@@ -83,7 +83,7 @@ export async function startRun(o: RunOptions): Promise<number> {
   const modelRef = resolveModelRef(o.model);
   const { model, fingerprint } = await loadFingerprintedModel(modelRef);
   mark('run: model loaded');
-  const params = resolveParams(model, o.paramsFile ? readParamsFile(o.paramsFile) : {}, o.params);
+  const params = resolveParams(model, o.paramsFile ? readParamsFile(o.paramsFile) : {}, o.params, o.paramsFile ?? undefined);
   const spec = parseInputSpec(o.input);
   const scan = await scanInput(spec);
   mark('run: input scanned');

@@ -205,13 +205,14 @@ export class RunSession {
     if (++this.signals === 1) {
       this.exitCode = signalExitCode(sig);
       this.say(`\nsimrun: ${sig}: finishing in-flight chunks (up to ${o.graceMs / 1000} s); press again to stop at once`);
-      log.warn({ signal: sig, graceMs: o.graceMs }, 'signal: draining');
+      // Said on the terminal just above; the log (info: --log files) keeps it.
+      log.info({ signal: sig, graceMs: o.graceMs }, 'signal: draining');
       this.supervisor?.interrupt();
       return;
     }
     // Second signal: every committed chunk is already durable (transactions are synchronous);
     // in-flight chunks are dropped, their items stay missing for `resume`.
-    log.warn({ signal: sig }, 'second signal: stopping at once');
+    log.info({ signal: sig }, 'second signal: stopping at once');
     // Each worker with what its model spawned (its process group; the worker alone without one).
     for (const w of Object.values(cluster.workers ?? {})) if (w?.process.pid && !endProcessGroup(w.process.pid)) w.process.kill('SIGKILL');
     const code = this.interrupted(true);

@@ -4,7 +4,7 @@
  * numeric grid, the stacked estimate for a stack, a bar per variant otherwise.
  */
 import { SIMRUN_VERSION } from '../../version.js';
-import { barChart } from '../report/charts.js';
+import { barChart, responsive } from '../report/charts.js';
 import { html, keyValues, page, section, table, type Html } from '../report/html.js';
 import { lineChart, stackedBars } from '../report/sweep-charts.js';
 import type { SweepReport } from './report.js';
@@ -25,12 +25,13 @@ function chart(r: SweepReport): Html | null {
   const others = rows.filter((row) => row[0] !== sweep.base_ord);
   if (sweep.kind === 'stack') {
     const steps = others.map((row) => ({ label: String(row[2]), increment: num(row[col(r, `${total}_increment`)]) ?? 0 }));
-    return stackedBars(steps, {
+    const o = {
       title: `Stacked estimate: ${total}, line by line`,
       xLabel: 'provision (added to the lines before it)',
       yLabel: `${total} increment`,
       total: 'package',
-    });
+    };
+    return responsive((w) => stackedBars(steps, o, w));
   }
   const grid = JSON.parse(sweep.spec_json) as { grid?: [string, unknown[]][] };
   const key = grid.grid?.length === 1 ? grid.grid[0]! : null;
@@ -39,13 +40,15 @@ function chart(r: SweepReport): Html | null {
       const y = value(row);
       return y === null ? [] : [{ x: key[1][i] as number, y }];
     });
-    if (points.length) return lineChart(points, { title: `${shown} against ${key[0]}`, xLabel: key[0], yLabel });
+    const o = { title: `${shown} against ${key[0]}`, xLabel: key[0], yLabel };
+    if (points.length) return responsive((w) => lineChart(points, o, w));
   }
   const bars = (sweep.kind === 'seeds' ? rows : others).flatMap((row) => {
     const v = value(row);
     return v === null ? [] : [{ label: String(row[2]), value: v }];
   });
-  return bars.length ? barChart(bars, { title: `${shown} by variant`, xLabel: 'variant', yLabel }) : null;
+  const o = { title: `${shown} by variant`, xLabel: 'variant', yLabel };
+  return bars.length ? responsive((w) => barChart(bars, o, w)) : null;
 }
 
 const stackNote = (kind: string) => (kind === 'stack' ? ", the running sum of the lines' _increment" : '');
