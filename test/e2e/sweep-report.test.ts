@@ -91,14 +91,15 @@ describe('report --sweep', () => {
     expect(h.code, h.stderr).toBe(0);
     const page = readFileSync(html, 'utf8');
     expect(page).toContain('revenue_m_change against ctc.amount');
-    expect(page.match(/<circle class="point"/g)).toHaveLength(3);
+    // the chart is drawn at three widths (the page's CSS shows one): 3 points in each
+    expect(page.match(/<circle class="point"/g)).toHaveLength(3 * 3);
     expect(page).not.toContain('<script');
 
     const stackHtml = path.join(dir, 'stack.html');
     expect((await runCli(['report', '--db', db, '--sweep', '1', '--html', stackHtml])).code).toBe(0);
     const stack = readFileSync(stackHtml, 'utf8');
     expect(stack).toContain('Stacked estimate: revenue_m');
-    expect(stack.match(/<rect class="bar"/g)).toHaveLength(4); // three provisions and the package
+    expect(stack.match(/<rect class="bar"/g)).toHaveLength(4 * 3); // three provisions and the package, at three widths
   });
 
   it('replicates: a row per seed, then mean, sd and the 95 % interval of the mean', async () => {
