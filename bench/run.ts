@@ -18,6 +18,7 @@ import { overhead } from './cases/overhead.js';
 import { python } from './cases/python.js';
 import { resume } from './cases/resume.js';
 import { scaling } from './cases/scaling.js';
+import { sweep } from './cases/sweep.js';
 import { tax } from './cases/tax.js';
 import { thumbnail } from './cases/thumbnail.js';
 import { startup } from './cases/startup.js';
@@ -28,7 +29,7 @@ import { loadavg, machineInfo } from './lib/machine.js';
 import { renderMarkdown, renderText, type Report } from './lib/report.js';
 import type { BenchCase, BenchContext, CaseResult } from './lib/types.js';
 
-const CASES: BenchCase[] = [startup, scaling, overhead, memory, resume, capacity, tax, thumbnail, python];
+const CASES: BenchCase[] = [startup, scaling, overhead, memory, resume, capacity, tax, sweep, thumbnail, python];
 /** Default --threshold: see docs/benchmarks.md ("Regression guard") for how it was chosen. */
 const DEFAULT_THRESHOLD_PCT = 5;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -14,6 +14,7 @@ export type {
   ReportSection,
   ResultsReader,
   RunInfo,
+  RunTotals,
   Table,
 } from './api/extensions.js';
 export { transient } from './api/transient.js';

@@ -40,6 +40,17 @@ export interface InitMessage {
   itemTimeoutMs: number;
   /** Folder where a worker's watchdog writes `<pid>.json` (the item it timed out on). */
   timeoutDir: string | null;
+  /**
+   * A sweep's other variants (simrun sweep): each chunk's items are run again with each of these
+   * params and seeds, after `params`/`seed` (the first variant); absent for a plain run.
+   */
+  variants?: VariantInit[];
+}
+
+/** One more variant of a sweep: its effective params and seed. */
+export interface VariantInit {
+  params: Params;
+  seed: number;
 }
 
 /**
@@ -124,8 +135,13 @@ export interface ResultMessage {
   errors: ItemError[];
   /** Integers beyond 2^53 (bigint), exact as decimal text: [row, column, digits]. Null if none. */
   specials: [number, number, string][] | null;
-  /** Wall time the worker spent on the chunk's items, in ms. */
+  /** Wall time the worker spent on the chunk's items, in ms (in a sweep: on every variant). */
   ms: number;
+  /** A sweep: the rows of the chunk for each of init's `variants`, in order (the fields above are the first variant's). */
+  more?: VariantResult[];
 }
+
+/** One sweep variant's rows of a chunk, as in ResultMessage. */
+export type VariantResult = Pick<ResultMessage, 'rows' | 'columns' | 'idx' | 'errors' | 'specials'>;
 
 export type WorkerMessage = HelloMessage | ReadyMessage | LoadFailedMessage | ChunkFailedMessage | ResultMessage;

@@ -22,7 +22,7 @@ const DIY = 'dist/bench/peers/diy-tax.js';
 /** --workers 2 against the hand-written one-process script (the limit on 2 cores is ~2x). */
 const SPEEDUP_TARGET = 1.7;
 
-async function population(ctx: BenchContext, n: number): Promise<string> {
+export async function population(ctx: BenchContext, n: number): Promise<string> {
   const dir = path.join(ctx.root, 'bench/.data');
   const file = path.join(dir, n === 1_000_000 ? 'population.csv' : `population-${n}.csv`);
   if (existsSync(file)) return file;

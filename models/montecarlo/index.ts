@@ -26,4 +26,11 @@ export default defineModel({
   format(r) {
     return { draws: r.draws, inside: r.inside, pi_estimate: (4 * r.inside) / r.draws, first_draw: r.first };
   },
+  report: {
+    // `simrun report --sweep N`: per run (e.g. each replicate of --seeds), the pooled estimate of pi.
+    totals(results, run) {
+      const pi = results.query('SELECT 4.0 * sum(inside) / sum(draws) FROM montecarlo WHERE run_id = ?', [run.id]).rows[0]?.[0];
+      return { totals: { pi: typeof pi === 'number' ? pi : null } };
+    },
+  },
 });

@@ -1,6 +1,7 @@
 /** The tax model's report sections: the weighted distribution of a run, and a reform against its base. */
 import type { ModelReport } from '../../src/index.js';
 import { CHANGE_THRESHOLD, compareTable, GROUPINGS, reportTable, type Grouping } from './tables.js';
+import { taxTotals } from './totals.js';
 
 const groupOf = (by: string | undefined): Grouping => ((GROUPINGS as readonly string[]).includes(by ?? '') ? (by as Grouping) : 'decile');
 /** How a grouping reads in a heading, on a chart axis, and in the base run of a comparison. */
@@ -12,6 +13,7 @@ const NAMES: Record<Grouping, { heading: string; axis: string; base: string }> =
 
 export const taxReport: ModelReport = {
   groupings: GROUPINGS,
+  totals: taxTotals,
   // A record stands for `weight` households: histograms count households, not records.
   weight: { column: 'weight', label: 'households' },
   sections(results, run, by) {

@@ -84,6 +84,21 @@ export interface ModelReport {
   sections?(results: ResultsReader, run: RunInfo, by: string | undefined): ReportSection[];
   /** Sections comparing two finished runs of this model over the same input (`report --compare`). */
   compare?(results: ResultsReader, base: RunInfo, reform: RunInfo, by: string | undefined): ReportSection[];
+  /**
+   * The named totals of one finished run, for `simrun report --sweep` (one row per variant of a
+   * sweep): `base` is the sweep's baseline run, given for every other variant of a sweep that has
+   * one. simrun adds each total's change against the baseline (and for a stack each line's
+   * increment); whole numbers (e.g. $ millions) keep a stack's increments summing exactly.
+   */
+  totals?(results: ResultsReader, run: RunInfo, base: RunInfo | undefined): RunTotals;
+}
+
+/** What a model reports per run of a sweep (ModelReport.totals). */
+export interface RunTotals {
+  /** Levels of the run (e.g. revenue); simrun shows each one's change against the baseline. */
+  totals: Record<string, number | null>;
+  /** Measures of the run against the baseline (e.g. share of households better off); only when `base` was given. */
+  versusBase?: Record<string, number | null>;
 }
 
 /** What simrun lends a model's subcommand. */

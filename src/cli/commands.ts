@@ -21,6 +21,11 @@ export const CORE_COMMANDS: Readonly<Record<string, CoreCommand>> = {
     summary: 'run a model over every item of an input into a SQLite database',
     register: async (p, exit) => (await import('./run.js')).registerRun(p, exit),
   },
+  sweep: {
+    usage: '[options] <model>',
+    summary: 'run many parameter sets (a grid, reforms, a stack, seeds) over one input in one pass',
+    register: async (p, exit) => (await import('./sweep.js')).registerSweep(p, exit),
+  },
   resume: {
     usage: '[options]',
     summary: 'finish an interrupted run: only the missing items, same results',

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { ModelReport, ReportSection } from '../api/extensions.js';
 import { modelError, SimrunError, usageError } from '../errors.js';
-import { openStore, type RunRecord } from '../primary/store/store.js';
+import { openStore, type DB, type RunRecord } from '../primary/store/store.js';
 import { checkComparable, resultsReader, runInfo } from '../primary/store/results-reader.js';
 import { compareReport, runReport } from '../primary/report/build.js';
 import { loadModel } from '../worker/model-loader.js';
@@ -16,6 +16,7 @@ interface ReportFlags {
   db: string;
   run?: number;
   compare?: string[];
+  sweep?: number;
   html?: string;
   hist?: string;
   by?: string;
@@ -79,6 +80,7 @@ export function registerReport(program: Command): void {
     .requiredOption('-d, --db <file>', 'SQLite database of the run')
     .option('--run <id>', 'run id (see simrun status)', intArg(1, 'run'))
     .option('--compare <ids...>', 'two runs of one model over the same input: base and reform')
+    .option('--sweep <id>', 'a sweep (simrun sweep): one row per variant with the model totals and their change', intArg(1, 'sweep'))
     .option('--html <file>', 'write a self-contained HTML report to this file')
     .option('--hist <column>', 'numeric column to draw as a histogram in the HTML report')
     .option('--by <group>', "rows by this group, one the run's model offers (tax: decile, filing_status, children)")
@@ -89,10 +91,12 @@ export function registerReport(program: Command): void {
         '  simrun report --db out/tax.db --run 1 --by filing_status\n' +
         '  simrun report --db out/tax.db --run 1 --html report.html --hist agi\n' +
         '  simrun report --db out/tax.db --compare 1 2 --html reform.html\n' +
-        '  simrun report --db demo.db --run 1 --html demo.html           # any model\n',
+        '  simrun report --db demo.db --run 1 --html demo.html           # any model\n' +
+        '  simrun report --db sweep.db --sweep 1 --format csv            # a sweep: one row per variant\n',
     )
     .action(async (f: ReportFlags) => {
-      if ((f.run === undefined) === (f.compare === undefined)) throw usageError('give either --run <id> or --compare <base> <reform>');
+      const given = [f.run, f.compare, f.sweep].filter((x) => x !== undefined).length;
+      if (given !== 1) throw usageError('give one of --run <id>, --compare <base> <reform> or --sweep <id>');
       if (f.html !== undefined) refuseOutputTarget(f.html, '--html', databaseFiles(f.db));
       else refuseStdoutTarget(databaseFiles(f.db));
       const db = openStore(f.db, { readonly: true });
@@ -100,6 +104,7 @@ export function registerReport(program: Command): void {
       // One snapshot for the run records, their row counts and every table of the report.
       db.exec('BEGIN');
       try {
+        if (f.sweep !== undefined) return await reportSweep(db, f, f.sweep);
         if (f.compare) {
           const [baseId, reformId] = compareIds(f.compare);
           const { base, reform } = checkComparable(results, baseId, reformId, ['--compare', '--compare']);
@@ -127,6 +132,14 @@ export function registerReport(program: Command): void {
         db.close();
       }
     });
+}
+
+/** --sweep N: the table of variants, or its HTML page. */
+async function reportSweep(db: DB, f: ReportFlags, id: number): Promise<void> {
+  const { buildSweepReport } = await import('../primary/sweep/report.js');
+  const r = await buildSweepReport(db, f.db, id, nothing(f));
+  if (f.html) return writeHtml(f.html, (await import('../primary/sweep/report-html.js')).sweepHtml(r, f.db));
+  writeRows(r.table.columns, r.table.rows, f.format);
 }
 
 const nothing = (f: ReportFlags) => (f.html === undefined ? 'no report was printed' : `${f.html} was not written`);

@@ -5,6 +5,7 @@ import { formatDuration } from '../util/duration.js';
 import { localTime } from '../util/local-time.js';
 import { writeRows } from './output.js';
 import { watchStatus } from './status-watch.js';
+import { sweepMembership } from '../primary/sweep/sweep-store.js';
 
 /** A run's params as a person wants them: what it changed from the model's defaults; all of them on request. */
 function paramsText(r: RunRecord, full: boolean): string {
@@ -43,9 +44,11 @@ export function registerStatus(program: Command): void {
       if (f.watch) return watchStatus(f);
       const db = openStore(f.db, { readonly: true });
       const shards = listShards(db);
+      const sweeps = sweepMembership(db);
       const runs = listRuns(db).map((r) => {
         const mine = shards.filter((s) => s.run_id === r.id);
-        return mine.length ? { ...viewRun(r), shards: mine } : viewRun(r);
+        const sweep = sweeps.get(r.id);
+        return { ...viewRun(r), ...(mine.length ? { shards: mine } : {}), ...(sweep ? { sweep } : {}) };
       });
       db.close();
       if (f.json) {
@@ -76,7 +79,8 @@ export function registerStatus(program: Command): void {
         process.stdout.write(
           `run ${r.id}: input ${r.input} (${r.input_fingerprint.slice(0, 19)}…), ${paramsText(r, f.fullParams)}, seed ${r.seed}, ` +
             `chunk ${r.chunk_size}, ${workersText(r, r.shards ?? [])}, simrun ${r.simrun_version} on ${hostsText(r, r.shards ?? [])}` +
-            `${r.shard_index != null ? `, shard ${r.shard_index}/${r.shard_count} of ${r.input_total} items` : ''}${r.message ? `\n  message: ${r.message}` : ''}\n`,
+            `${r.shard_index != null ? `, shard ${r.shard_index}/${r.shard_count} of ${r.input_total} items` : ''}` +
+            `${r.sweep ? `, sweep ${r.sweep.sweep} variant ${r.sweep.variant} (${r.sweep.label})` : ''}${r.message ? `\n  message: ${r.message}` : ''}\n`,
         );
         for (const s of r.shards ?? []) {
           process.stdout.write(

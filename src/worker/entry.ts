@@ -11,7 +11,8 @@ import { WORKER_MARK, type ChunkMessage, type InitMessage, type PrimaryMessage }
 import { ItemWatchdog } from './item-watchdog.js';
 import { killWhenOrphaned } from './orphan-watchdog.js';
 import { SliceReader } from './read-slice.js';
-import { runChunk, type WorkerSetup } from './run-chunk.js';
+import type { WorkerSetup } from './run-chunk.js';
+import { runVariants, variantSetups } from './run-variants.js';
 import { guardModelStdio } from './stdio-guard.js';
 import { endOwnGroupMembers } from '../util/process-group.js';
 import { attachChannelLog, takeChannel } from './ipc-guard.js';
@@ -36,6 +37,8 @@ process.on('exit', () => {
 guardModelStdio();
 
 let setup: WorkerSetup | null = null;
+/** The setups of a sweep's variants (the first is `setup`); one for a plain run. */
+let setups: WorkerSetup[] = [];
 let slices: SliceReader | null = null;
 const queue: ChunkMessage[] = [];
 let busy = false;
@@ -65,6 +68,7 @@ async function init(msg: InitMessage): Promise<void> {
       watchdog,
       retry: { retries: msg.retries, delayMs: msg.retryDelayMs },
     };
+    setups = variantSetups(setup, msg.variants);
     slices = msg.input ? new SliceReader(msg.input) : null;
     send({ type: 'ready', columns, modelFingerprint: fingerprint.hash });
     mark('worker: ready sent');
@@ -89,7 +93,7 @@ async function drain(): Promise<void> {
       send({ type: 'chunkFailed', id: chunk.id, error: serializeError(err) });
       continue;
     }
-    send(await runChunk(setup, chunk, items));
+    send(await runVariants(setups, chunk, items));
   }
   busy = false;
 }

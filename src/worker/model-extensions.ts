@@ -20,10 +20,11 @@ function viewsDeclarationError(views: unknown): string | null {
 export function extensionsDeclarationError(m: Partial<Model>): string | null {
   const r = m.report as unknown;
   if (r !== undefined) {
-    if (!r || typeof r !== 'object') return 'report must be an object { sections?, compare?, groupings? }';
-    const { sections, compare, groupings, weight } = r as Record<string, unknown>;
+    if (!r || typeof r !== 'object') return 'report must be an object { sections?, compare?, totals?, groupings?, weight? }';
+    const { sections, compare, totals, groupings, weight } = r as Record<string, unknown>;
     if (sections !== undefined && typeof sections !== 'function') return 'report.sections must be a function';
     if (compare !== undefined && typeof compare !== 'function') return 'report.compare must be a function';
+    if (totals !== undefined && typeof totals !== 'function') return 'report.totals must be a function';
     if (groupings !== undefined && !(Array.isArray(groupings) && groupings.every((g) => typeof g === 'string')))
       return 'report.groupings must be an array of strings';
     const w = weight as Record<string, unknown> | undefined;

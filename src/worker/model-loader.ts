@@ -19,7 +19,7 @@ export const builtinModelsDir = path.resolve(here, '..', '..', 'models');
 const COLUMN_TYPES: readonly ColumnType[] = ['real', 'integer', 'text'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** simrun's own tables and index (SQLite names are case-insensitive and share one namespace). */
-const RESERVED = new Set(['runs', 'errors', 'chunks', 'meta', 'shards', 'chunks_run']);
+const RESERVED = new Set(['runs', 'errors', 'chunks', 'meta', 'shards', 'chunks_run', 'sweeps', 'sweep_runs']);
 /** Every results table gets a view `v_<name>`; SQLite keeps `sqlite_` names for itself. */
 const RESERVED_PREFIXES = ['sqlite_', 'v_'];
 const RESERVED_COLUMNS = new Set(['run_id', 'idx']);

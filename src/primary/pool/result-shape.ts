@@ -3,10 +3,10 @@
  * that succeeded, an error for every other item, and nothing else. A worker that disagrees
  * (other model code, a bug) must never shift values between columns or count items twice.
  */
-import type { ResultMessage } from '../../protocol.js';
+import type { VariantResult } from '../../protocol.js';
 import type { Chunk } from '../run/chunk-feed.js';
 
-export function resultShapeError(chunk: Chunk, msg: ResultMessage, width: number): string | null {
+export function resultShapeError(chunk: Chunk, msg: VariantResult, width: number): string | null {
   const n = chunk.count;
   const rows = msg.idx ? msg.idx.length : n;
   if (msg.rows !== rows) return `${msg.rows} rows where ${rows} are listed`;

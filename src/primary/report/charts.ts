@@ -8,15 +8,16 @@ import { html, type Html } from './html.js';
 import { breakMark, clipNote } from './chart-marks.js';
 import { robustExtent } from './robust-range.js';
 
-const { format } = formatLocale({ decimal: '.', thousands: ',', grouping: [3], currency: ['$', ''], minus: '-' });
+export const { format } = formatLocale({ decimal: '.', thousands: ',', grouping: [3], currency: ['$', ''], minus: '-' });
 /** The width a chart is drawn at by default (SVG units); responsive() draws it at three. */
-const DEFAULT_W = 720;
-const H = 300;
-const M = { top: 28, right: 16, bottom: 44, left: 68 };
-const POS = '#4472c4';
-const NEG = '#2e9e6a';
+export const DEFAULT_W = 720;
+/** The charts' height, margins and colours (sweep-charts.ts draws on the same frame). */
+export const H = 300;
+export const M = { top: 28, right: 16, bottom: 44, left: 68 };
+export const POS = '#4472c4';
+export const NEG = '#2e9e6a';
 
-function frame(W: number, title: string, xLabel: string, yLabel: string, body: Html): Html {
+export function frame(W: number, title: string, xLabel: string, yLabel: string, body: Html): Html {
   return html`<figure style="margin:0"><svg xmlns="http://www.w3.org/2000/svg" role="img" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">
 <title>${title}</title>
 <text x="${M.left}" y="16" style="font-weight:600;font-size:13px">${title}</text>
@@ -26,7 +27,7 @@ ${body}
 </svg></figure>`;
 }
 
-function yAxis(W: number, y: ReturnType<typeof scaleLinear<number, number>>): Html {
+export function yAxis(W: number, y: ReturnType<typeof scaleLinear<number, number>>): Html {
   const fmt = y.tickFormat(6, '~s');
   return html`${y.ticks(6).map(
     (t) => html`<line x1="${M.left}" x2="${W - M.right}" y1="${y(t)}" y2="${y(t)}" stroke="${t === 0 ? '#555' : '#e3e6eb'}"/>

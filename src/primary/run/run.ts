@@ -9,9 +9,12 @@ import path from 'node:path';
 import { dbError, EXIT, ModelError, RunFailedError, usageError } from '../../errors.js';
 import { toUserError } from '../../system-errors.js';
 import { createLogger } from '../../log.js';
-import { changedFiles } from '../../worker/model-fingerprint.js';
+import { changedFiles, type ModelFingerprint } from '../../worker/model-fingerprint.js';
 import { loadFingerprintedModel, modelColumns, resolveModelRef } from '../../worker/model-loader.js';
-import { canonicalJson, readParamsFile, resolveParams } from './params.js';
+import { canonicalJson, readParamsFile, resolveParams, type ResolvedParams } from './params.js';
+import type { Model } from '../../api/model.js';
+import { sweepOfRun } from '../sweep/sweep-store.js';
+import { resumeSweep } from '../sweep/resume.js';
 import { SIMRUN_VERSION } from '../../version.js';
 import { RunSession, type SessionOptions } from './session.js';
 import { beginNewRun, endNewRun, newRunPending } from './transactions.js';
@@ -26,8 +29,8 @@ import {
   type DB,
   type RunRecord,
 } from '../store/store.js';
-import { scanInput } from '../input/source.js';
-import { parseInputSpec } from '../input/sources.js';
+import { scanInput, type ScanResult } from '../input/source.js';
+import { parseInputSpec, type InputSpec } from '../input/sources.js';
 import { closeStore, useWal } from '../store/journal.js';
 import { formatShard, shardBlock, type Shard } from './shard.js';
 import { checkRunTargets } from './run-targets.js';
@@ -53,7 +56,7 @@ export interface ResumeOptions extends SessionOptions {
 }
 
 /** Creates the --out folder before the database is touched: a path that cannot be one fails first. */
-function prepareOutDir(dir: string | null): void {
+export function prepareOutDir(dir: string | null): void {
   if (!dir) return;
   try {
     mkdirSync(dir, { recursive: true });
@@ -66,12 +69,12 @@ function prepareOutDir(dir: string | null): void {
  * A session that failed once its run was kept (written, marked failed) exits 1, whatever its
  * cause: exit 2 promises that nothing was written (docs/cli.md, exit codes).
  */
-function keptRunFailure(err: unknown): Error {
+export function keptRunFailure(err: unknown): Error {
   const e = toUserError(err);
   return e.exitCode === EXIT.usage ? new RunFailedError(e.message, { cause: err }) : e;
 }
 
-function removeDbFiles(file: string): void {
+export function removeDbFiles(file: string): void {
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
 }
 
@@ -182,6 +185,9 @@ export async function resumeRun(o: ResumeOptions): Promise<number> {
   const db = openStore(o.db, { readonly: false, mustExist: true });
   try {
     const run = pickRun(db, o.db, o.runId, o.retryErrors);
+    // A variant of a sweep resumes with its whole sweep: they commit together (sweep/resume.ts).
+    const sweepId = sweepOfRun(db, run.id);
+    if (sweepId !== null) return await resumeSweep(db, sweepId, o);
     if (run.status === 'done' && !(o.retryErrors && run.errors > 0)) {
       if (!o.quiet) process.stderr.write(`run ${run.id} is already done${o.retryErrors ? ' with no errors' : ''}; nothing to resume\n`);
       return 0;
@@ -200,15 +206,9 @@ export async function resumeRun(o: ResumeOptions): Promise<number> {
   }
 }
 
-/** The checks a resume must pass (model code, columns, params, input), the claim, then the session. */
-async function checkedResume(db: DB, run: RunRecord, o: ResumeOptions, outDir: string | null): Promise<number> {
-  const refuse = (what: string) =>
-    usageError(`cannot resume run ${run.id}: ${what}; start a new run, or pass --allow-model-change if that is intended`);
-  const { model, fingerprint } = await loadFingerprintedModel(run.model_ref);
-  const mismatch = resultsTableMismatch(db, run.model, modelColumns(model));
-  if (mismatch) throw usageError(`cannot resume run ${run.id}: ${mismatch}; start a new run in another --db`);
+/** What changed since a run started (model version, code, params), and its params now. */
+export function resumeChanges(run: RunRecord, model: Model, fingerprint: ModelFingerprint): { params: ResolvedParams; changes: string[] } {
   const params = resolveParams(model, JSON.parse(run.param_overrides_json), []);
-  const paramsJson = canonicalJson(params.effective);
   const changes: string[] = [];
   if (model.version !== run.model_version)
     changes.push(`model ${run.model} is now version ${model.version}, the run used ${run.model_version}`);
@@ -216,19 +216,30 @@ async function checkedResume(db: DB, run: RunRecord, o: ResumeOptions, outDir: s
     const files = changedFiles(JSON.parse(run.model_files_json ?? '{}') as Record<string, string>, fingerprint.files);
     changes.push(`the code of model ${run.model} changed since the run started (${files.join(', ') || 'its files'})`);
   }
-  if (paramsJson !== run.params_json) changes.push(`the params of model ${run.model} changed since the run started`);
-  if (changes.length && !o.allowModelChange) throw refuse(changes.join('; '));
+  if (canonicalJson(params.effective) !== run.params_json) changes.push(`the params of model ${run.model} changed since the run started`);
+  return { params, changes };
+}
+
+/** The input of a run to resume, scanned again: refused when its content changed. */
+export async function rescanInput(run: RunRecord): Promise<{ spec: InputSpec; scan: ScanResult }> {
   const spec = parseInputSpec(run.input);
   const scan = await scanInput(spec);
   if (scan.fingerprint !== run.input_fingerprint)
     throw usageError(
       `cannot resume run ${run.id}: input ${run.input} changed since the run started (content fingerprint differs); start a new run instead`,
     );
-  checkRunTargets({ ...o, outDir }, spec, scan);
-  const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
-  flushPhases(log);
-  claimRun(db, run.id, os.hostname());
-  useWal(db);
+  return { spec, scan };
+}
+
+/** Records an accepted change (--allow-model-change) and the code the run now goes on with. */
+export function recordResumeChanges(
+  db: DB,
+  run: RunRecord,
+  changes: string[],
+  model: Model,
+  fingerprint: ModelFingerprint,
+  paramsJson: string,
+): void {
   if (changes.length)
     addRunNote(
       db,
@@ -244,6 +255,25 @@ async function checkedResume(db: DB, run: RunRecord, o: ResumeOptions, outDir: s
       run.id,
     );
   }
+}
+
+/** The checks a resume must pass (model code, columns, params, input), the claim, then the session. */
+async function checkedResume(db: DB, run: RunRecord, o: ResumeOptions, outDir: string | null): Promise<number> {
+  const refuse = (what: string) =>
+    usageError(`cannot resume run ${run.id}: ${what}; start a new run, or pass --allow-model-change if that is intended`);
+  const { model, fingerprint } = await loadFingerprintedModel(run.model_ref);
+  const mismatch = resultsTableMismatch(db, run.model, modelColumns(model));
+  if (mismatch) throw usageError(`cannot resume run ${run.id}: ${mismatch}; start a new run in another --db`);
+  const { params, changes } = resumeChanges(run, model, fingerprint);
+  const paramsJson = canonicalJson(params.effective);
+  if (changes.length && !o.allowModelChange) throw refuse(changes.join('; '));
+  const { spec, scan } = await rescanInput(run);
+  checkRunTargets({ ...o, outDir }, spec, scan);
+  const log = createLogger(o.logFile, o.logLevel, { role: 'primary' });
+  flushPhases(log);
+  claimRun(db, run.id, os.hostname());
+  useWal(db);
+  recordResumeChanges(db, run, changes, model, fingerprint, paramsJson);
   if (o.retryErrors) addRunNote(db, run.id, `resume --retry-errors: retrying ${run.errors} item(s) in errors`);
   const plan = {
     db,

@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { ColumnType } from '../../api/model.js';
 import { modelError, runFailed } from '../../errors.js';
-import type { ResultMessage } from '../../protocol.js';
+import type { ResultMessage, VariantResult } from '../../protocol.js';
 import { formatDuration } from '../../util/duration.js';
 import { resultShapeError } from '../pool/result-shape.js';
 import type { CrashInfo, SupervisorOptions } from '../pool/supervisor.js';
@@ -13,6 +13,7 @@ import type { ErrorRow } from '../store/results-writer.js';
 import type { Chunk } from './chunk-feed.js';
 import type { Progress } from './progress.js';
 import type { RunCommits } from './transactions.js';
+import { keepItems, type Keep } from '../sweep/retry-rows.js';
 
 export interface SessionCounts {
   done: number;
@@ -26,6 +27,10 @@ export function sessionEvents(o: {
   columns: [string, ColumnType][];
   itemTimeoutMs: number;
   commits: RunCommits;
+  /** A sweep's variants besides the first (0 for a run): each result carries their rows in `more`. */
+  variants: number;
+  /** resume --retry-errors of a sweep: the items each variant (the first too) takes from a chunk. */
+  keep?: (Keep | undefined)[];
   counts: SessionCounts;
   progress: Progress;
   activeMs: () => number;
@@ -33,8 +38,11 @@ export function sessionEvents(o: {
 }): Events {
   const { commits, counts, progress, log } = o;
   let sawRow = false;
+  const noRows = (e: ErrorRow) => ({ idx: [], start: e.idx, rows: 0, columns: [], specials: null });
+  // An item that crashes or hangs its worker fails in every variant of a sweep: which one did is not known.
   const recordError = (e: ErrorRow) => {
-    commits.commit({ idx: [], start: e.idx, rows: 0, columns: [], specials: null }, [e], o.activeMs());
+    const [first, ...more] = Array.from({ length: o.variants + 1 }, (_, k) => keepItems(noRows(e), [e], o.keep?.[k]));
+    commits.commit(first!.rows, first!.errors, o.activeMs(), more);
     counts.done++;
     counts.errors++;
     progress.update(counts.done, counts.errors);
@@ -45,16 +53,23 @@ export function sessionEvents(o: {
         // Every row of the first chunk disagrees with the declared columns: a model bug, not bad items.
         throw modelError(`model ${o.model} returns rows that do not match its columns: ${msg.errors[0]!.error.message}`);
       }
-      const malformed = resultShapeError(chunk, msg, o.columns.length);
+      const parts = [msg, ...(msg.more ?? [])];
+      const malformed =
+        parts.length !== o.variants + 1
+          ? `${parts.length} variant(s) of rows for ${o.variants + 1}`
+          : parts.map((p) => resultShapeError(chunk, p, o.columns.length)).find((m) => m !== null);
       if (malformed) throw runFailed(`a worker sent a malformed result for chunk ${chunk.start}..: ${malformed}; the run is stopped`);
       sawRow ||= msg.rows > 0;
-      commits.commit(
-        { idx: msg.idx, start: chunk.start, rows: msg.rows, columns: msg.columns, specials: msg.specials },
-        msg.errors.map((e) => ({ ...e, attempts: e.attempts ?? chunk.crashes + 1 })),
-        o.activeMs(),
-      );
+      const write = (p: VariantResult, k: number) =>
+        keepItems(
+          { idx: p.idx, start: chunk.start, rows: p.rows, columns: p.columns, specials: p.specials },
+          p.errors.map((e) => ({ ...e, attempts: e.attempts ?? chunk.crashes + 1 })),
+          o.keep?.[k],
+        );
+      const [first, ...more] = parts.map(write);
+      commits.commit(first!.rows, first!.errors, o.activeMs(), more);
       counts.done += chunk.count;
-      counts.errors += msg.errors.length;
+      counts.errors += parts.reduce((n, p) => n + p.errors.length, 0);
       progress.update(counts.done, counts.errors);
     },
     onPoisonItem(idx: number, crashes: number, info: CrashInfo) {

@@ -26,6 +26,7 @@ import { createProgress, type Progress } from './progress.js';
 import { sessionEvents, type SessionCounts } from './session-events.js';
 import { runBounds } from './shard.js';
 import { RunCommits } from './transactions.js';
+import type { Keep } from '../sweep/retry-rows.js';
 import { endProcessGroup } from '../../util/process-group.js';
 import type { WorkerForks } from '../pool/worker-forks.js';
 
@@ -62,6 +63,18 @@ export interface SessionPlan {
   scan: ScanResult;
   options: SessionOptions;
   log: Logger;
+  /** A sweep (simrun sweep): its other variants, each a run with its params; `run` is the first variant. */
+  variants?: SessionVariant[];
+  /** What the session's lines call it: `run 3` (default), or `sweep 1 (runs 3-11)`. */
+  name?: string;
+  /** resume --retry-errors of a sweep: the items already finished in every variant, and which items each variant takes. */
+  retry?: { done: Interval[]; keep: Keep[] };
+}
+
+/** One more variant of a sweep: its run and effective params. */
+export interface SessionVariant {
+  run: RunRecord;
+  params: Params;
 }
 
 /** Signals that drain a run: stop dispatching, finish in-flight chunks, commit, exit 128+n. */
@@ -87,15 +100,21 @@ export class RunSession {
 
   constructor(private readonly plan: SessionPlan) {
     const { db, run, model } = plan;
-    const writer = new ResultsWriter(db, model.name, modelColumns(model).length, run.id);
-    this.commits = new RunCommits(db, run, writer);
+    const width = modelColumns(model).length;
+    const writer = new ResultsWriter(db, model.name, width, run.id);
+    // A sweep's variants commit together, so they have finished the same items: the first's are theirs.
+    const variants = (plan.variants ?? []).map((v) => ({ run: v.run, writer: new ResultsWriter(db, model.name, width, v.run.id) }));
+    this.commits = new RunCommits(db, run, writer, variants);
     this.source = openSource(plan.spec, plan.scan);
-    this.done = writer.doneIntervals(plan.options.retryErrors ?? false);
+    this.done = plan.retry?.done ?? writer.doneIntervals(plan.options.retryErrors ?? false);
     this.startDone = intervalCount(this.done);
     this.counts = { done: this.startDone, errors: run.errors };
   }
 
   private readonly activeMs = () => this.plan.run.active_ms + (Date.now() - this.t0);
+  private get name(): string {
+    return this.plan.name ?? `run ${this.plan.run.id}`;
+  }
 
   private say(line: string): void {
     if (!this.plan.options.quiet) process.stderr.write(`${line}\n`);
@@ -105,7 +124,8 @@ export class RunSession {
   async run(): Promise<number> {
     const { db, run, model, spec, options: o, log } = this.plan;
     const heartbeat = setInterval(() => {
-      if (db.open && !renewClaim(db, run.id)) log.error({ run: run.id }, 'the run was taken over by another process');
+      for (const id of this.commits.runs)
+        if (db.open && !renewClaim(db, id)) log.error({ run: id }, 'the run was taken over by another process');
     }, HEARTBEAT_MS);
     const timeoutDir = o.itemTimeoutMs > 0 ? mkdtempSync(path.join(os.tmpdir(), 'simrun-timeouts-')) : null;
     const onSignal = (sig: NodeJS.Signals) => this.onSignal(sig);
@@ -149,6 +169,7 @@ export class RunSession {
         itemTimeoutMs: o.itemTimeoutMs,
         timeoutDir,
         input: scan.text,
+        ...(this.plan.variants?.length ? { variants: this.plan.variants.map((v) => ({ params: v.params, seed: v.run.seed })) } : {}),
       },
       columns,
       modelFingerprint: this.plan.fingerprint,
@@ -169,6 +190,8 @@ export class RunSession {
         columns,
         itemTimeoutMs: o.itemTimeoutMs,
         commits: this.commits,
+        variants: this.plan.variants?.length ?? 0,
+        ...(this.plan.retry ? { keep: this.plan.retry.keep } : {}),
         counts: this.counts,
         progress: this.progress,
         activeMs: this.activeMs,
@@ -204,7 +227,7 @@ export class RunSession {
     this.commits.end('interrupted', this.activeMs());
     const resume = `simrun resume --db ${dbFile} --run ${run.id}`;
     if (atOnce) this.say(`simrun: stopped at once; finish with: ${resume}`);
-    else this.say(`run ${run.id} interrupted at ${this.counts.done}/${run.total}; finish it with: ${resume}`);
+    else this.say(`${this.name} interrupted at ${this.counts.done}/${run.total}; finish it with: ${resume}`);
     return this.exitCode;
   }
 
@@ -225,13 +248,20 @@ export class RunSession {
     if (outcome.kind === 'interrupted') return this.interrupted(false);
     this.commits.end('done', this.activeMs());
     const final = getRun(db, run.id)!;
-    const summary = `run ${run.id} done: ${final.done + final.errors}/${final.total} items in ${secs.toFixed(1)} s (${rate} items/s this session)`;
-    if (final.errors === 0) {
+    const summary = `${this.name} done: ${final.done + final.errors}/${final.total} items in ${secs.toFixed(1)} s (${rate} items/s this session)`;
+    const errors = this.commits.runs.reduce((n, id) => n + getRun(db, id)!.errors, 0);
+    if (errors === 0) {
       this.say(summary);
       return EXIT.done;
     }
-    const see = `simrun query --db ${dbFile} "SELECT idx, kind, name, message FROM errors WHERE run_id = ${run.id}"`;
-    this.say(`${summary}, ${final.errors} item error(s); see: ${see}`);
+    // A sweep's runs were created together: their ids are consecutive.
+    const ids = this.commits.runs;
+    const sql =
+      ids.length > 1
+        ? `SELECT run_id, idx, kind, name, message FROM errors WHERE run_id BETWEEN ${ids[0]} AND ${ids.at(-1)}`
+        : `SELECT idx, kind, name, message FROM errors WHERE run_id = ${run.id}`;
+    const see = `simrun query --db ${dbFile} "${sql}"`;
+    this.say(`${summary}, ${errors} item error(s); see: ${see}`);
     return EXIT.itemErrors;
   }
 }

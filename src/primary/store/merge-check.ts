@@ -37,12 +37,15 @@ export interface MissingRange {
 
 const fmtRange = ([lo, hi]: Interval) => (lo === hi ? `${lo}` : `${lo}-${hi}`);
 
-/** Reads one shard database: its single sharded run and what its rows cover. */
-export function readShard(file: string): ShardInfo {
+/** Reads one shard database: its single sharded run (or run `runId`, a sweep's variant) and what its rows cover. */
+export function readShard(file: string, runId?: number): ShardInfo {
   const db = openStore(file, { readonly: true });
   try {
     const hasShardCols = db.prepare(`SELECT 1 FROM pragma_table_info('runs') WHERE name = 'shard_index'`).get();
-    const runs = hasShardCols ? (db.prepare(`SELECT * FROM runs WHERE shard_index IS NOT NULL ORDER BY id`).all() as RunRecord[]) : [];
+    const which = runId === undefined ? '' : ` AND id = ${Number(runId)}`;
+    const runs = hasShardCols
+      ? (db.prepare(`SELECT * FROM runs WHERE shard_index IS NOT NULL${which} ORDER BY id`).all() as RunRecord[])
+      : [];
     if (!runs.length) throw usageError(`${file} holds no shard run (one made by simrun run --shard i/N)`);
     if (runs.length > 1)
       throw usageError(

@@ -25,6 +25,7 @@ import { closeStore, useWal } from './journal.js';
 import { ensureModelViews } from './model-views.js';
 import { checkRowCount } from './row-count.js';
 import { loadModel } from '../../worker/model-loader.js';
+import { holdsSweep, mergeSweepShards } from '../sweep/merge.js';
 
 export interface MergeOptions {
   into: string;
@@ -52,7 +53,7 @@ function findMergedRun(db: DB, ref: ShardInfo): number | null {
   return id ?? null;
 }
 
-function createMergedRun(db: DB, shards: ShardInfo[]): number {
+export function createMergedRun(db: DB, shards: ShardInfo[]): number {
   const r = shards[0]!.run;
   return createRun(db, {
     model: r.model,
@@ -145,12 +146,12 @@ function mergeShard(db: DB, runId: number | null, s: ShardInfo, all: ShardInfo[]
   }
 }
 
-export async function mergeShards(o: MergeOptions): Promise<number> {
-  if (!o.shards.length) throw usageError('give the shard databases to merge, e.g. simrun merge --into all.db shard-*.db');
-  const shards = o.shards.map(readShard).sort((a, b) => a.shard.index - b.shard.index);
-  checkShardSet(shards, o.into, o.allowModelChange);
-  const ref = shards[0]!;
-  const missing = missingRanges(shards);
+/** The shards of one run, sorted and checked: of one run, none twice, none missing unless --allow-partial. */
+export function checkedShardSet(shards: ShardInfo[], o: MergeOptions): ShardInfo[] {
+  const sorted = [...shards].sort((a, b) => a.shard.index - b.shard.index);
+  checkShardSet(sorted, o.into, o.allowModelChange);
+  const ref = sorted[0]!;
+  const missing = missingRanges(sorted);
   const total = ref.run.input_total!;
   if (missing.length && !o.allowPartial) {
     throw usageError(
@@ -158,44 +159,71 @@ export async function mergeShards(o: MergeOptions): Promise<number> {
         `merge what is there with --allow-partial, and merge again once the missing shards are done`,
     );
   }
+  return sorted;
+}
 
+/** The shards already merged into run `runId` (none when it is null). */
+function mergedShards(db: DB, runId: number | null): Map<number, ShardRecord> {
+  const merged = new Map<number, ShardRecord>();
+  if (runId === null) return merged;
+  for (const r of db.prepare(`SELECT * FROM shards WHERE run_id = ?`).all(runId) as ShardRecord[]) merged.set(r.shard_index, r);
+  return merged;
+}
+
+/** Refuses, before anything is written, a shard already merged into `runId` from another run of that shard. */
+export function refuseForeignShards(db: DB, runId: number | null, shards: ShardInfo[], into: string): void {
+  const merged = mergedShards(db, runId);
+  for (const s of shards) {
+    const had = merged.get(s.shard.index);
+    if (had && !sameSource(had, s)) {
+      throw usageError(
+        `${into} run ${runId} already holds shard ${formatShard(s.shard)} from ${had.source_db} (run ${had.source_run_id} started ${had.created_at} on ${had.host}); ` +
+          `${s.file} is another run of that shard; merge into a new --into`,
+      );
+    }
+  }
+}
+
+/** Copies the shards (one transaction each, unchanged ones skipped) into run `runId`, created when null; its id. */
+export function copyShards(db: DB, runId: number | null, shards: ShardInfo[], o: MergeOptions): number {
+  const merged = mergedShards(db, runId);
+  for (const s of shards) {
+    const had = merged.get(s.shard.index);
+    if (had && unchanged(had, s)) {
+      say(o.quiet, `shard ${formatShard(s.shard)} (${s.file}): already merged, unchanged`);
+      continue;
+    }
+    const t0 = Date.now();
+    runId = mergeShard(db, runId, s, shards);
+    say(
+      o.quiet,
+      `shard ${formatShard(s.shard)} (${s.file}): ${s.rows} rows, ${s.errors} errors merged in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
+  }
+  const ref = shards[0]!;
+  const changes = shards.map((s) => codeDifference(s, ref)).filter((c) => c !== null);
+  const note = `merge --allow-model-change: ${changes.join('; ')}`;
+  if (changes.length && !getRun(db, runId!)!.notes?.includes(note)) addRunNote(db, runId!, note);
+  return runId!;
+}
+
+export async function mergeShards(o: MergeOptions): Promise<number> {
+  if (!o.shards.length) throw usageError('give the shard databases to merge, e.g. simrun merge --into all.db shard-*.db');
+  // The shards of a sweep hold one shard run per variant: merged variant by variant (sweep/merge.ts).
+  if (holdsSweep(o.shards[0]!)) return mergeSweepShards(o);
+  const shards = checkedShardSet(
+    o.shards.map((f) => readShard(f)),
+    o,
+  );
+  const ref = shards[0]!;
   const db = openStore(o.into, { readonly: false });
   try {
     useWal(db);
     ensureResultsTable(db, ref.run.model, ref.columns);
-    let runId = findMergedRun(db, ref);
-    const merged = new Map<number, ShardRecord>();
-    if (runId !== null) {
-      for (const r of db.prepare(`SELECT * FROM shards WHERE run_id = ?`).all(runId) as ShardRecord[]) merged.set(r.shard_index, r);
-    }
-    // Refuse before writing anything: a shard already merged from another run of that shard.
-    for (const s of shards) {
-      const had = merged.get(s.shard.index);
-      if (had && !sameSource(had, s)) {
-        throw usageError(
-          `${o.into} run ${runId} already holds shard ${formatShard(s.shard)} from ${had.source_db} (run ${had.source_run_id} started ${had.created_at} on ${had.host}); ` +
-            `${s.file} is another run of that shard; merge into a new --into`,
-        );
-      }
-    }
+    const prior = findMergedRun(db, ref);
+    refuseForeignShards(db, prior, shards, o.into);
     await createViews(db, ref, o.quiet);
-    for (const s of shards) {
-      const had = merged.get(s.shard.index);
-      if (had && unchanged(had, s)) {
-        say(o.quiet, `shard ${formatShard(s.shard)} (${s.file}): already merged, unchanged`);
-        continue;
-      }
-      const t0 = Date.now();
-      runId = mergeShard(db, runId, s, shards);
-      say(
-        o.quiet,
-        `shard ${formatShard(s.shard)} (${s.file}): ${s.rows} rows, ${s.errors} errors merged in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
-      );
-    }
-    const changes = shards.map((s) => codeDifference(s, ref)).filter((c) => c !== null);
-    const note = `merge --allow-model-change: ${changes.join('; ')}`;
-    if (changes.length && !getRun(db, runId!)!.notes?.includes(note)) addRunNote(db, runId!, note);
-    return finish(db, runId!, ref, o);
+    return finish(db, copyShards(db, prior, shards, o), ref, o);
   } finally {
     closeStore(db);
   }
@@ -205,7 +233,7 @@ export async function mergeShards(o: MergeOptions): Promise<number> {
  * The views the model declares, as `run` creates them (model-views.ts): the model is loaded
  * from where the shards loaded it; one that cannot be loaded any more costs only its views.
  */
-async function createViews(db: DB, ref: ShardInfo, quiet: boolean): Promise<void> {
+export async function createViews(db: DB, ref: ShardInfo, quiet: boolean): Promise<void> {
   let views: Record<string, string> | undefined;
   try {
     views = (await loadModel(ref.run.model_ref)).views;
@@ -220,7 +248,7 @@ async function createViews(db: DB, ref: ShardInfo, quiet: boolean): Promise<void
 }
 
 /** Sets the merged run's status from every shard merged so far (also from earlier merges). */
-function finish(db: DB, runId: number, ref: ShardInfo, o: MergeOptions): number {
+export function finish(db: DB, runId: number, ref: ShardInfo, o: MergeOptions): number {
   const recs = db.prepare(`SELECT * FROM shards WHERE run_id = ?`).all(runId) as ShardRecord[];
   const count = ref.run.shard_count!;
   const total = ref.run.input_total!;

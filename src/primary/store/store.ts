@@ -101,6 +101,20 @@ CREATE TABLE IF NOT EXISTS shards (
   PRIMARY KEY (run_id, shard_index));
 `;
 
+/**
+ * A sweep (simrun sweep, src/primary/sweep/): `kind` grid | reforms | stack | seeds, `spec_json`
+ * what was asked for, `baseline_json` the baseline's param overrides, `base_ord` the variant that
+ * is the baseline (null for seeds). Each variant is a run of its own, in `ord` order.
+ */
+const SWEEP_SCHEMA = `
+CREATE TABLE IF NOT EXISTS sweeps (
+  id INTEGER PRIMARY KEY, model TEXT NOT NULL, kind TEXT NOT NULL, spec_json TEXT NOT NULL,
+  baseline_json TEXT NOT NULL, base_ord INTEGER, variants INTEGER NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sweep_runs (
+  sweep_id INTEGER NOT NULL, ord INTEGER NOT NULL, run_id INTEGER NOT NULL UNIQUE, label TEXT NOT NULL,
+  changes_json TEXT NOT NULL, PRIMARY KEY (sweep_id, ord));
+`;
+
 function addColumns(db: DB, table: string, columns: [string, string][]): void {
   const have = new Set(db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]);
   for (const [name, type] of columns) if (!have.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
@@ -131,6 +145,8 @@ const MIGRATIONS: ((db: DB) => void)[] = [
       ['model_files_json', 'TEXT'],
       ['heartbeat_at', 'INTEGER'],
     ]),
+  // 3: sweeps (simrun sweep): one record per sweep, one sweep_runs row per variant (its run).
+  (db) => db.exec(SWEEP_SCHEMA),
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

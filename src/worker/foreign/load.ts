@@ -21,6 +21,12 @@ export interface ForeignHandle {
   interpreter: string;
   /** The log once set up, for the line that says why the model process ended. */
   log: Logger | null;
+  /**
+   * The parameter sets the process was set up with, by the params object of each (a sweep's
+   * variants: one `setup` frame each, sent before the variant's first chunk); set 0 is the run's.
+   */
+  sets: Map<Params, number>;
+  outDir: string | null;
 }
 
 export function foreignHandle(model: Model): ForeignHandle | undefined {
@@ -92,6 +98,8 @@ export async function importForeignModel(file: string): Promise<{ default: Model
     proc,
     interpreter: typeof describe.interpreter === 'string' ? describe.interpreter : '',
     log: null,
+    sets: new Map(),
+    outDir: null,
   };
   const model = {
     name: declared.name as string,
@@ -113,6 +121,7 @@ export async function importForeignModel(file: string): Promise<{ default: Model
 
 async function setUp(h: ForeignHandle, ctx: { params: Params; log: Logger; outDir: string | null }): Promise<void> {
   h.log = ctx.log;
+  h.outDir = ctx.outDir;
   h.proc.attachLog(ctx.log);
   h.proc.send({ type: 'setup', set: 0, params: ctx.params, out_dir: ctx.outDir });
   try {
@@ -122,8 +131,33 @@ async function setUp(h: ForeignHandle, ctx: { params: Params; log: Logger; outDi
     h.proc.kill();
     throw new Error(`setup failed: ${e.message}`);
   }
+  h.sets.set(ctx.params, 0);
   // From now on the process ending (between chunks too) is the worker crashing.
   h.proc.onFailure = (err) => crashWorker(h, err);
+}
+
+/**
+ * The set id of `params` in the model's process: a sweep's variant is set up (its own `setup`
+ * frame, answered `ready`) before its first chunk. A setup that fails then ends the worker as
+ * crashed: the variant's params passed the model's declaration when the sweep was checked.
+ */
+export async function paramSet(h: ForeignHandle, params: Params): Promise<number> {
+  const known = h.sets.get(params);
+  if (known !== undefined) return known;
+  const set = h.sets.size;
+  h.proc.send({ type: 'setup', set, params, out_dir: h.outDir });
+  let f: Frame;
+  try {
+    f = await h.proc.next();
+  } catch (err) {
+    return crashWorker(h, err as ForeignProcessError);
+  }
+  if (f.type !== 'ready' || f.set !== set) {
+    const what = f.type === 'fatal' ? oneLine(asForeignError(f.error)) : `sent '${String(f.type)}'`;
+    return crashWorker(h, new ForeignProcessError(`model process: setup of parameter set ${set} failed: ${what}`, null));
+  }
+  h.sets.set(params, set);
+  return set;
 }
 
 /**

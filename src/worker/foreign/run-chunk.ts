@@ -14,7 +14,7 @@ import { RowColumns } from '../row.js';
 import type { WorkerSetup } from '../run-chunk.js';
 import { retryTransient } from '../transient.js';
 import { ForeignProcessError, type Frame } from './process.js';
-import { asForeignError, crashWorker, foreignHandle, type ForeignHandle } from './load.js';
+import { asForeignError, crashWorker, foreignHandle, paramSet, type ForeignHandle } from './load.js';
 import { decodeRow } from './wire.js';
 
 type Outcome = { row: unknown } | { error: SerializedError; transient: boolean };
@@ -58,9 +58,11 @@ async function answers(h: ForeignHandle, idx: number, max: number): Promise<Outc
   return out;
 }
 
-function sendItems(h: ForeignHandle, s: WorkerSetup, id: number, entries: { index: number; item: unknown }[]): void {
+async function sendItems(h: ForeignHandle, s: WorkerSetup, id: number, entries: { index: number; item: unknown }[]): Promise<void> {
+  // A sweep's variant runs under its own parameter set (set up on first use), with its own seed.
+  const set = await paramSet(h, s.params);
   // With --item-timeout the worker must see each answer as it is made (the next item's clock starts then).
-  h.proc.send({ type: 'chunk', id, set: 0, seed: s.seed, flush: s.watchdog ? 'item' : 'chunk', items: entries });
+  h.proc.send({ type: 'chunk', id, set, seed: s.seed, flush: s.watchdog ? 'item' : 'chunk', items: entries });
 }
 
 export function isForeignModel(s: WorkerSetup): boolean {
@@ -71,7 +73,7 @@ export async function runForeignChunk(s: WorkerSetup, chunk: ChunkMessage, items
   const h = foreignHandle(s.model)!;
   const t0 = performance.now();
   const itemAt = (k: number) => (items ? items[k] : chunk.start + k);
-  sendItems(
+  await sendItems(
     h,
     s,
     chunk.id,
@@ -143,7 +145,7 @@ function toSerialized(err: unknown): SerializedError {
 
 /** One more try of one item, in a chunk of its own: a row, or a thrown ForeignItemError. */
 async function attempt(h: ForeignHandle, s: WorkerSetup, id: number, idx: number, item: unknown): Promise<unknown> {
-  sendItems(h, s, id, [{ index: idx, item }]);
+  await sendItems(h, s, id, [{ index: idx, item }]);
   s.watchdog?.start(idx);
   const o = (await answers(h, idx, 1))[0]!;
   s.watchdog?.idle();
