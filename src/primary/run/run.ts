@@ -152,19 +152,27 @@ export async function startRun(o: RunOptions): Promise<number> {
     if (isNew) removeDbFiles(o.db);
     throw err;
   }
+  const plan = { db, dbFile: o.db, run, model, fingerprint: fingerprint.hash, params: params.effective, spec, scan, log };
+  return firstSession(db, o.db, isNew, () => new RunSession({ ...plan, options: { ...o, outDir: run.out_dir } }).run());
+}
+
+/**
+ * The first session of a new run (or sweep), whose creation is still an open transaction
+ * (beginNewRun): still uncommitted when it fails means no chunk was ever written, so a model bug
+ * found on the first chunk (rows vs columns) leaves the database as it was (a new file removed);
+ * other failures keep the run, marked failed. Closes the store either way.
+ */
+export async function firstSession(db: DB, dbFile: string, isNew: boolean, session: () => Promise<number>): Promise<number> {
   let discarded = false;
   try {
-    const plan = { db, dbFile: o.db, run, model, fingerprint: fingerprint.hash, params: params.effective, spec, scan, log };
-    return await new RunSession({ ...plan, options: { ...o, outDir: run.out_dir } }).run();
+    return await session();
   } catch (err) {
-    // Still uncommitted means no chunk was ever written: a model bug found on the first chunk
-    // (rows vs columns) leaves the database as it was; other failures keep the failed run.
     discarded = newRunPending(db) && err instanceof ModelError;
     throw discarded ? err : keptRunFailure(err);
   } finally {
     endNewRun(db, !discarded);
     closeStore(db);
-    if (discarded && isNew) removeDbFiles(o.db);
+    if (discarded && isNew) removeDbFiles(dbFile);
   }
 }
 

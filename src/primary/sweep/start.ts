@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Model } from '../../api/model.js';
-import { ModelError, usageError } from '../../errors.js';
+import { usageError } from '../../errors.js';
 import { createLogger } from '../../log.js';
 import { SIMRUN_VERSION } from '../../version.js';
 import { loadFingerprintedModel, modelColumns, resolveModelRef } from '../../worker/model-loader.js';
@@ -16,12 +16,11 @@ import type { ModelFingerprint } from '../../worker/model-fingerprint.js';
 import { scanInput, type ScanResult } from '../input/source.js';
 import { parseInputSpec, type InputSpec } from '../input/sources.js';
 import { canonicalJson } from '../run/params.js';
-import { keptRunFailure, prepareOutDir, removeDbFiles } from '../run/run.js';
+import { firstSession, prepareOutDir, removeDbFiles } from '../run/run.js';
 import { checkRunTargets } from '../run/run-targets.js';
 import { RunSession, type SessionOptions } from '../run/session.js';
 import { formatShard, shardBlock, type Shard } from '../run/shard.js';
-import { beginNewRun, endNewRun, newRunPending } from '../run/transactions.js';
-import { closeStore } from '../store/journal.js';
+import { beginNewRun, endNewRun } from '../run/transactions.js';
 import { ensureModelViews } from '../store/model-views.js';
 import { createRun, ensureResultsTable, getRun, openStore, type DB, type RunRecord } from '../store/store.js';
 import { resolveSweep, type ResolvedSweep } from './resolve.js';
@@ -161,9 +160,8 @@ export async function runSweep(p: PreparedSweep): Promise<number> {
   }
   const { sweepId, runs } = created;
   log.info({ sweep: sweepId, kind: p.plan.kind, variants: runs.length, runs: runs.map((r) => r.id) }, 'sweep created');
-  let discarded = false;
-  try {
-    const session = new RunSession({
+  return firstSession(db, o.db, isNew, () =>
+    new RunSession({
       db,
       dbFile: o.db,
       run: runs[0]!,
@@ -176,14 +174,6 @@ export async function runSweep(p: PreparedSweep): Promise<number> {
       options: { ...o, outDir: runs[0]!.out_dir },
       variants: runs.slice(1).map((run, k) => ({ run, params: p.params[k + 1]!.effective })),
       name: sweepName(sweepId, runs),
-    });
-    return await session.run();
-  } catch (err) {
-    discarded = newRunPending(db) && err instanceof ModelError;
-    throw discarded ? err : keptRunFailure(err);
-  } finally {
-    endNewRun(db, !discarded);
-    closeStore(db);
-    if (discarded && isNew) removeDbFiles(o.db);
-  }
+    }).run(),
+  );
 }
