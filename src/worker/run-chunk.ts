@@ -4,6 +4,7 @@ import { serializeError } from '../errors.js';
 import type { ColumnType, Context, Model, Params, Row } from '../api/model.js';
 import type { ChunkMessage, ItemError, ResultMessage } from '../protocol.js';
 import type { ItemWatchdog } from './item-watchdog.js';
+import { ChunkTimer } from './chunk-timer.js';
 import { itemRandom } from './random.js';
 import { RowColumns } from './row.js';
 import { isTransient, retryTransient, type RetryPolicy } from './transient.js';
@@ -66,19 +67,25 @@ const turnEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve)
  * item is its own index).
  */
 export async function runChunk(s: WorkerSetup, chunk: ChunkMessage, items: unknown[] | null): Promise<ResultMessage> {
-  const t0 = performance.now();
+  const timer = new ChunkTimer(chunk.start);
   const out = new RowColumns(s.columns, chunk.count);
   const okIdx: number[] = [];
   const errors: ItemError[] = [];
   const { model, watchdog } = s;
   const ctx = (s.ctx ??= new ItemContext(s));
-  let turned = t0;
+  let turned = performance.now();
   for (let k = 0; k < chunk.count; k++) {
-    if ((k & 63) === 63 && performance.now() - turned > YIELD_MS) {
-      await turnEventLoop();
-      turned = performance.now();
-    }
     const idx = chunk.start + k;
+    if (timer.exact && k > 0) timer.mark(idx, performance.now());
+    if ((k & 63) === 0 && k > 0) {
+      const now = performance.now();
+      if (!timer.exact) timer.mark(idx, now);
+      if (now - turned > YIELD_MS) {
+        await turnEventLoop();
+        turned = performance.now();
+        timer.skip(turned);
+      }
+    }
     const item = items ? items[k] : idx;
     ctx.moveTo(idx);
     watchdog?.start(idx);
@@ -110,7 +117,7 @@ export async function runChunk(s: WorkerSetup, chunk: ChunkMessage, items: unkno
   }
   watchdog?.idle();
   const { columns, specials } = out.take();
-  const ms = performance.now() - t0;
+  const { ms, trace } = timer.finish(chunk.start + chunk.count, chunk.count);
   return {
     type: 'result',
     id: chunk.id,
@@ -121,6 +128,7 @@ export async function runChunk(s: WorkerSetup, chunk: ChunkMessage, items: unkno
     errors,
     specials,
     ms,
+    trace,
   };
 }
 

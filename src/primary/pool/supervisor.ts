@@ -18,7 +18,8 @@ import type { TimedOutItem } from '../../worker/item-watchdog.js';
 import { WorkerHandle } from './worker-handle.js';
 import type { ChunkFeed, Chunk } from '../run/chunk-feed.js';
 import { startCluster } from './cluster-start.js';
-import { afterWorkerDeath, breakerTripped, type Failure } from './crash-policy.js';
+import { afterWorkerDeath, attemptOutcomes, breakerTripped, type Failure } from './crash-policy.js';
+import type { PoolTrace } from '../trace/recorder.js';
 import type { ChunkSizer } from '../run/chunk-size.js';
 import { endLeftovers, ownGroupForks } from './own-group.js';
 import { protocolViolation } from './protocol-check.js';
@@ -60,12 +61,16 @@ export interface SupervisorOptions {
   /** A worker with work in flight has sent nothing for stallMs (0: never warn); `silentMs` 0 when it speaks again. */
   stallMs: number;
   onStall(pid: number, silentMs: number, chunk: Chunk | null): void;
+  /** Told of every worker start and exit, dispatch and failed attempt (trace/recorder.ts). */
+  trace?: PoolTrace;
 }
 
 function describeExit({ code, signal, violation }: CrashInfo): string {
   if (violation) return `killed for breaking the protocol: ${violation}`;
   return signal ? `signal ${signal}` : `exit code ${code}`;
 }
+
+const deathCause = (info: CrashInfo, timedOut: TimedOutItem | null) => (timedOut ? `item ${timedOut.idx} timed out` : describeExit(info));
 
 export class Supervisor {
   private readonly slots = new Map<number, WorkerHandle>();
@@ -126,6 +131,7 @@ export class Supervisor {
   private onFork = (worker: Worker): void => {
     const slot = new WorkerHandle(worker);
     this.slots.set(worker.id, slot);
+    this.opts.trace?.forked(worker);
     worker.on('message', (msg: WorkerMessage) => this.onMessage(slot, msg));
     // A send to a worker that just died (EPIPE): its 'exit' is handled in onExit.
     worker.on('error', (err) => this.opts.log.debug({ err, pid: worker.process.pid }, 'worker channel error'));
@@ -156,6 +162,7 @@ export class Supervisor {
         return;
       }
       slot.markReady();
+      this.opts.trace?.ready(slot.worker);
       this.pump(slot);
     } else if (msg.type === 'loadFailed') {
       const e = msg.error;
@@ -230,6 +237,7 @@ export class Supervisor {
         return;
       }
       slot.assign(chunk);
+      this.opts.trace?.dispatched(chunk, slot.worker);
       if (!this.dispatched++)
         this.opts.log.info({ msSinceStart: Math.round(performance.now()), size: chunk.count }, 'first chunk dispatched');
       slot.worker.send({ type: 'chunk', id: chunk.id, start: chunk.start, count: chunk.count, ...payload });
@@ -244,13 +252,19 @@ export class Supervisor {
   private onExit = (worker: Worker, code: number | null, signal: string | null): void => {
     this.leftovers += endLeftovers(worker.process.pid, this.opts.log);
     const slot = this.slots.get(worker.id);
-    if (!slot || slot.state === 'draining' || slot.state === 'dead') return;
+    if (!slot || slot.state === 'draining' || slot.state === 'dead') return this.opts.trace?.exited(worker, code, signal, 'stopped');
     this.slots.delete(worker.id);
     const loaded = slot.loaded;
     slot.markDead();
     const timedOut = slot.takeTimeoutReport(this.opts.init.timeoutDir);
-    if (this.finished) return;
     const info: CrashInfo = slot.violation ? { code, signal, violation: slot.violation } : { code, signal };
+    this.opts.trace?.exited(
+      worker,
+      code,
+      signal,
+      loaded ? deathCause(info, timedOut) : `died while loading the model (${describeExit(info)})`,
+    );
+    if (this.finished) return;
     const { log } = this.opts;
     if (!loaded) {
       log.error({ pid: worker.process.pid, ...info }, 'worker died while loading the model');
@@ -276,8 +290,7 @@ export class Supervisor {
       // everything isolates item after item with no chunk finishing in between.
       this.crashStreak++;
       if (breakerTripped(this.crashStreak, this.poisonStreak, this.opts.workers)) {
-        const last = timedOut ? `item ${timedOut.idx} timed out` : describeExit(info);
-        const what = `${this.crashStreak} crashes, ${this.poisonStreak} items isolated, no chunk done; last: ${last}`;
+        const what = `${this.crashStreak} crashes, ${this.poisonStreak} items isolated, no chunk done; last: ${deathCause(info, timedOut)}`;
         this.finish({ kind: 'failed', error: runFailed(`workers keep crashing (${what}); model ${this.opts.init.modelRef}`) });
         return;
       }
@@ -291,6 +304,7 @@ export class Supervisor {
   private afterDeath(inflight: Chunk[], failure: Failure, info: CrashInfo, timedOut: TimedOutItem | null): void {
     const { feed } = this.opts;
     const decision = afterWorkerDeath(inflight, failure, this.opts.retries);
+    this.opts.trace?.failed(inflight, attemptOutcomes(inflight, failure, this.opts.retries), deathCause(info, timedOut));
     for (const r of decision.requeue) feed.requeue({ id: feed.newId(), ...r });
     for (const { idx, attempts } of decision.record) {
       this.poisonStreak++;

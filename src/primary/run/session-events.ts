@@ -10,6 +10,7 @@ import { formatDuration } from '../../util/duration.js';
 import { resultShapeError } from '../pool/result-shape.js';
 import type { CrashInfo, SupervisorOptions } from '../pool/supervisor.js';
 import type { ErrorRow } from '../store/results-writer.js';
+import type { TraceRecorder } from '../trace/recorder.js';
 import type { Chunk } from './chunk-feed.js';
 import type { Progress } from './progress.js';
 import type { RunCommits } from './transactions.js';
@@ -29,12 +30,15 @@ export function sessionEvents(o: {
   counts: SessionCounts;
   progress: Progress;
   activeMs: () => number;
+  trace: TraceRecorder;
   log: Logger;
 }): Events {
-  const { commits, counts, progress, log } = o;
+  const { commits, counts, progress, trace, log } = o;
   let sawRow = false;
   const recordError = (e: ErrorRow) => {
-    commits.commit({ idx: [], start: e.idx, rows: 0, columns: [], specials: null }, [e], o.activeMs());
+    commits.commit({ idx: [], start: e.idx, rows: 0, columns: [], specials: null }, [e], o.activeMs(), () =>
+      trace.recorded(e.idx, e.attempts, `recorded as an error: ${e.error.message}`),
+    );
     counts.done++;
     counts.errors++;
     progress.update(counts.done, counts.errors);
@@ -52,6 +56,7 @@ export function sessionEvents(o: {
         { idx: msg.idx, start: chunk.start, rows: msg.rows, columns: msg.columns, specials: msg.specials },
         msg.errors.map((e) => ({ ...e, attempts: e.attempts ?? chunk.crashes + 1 })),
         o.activeMs(),
+        () => trace.committed(chunk, msg),
       );
       counts.done += chunk.count;
       counts.errors += msg.errors.length;

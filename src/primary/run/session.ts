@@ -26,6 +26,7 @@ import { createProgress, type Progress } from './progress.js';
 import { sessionEvents, type SessionCounts } from './session-events.js';
 import { runBounds } from './shard.js';
 import { RunCommits } from './transactions.js';
+import { TraceRecorder } from '../trace/recorder.js';
 import { endProcessGroup } from '../../util/process-group.js';
 
 export interface SessionOptions {
@@ -71,6 +72,7 @@ export function signalExitCode(sig: NodeJS.Signals): number {
 
 export class RunSession {
   private readonly commits: RunCommits;
+  private readonly trace: TraceRecorder;
   private readonly source: ReturnType<typeof openSource>;
   /** Index ranges already committed (by earlier sessions of the run). */
   private readonly done: Interval[];
@@ -86,6 +88,7 @@ export class RunSession {
     const { db, run, model } = plan;
     const writer = new ResultsWriter(db, model.name, modelColumns(model).length, run.id);
     this.commits = new RunCommits(db, run, writer);
+    this.trace = new TraceRecorder(db, run, plan.log);
     this.source = openSource(plan.spec, plan.scan);
     this.done = writer.doneIntervals(plan.options.retryErrors ?? false);
     this.startDone = intervalCount(this.done);
@@ -120,6 +123,7 @@ export class RunSession {
     } finally {
       this.progress?.stop();
       clearInterval(heartbeat);
+      this.trace.close();
       this.commits.close();
       if (timeoutDir) rmSync(timeoutDir, { recursive: true, force: true });
       for (const sig of RUN_SIGNALS) process.off(sig, onSignal);
@@ -159,6 +163,7 @@ export class RunSession {
       inputFailed: (e) =>
         e.code === 'E_INPUT_CHANGED' ? inputChangedError(spec, e.message) : runFailed(`${e.message}; the run is marked failed`),
       log,
+      trace: this.trace,
       stallMs: o.stallWarnMs,
       ...sessionEvents({
         model: model.name,
@@ -168,6 +173,7 @@ export class RunSession {
         counts: this.counts,
         progress: this.progress,
         activeMs: this.activeMs,
+        trace: this.trace,
         log,
       }),
     });
@@ -188,6 +194,7 @@ export class RunSession {
     // Each worker with what its model spawned (its process group; the worker alone without one).
     for (const w of Object.values(cluster.workers ?? {})) if (w?.process.pid && !endProcessGroup(w.process.pid)) w.process.kill('SIGKILL');
     const code = this.interrupted(true);
+    this.trace.close();
     this.commits.close();
     this.plan.db.close();
     process.exit(code);

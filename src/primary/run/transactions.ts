@@ -29,7 +29,7 @@ export const newRunPending = (db: DB): boolean => db.open && db.inTransaction;
 
 export class RunCommits {
   private publishTimer: NodeJS.Timeout | undefined;
-  private readonly commitChunk: (rows: RowBatch, errors: ErrorRow[], activeMs: number) => void;
+  private readonly commitChunk: (rows: RowBatch, errors: ErrorRow[], activeMs: number, trace?: () => void) => void;
 
   constructor(
     private readonly db: DB,
@@ -37,12 +37,15 @@ export class RunCommits {
     writer: ResultsWriter,
   ) {
     // Inside the held first transaction better-sqlite3 makes this a savepoint: still whole or nothing.
-    this.commitChunk = db.transaction((rows: RowBatch, errors: ErrorRow[], activeMs: number) => writer.write(rows, errors, activeMs));
+    this.commitChunk = db.transaction((rows: RowBatch, errors: ErrorRow[], activeMs: number, trace?: () => void) => {
+      writer.write(rows, errors, activeMs);
+      trace?.();
+    });
   }
 
-  /** A returned chunk (rows and item errors) in one transaction; then the run is visible. */
-  commit(rows: RowBatch, errors: ErrorRow[], activeMs: number): void {
-    this.commitChunk(rows, errors, activeMs);
+  /** A returned chunk (rows and item errors, and its trace row) in one transaction; then the run is visible. */
+  commit(rows: RowBatch, errors: ErrorRow[], activeMs: number, trace?: () => void): void {
+    this.commitChunk(rows, errors, activeMs, trace);
     this.publish();
   }
 

@@ -9,6 +9,7 @@ import { DatabaseError, dbError } from '../../errors.js';
 import type { ColumnType } from '../../api/model.js';
 import { isWalFile } from './journal.js';
 import { noteTarget, toUserError } from '../../system-errors.js';
+import { TRACE_SCHEMA } from '../trace/schema.js';
 
 /** How long a writer waits for another writer's lock before failing (SIMRUN_BUSY_TIMEOUT_MS). */
 const BUSY_TIMEOUT_MS = Number(process.env.SIMRUN_BUSY_TIMEOUT_MS ?? 10_000);
@@ -131,6 +132,8 @@ const MIGRATIONS: ((db: DB) => void)[] = [
       ['model_files_json', 'TEXT'],
       ['heartbeat_at', 'INTEGER'],
     ]),
+  // 3: the trace of every chunk attempt and worker process (trace/schema.ts).
+  (db) => db.exec(TRACE_SCHEMA),
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -1,0 +1,40 @@
+/**
+ * The trace tables (schema migration 3, see store.ts). One `trace` row per chunk attempt: the
+ * committed attempt's row is written in the chunk's own transaction (so the trace never
+ * disagrees with the results), a failed attempt's when it fails. `trace_items` holds each
+ * committed chunk's slowest items; `trace_workers` one row per worker process, from its fork
+ * to its exit. Times are epoch milliseconds; sizes bytes; `shard` is the run's --shard index.
+ */
+export const TRACE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS trace (
+  id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, session INTEGER NOT NULL, shard INTEGER, host TEXT NOT NULL,
+  lo INTEGER NOT NULL, hi INTEGER NOT NULL, attempt INTEGER NOT NULL, worker INTEGER, pid INTEGER,
+  dispatched_at INTEGER, started_at INTEGER, finished_at INTEGER NOT NULL, wall_ms REAL, cpu_ms REAL,
+  rss INTEGER, peak_rss INTEGER, items INTEGER NOT NULL, errors INTEGER NOT NULL, outcome TEXT NOT NULL, cause TEXT);
+CREATE INDEX IF NOT EXISTS trace_run ON trace (run_id, lo);
+CREATE TABLE IF NOT EXISTS trace_items (
+  run_id INTEGER NOT NULL, idx INTEGER NOT NULL, items INTEGER NOT NULL, ms REAL NOT NULL, shard INTEGER);
+CREATE INDEX IF NOT EXISTS trace_items_run ON trace_items (run_id, ms);
+CREATE TABLE IF NOT EXISTS trace_workers (
+  id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, session INTEGER NOT NULL, shard INTEGER, host TEXT NOT NULL,
+  worker INTEGER NOT NULL, pid INTEGER NOT NULL, started_at INTEGER NOT NULL, ready_at INTEGER,
+  exited_at INTEGER, exit_code INTEGER, signal TEXT, cause TEXT);
+CREATE INDEX IF NOT EXISTS trace_workers_run ON trace_workers (run_id, session);
+`;
+
+/**
+ * What became of a chunk attempt. committed: its rows and errors were committed (a row the
+ * primary writes for an item it records as an error after crashes or timeouts is committed
+ * too, with no worker, and says why in `cause`); requeued: its worker died on another chunk,
+ * it went back whole; bisected: it was running when its worker crashed, split in two halves;
+ * retried: a single item that crashed its worker, tried again alone; crashed: such an item
+ * out of --retries (then recorded as an error); timed_out: it held an item that outlasted
+ * --item-timeout (that item is tried alone or recorded, the rest requeued); lost: in flight
+ * when the session ended (interrupted).
+ */
+export type AttemptOutcome = 'committed' | 'requeued' | 'bisected' | 'retried' | 'crashed' | 'timed_out' | 'lost';
+
+/** True when the database has the trace tables (schema 3 or newer). */
+export function hasTrace(db: { prepare(sql: string): { get(): unknown } }): boolean {
+  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name='trace'`).get() !== undefined;
+}
