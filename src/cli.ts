@@ -45,6 +45,7 @@ const commands: Record<string, () => Promise<void>> = {
   models: async () => (await import('./cli/models.js')).registerModels(program),
   report: async () => (await import('./cli/report.js')).registerReport(program),
   check: async () => (await import('./cli/check.js')).registerCheck(program, exit),
+  trace: async () => (await import('./cli/trace.js')).registerTrace(program),
 };
 const invoked = process.argv[2];
 

@@ -4,10 +4,11 @@
  * row (written in the chunk's own transaction), the committed rows cover every item once, and
  * the failed attempts are there with their outcomes. No timing is asserted.
  */
+import { copyFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { committed, fixtureModel, query, runCli, startCli, tmpDir, waitFor } from '../helpers.js';
+import { committed, fixtureModel, query, root, runCli, startCli, tmpDir, waitFor } from '../helpers.js';
 
 const faulty = fixtureModel('faulty.mjs');
 const slow = fixtureModel('slow.mjs');
@@ -196,5 +197,49 @@ describe('simrun trace table', () => {
     // A second merge replaces each shard's trace rather than doubling it.
     expect((await runCli(['merge', '--into', all, ...shards, '--quiet'])).code).toBe(0);
     expectOneCommitPerChunk(all, 600, { chunksToo: false });
+  });
+});
+
+describe('simrun trace', () => {
+  it('summarises a run with crashes, and lists every attempt with Nextflow field names', async () => {
+    const db = path.join(dir, 'crash.db');
+    const table = await runCli(['trace', '--db', db]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^run 1: \d+ chunk attempts \(\d+ committed, /);
+    expect(table.stdout).toMatch(/utilization \d+\.\d% \(busy \/ wall time of 2 worker lanes\), peak RSS \d+\.\d MB/);
+    expect(table.stdout).toContain('10 slowest items');
+    expect(table.stdout).toMatch(/worker restarts: \d+, by cause[\s\S]*exit code 1/);
+
+    const summary = JSON.parse((await runCli(['trace', '--db', db, '--format', 'json', '--summary'])).stdout);
+    expect(summary.workers.map((w: { worker: number }) => w.worker)).toEqual([1, 2]);
+    expect(summary.utilization).toBeGreaterThan(0);
+    expect(summary.utilization).toBeLessThanOrEqual(1);
+    expect(summary.slowest.length).toBe(10);
+    expect(summary.throughput.length).toBe(60);
+    expect(summary.restarts[0].cause).toBe('exit code 1');
+
+    const n = query<{ n: number }>(db, 'SELECT count(*) AS n FROM trace')[0]!.n;
+    const csv = (await runCli(['trace', '--db', db, '--run', '1', '--format', 'csv'])).stdout.trim().split('\n');
+    expect(csv[0]).toBe(
+      'task_id,native_id,name,status,exit,attempt,submit,start,complete,duration,realtime,%cpu,peak_rss,rss,hostname,' +
+        'run_id,session,shard,worker,lo,hi,items,errors,outcome,cause',
+    );
+    expect(csv.length).toBe(n + 1);
+    const tsv = (await runCli(['trace', '--db', db, '--format', 'tsv'])).stdout.trim().split('\n');
+    expect(tsv.length).toBe(n + 1);
+    const rows = JSON.parse((await runCli(['trace', '--db', db, '--format', 'json'])).stdout) as Record<string, unknown>[];
+    expect(new Set(rows.map((r) => r.status))).toEqual(new Set(['COMPLETED', 'FAILED']));
+    expect(rows.find((r) => r.outcome === 'bisected')).toMatchObject({ status: 'FAILED', exit: 1, hostname: os.hostname() });
+  });
+
+  it('says so for a database without a trace and for a run that is not there', async () => {
+    const none = await runCli(['trace', '--db', path.join(dir, 'crash.db'), '--run', '9']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no run 9 in the database');
+    const old = path.join(dir, 'v1.db');
+    copyFileSync(path.join(root, 'test/fixtures/db/v1-interrupted.db'), old);
+    const r = await runCli(['trace', '--db', old]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('has no trace: it was written by a simrun before the trace (schema 3)');
   });
 });
