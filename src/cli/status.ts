@@ -5,6 +5,7 @@ import { formatDuration } from '../util/duration.js';
 import { localTime } from '../util/local-time.js';
 import { writeRows } from './output.js';
 import { watchStatus } from './status-watch.js';
+import { traceStatus, traceStatusLine } from '../primary/trace/trace-status.js';
 
 /** A run's params as a person wants them: what it changed from the model's defaults; all of them on request. */
 function paramsText(r: RunRecord, full: boolean): string {
@@ -46,7 +47,9 @@ export function registerStatus(program: Command): void {
       const shards = listShards(db);
       const runs = listRuns(db).map((r) => {
         const mine = shards.filter((s) => s.run_id === r.id);
-        return mine.length ? { ...viewRun(r), shards: mine } : viewRun(r);
+        const view = viewRun(r);
+        const trace = traceStatus(db, r, view.state);
+        return { ...view, ...(mine.length ? { shards: mine } : {}), ...(trace ? { trace } : {}) };
       });
       db.close();
       if (f.json) {
@@ -79,6 +82,7 @@ export function registerStatus(program: Command): void {
             `chunk ${r.chunk_size}, ${r.workers} workers, simrun ${r.simrun_version} on ${r.host}` +
             `${r.shard_index != null ? `, shard ${r.shard_index}/${r.shard_count} of ${r.input_total} items` : ''}${r.message ? `\n  message: ${r.message}` : ''}\n`,
         );
+        if (r.trace) process.stdout.write(`  ${traceStatusLine(r.trace)}\n`);
         for (const s of r.shards ?? []) {
           process.stdout.write(
             `  shard ${s.shard_index}/${s.shard_count}: indices ${s.lo}-${s.hi}, ${s.done} rows, ${s.errors} errors, ${s.status}; ` +

@@ -243,3 +243,51 @@ describe('simrun trace', () => {
     expect(r.stderr).toContain('has no trace: it was written by a simrun before the trace (schema 3)');
   });
 });
+
+describe('status with the trace', () => {
+  it('shows utilization, and while a run hangs on an item, the chunk that holds it as the longest in flight', async () => {
+    const db = path.join(dir, 'hang.db');
+    const run = startCli([
+      'run',
+      faulty,
+      '--input',
+      'range:200',
+      '--db',
+      db,
+      '--workers',
+      '2',
+      '--chunk-size',
+      '10',
+      '--param',
+      'mode=hang',
+      '--param',
+      'at=[50]',
+      '--quiet',
+    ]);
+    type Row = {
+      state: string;
+      trace?: { utilization: number | null; slowest_in_flight: { lo: number; hi: number; worker: number; running_ms: number } | null };
+    };
+    let row: Row | undefined;
+    const poll = async () => {
+      const r = await runCli(['status', '--db', db, '--json']);
+      row = r.code === 0 ? (JSON.parse(r.stdout) as Row[])[0] : undefined;
+      return row?.trace?.slowest_in_flight?.lo === 50;
+    };
+    const end = Date.now() + 60_000;
+    while (!(await poll()) && Date.now() < end) await new Promise((r) => setTimeout(r, 500));
+    expect(row?.trace?.slowest_in_flight).toMatchObject({ lo: 50, hi: 59 });
+    expect([1, 2]).toContain(row!.trace!.slowest_in_flight!.worker);
+    const text = await runCli(['status', '--db', db]);
+    expect(text.stdout).toMatch(
+      / {2}trace: utilization \d+\.\d%, peak RSS [\d.]+ MB; longest in flight: items 50\.\.59 on worker [12] \(pid \d+\) for \d+/,
+    );
+    run.child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 200));
+    run.child.kill('SIGINT');
+    expect((await run.done).code).toBe(130);
+    const after = JSON.parse((await runCli(['status', '--db', db, '--json'])).stdout)[0] as Row;
+    expect(after.trace?.slowest_in_flight).toBeNull();
+    expect(query(db, `SELECT lo, hi FROM trace WHERE outcome = 'lost'`)).toContainEqual({ lo: 50, hi: 59 });
+  });
+});

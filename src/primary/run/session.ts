@@ -106,6 +106,7 @@ export class RunSession {
     const { db, run, model, spec, options: o, log } = this.plan;
     const heartbeat = setInterval(() => {
       if (db.open && !renewClaim(db, run.id)) log.error({ run: run.id }, 'the run was taken over by another process');
+      this.trace.snapshot();
     }, HEARTBEAT_MS);
     const timeoutDir = o.itemTimeoutMs > 0 ? mkdtempSync(path.join(os.tmpdir(), 'simrun-timeouts-')) : null;
     const onSignal = (sig: NodeJS.Signals) => this.onSignal(sig);

@@ -46,6 +46,8 @@ export class TraceRecorder implements PoolTrace {
   private readonly insertWorker: Statement;
   private readonly setReady: Statement;
   private readonly setExit: Statement;
+  /** worker number -> when it last answered a chunk (its oldest chunk in flight runs since then). */
+  private readonly answered = new Map<number, number>();
 
   constructor(
     private readonly db: DB,
@@ -98,6 +100,7 @@ export class TraceRecorder implements PoolTrace {
   committed(chunk: Chunk, msg: ResultMessage): void {
     const s = this.sent.get(chunk.id);
     this.sent.delete(chunk.id);
+    if (s) this.answered.set(s.worker, Date.now());
     const t = msg.trace;
     const started = t ? Math.round(t.startedAt) : null;
     this.insertAttempt.run(
@@ -138,11 +141,29 @@ export class TraceRecorder implements PoolTrace {
     if (w) this.write('worker exit', () => this.setExit.run(Date.now(), code, signal, cause, w[1]));
   }
 
+  /** With every heartbeat: the chunks in flight, for `status` (the oldest of each worker is the one running). */
+  snapshot(): void {
+    const now = Date.now();
+    const running = new Set<number>();
+    this.write('in flight', () =>
+      this.db.transaction(() => {
+        this.db.prepare(`DELETE FROM trace_inflight WHERE run_id = ?`).run(this.runId);
+        const add = this.db.prepare(`INSERT INTO trace_inflight VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+        for (const { chunk, worker, pid, at } of [...this.sent.values()].sort((a, b) => a.at - b.at)) {
+          const since = running.has(worker) ? null : Math.max(at, this.answered.get(worker) ?? 0);
+          running.add(worker);
+          add.run(this.runId, worker, pid, chunk.start, chunk.start + chunk.count - 1, at, since, now);
+        }
+      })(),
+    );
+  }
+
   /** The session's end: chunks still in flight (grace over, or a second signal) are lost. */
   close(): void {
     const now = Date.now();
     this.write('lost attempts', () => {
       for (const { chunk } of [...this.sent.values()]) this.lostOrFailed(chunk, 'lost', 'in flight when the session ended', now);
+      this.db.prepare(`DELETE FROM trace_inflight WHERE run_id = ?`).run(this.runId);
     });
   }
 

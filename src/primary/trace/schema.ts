@@ -3,7 +3,9 @@
  * committed attempt's row is written in the chunk's own transaction (so the trace never
  * disagrees with the results), a failed attempt's when it fails. `trace_items` holds each
  * committed chunk's slowest items; `trace_workers` one row per worker process, from its fork
- * to its exit. Times are epoch milliseconds; sizes bytes; `shard` is the run's --shard index.
+ * to its exit; `trace_inflight` the chunks in flight of a running run, rewritten with every
+ * heartbeat (for `status`). Times are epoch milliseconds; sizes bytes; `shard` is the run's
+ * --shard index.
  */
 export const TRACE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS trace (
@@ -20,6 +22,9 @@ CREATE TABLE IF NOT EXISTS trace_workers (
   worker INTEGER NOT NULL, pid INTEGER NOT NULL, started_at INTEGER NOT NULL, ready_at INTEGER,
   exited_at INTEGER, exit_code INTEGER, signal TEXT, cause TEXT);
 CREATE INDEX IF NOT EXISTS trace_workers_run ON trace_workers (run_id, session);
+CREATE TABLE IF NOT EXISTS trace_inflight (
+  run_id INTEGER NOT NULL, worker INTEGER, pid INTEGER, lo INTEGER NOT NULL, hi INTEGER NOT NULL,
+  dispatched_at INTEGER NOT NULL, running_since INTEGER, at INTEGER NOT NULL);
 `;
 
 /**
