@@ -13,7 +13,7 @@ import { modelError, runFailed } from '../../errors.js';
 import { E_MODEL_LOAD_TIMEOUT } from '../../worker/model-loader.js';
 import type { ColumnType } from '../../api/model.js';
 import type { SerializedError } from '../../errors.js';
-import type { ChunkMessage, InitMessage, ReadyMessage, ResultMessage, WorkerMessage } from '../../protocol.js';
+import type { ChunkMessage, InitMessage, ResultMessage, WorkerMessage } from '../../protocol.js';
 import type { TimedOutItem } from '../../worker/item-watchdog.js';
 import { WorkerHandle } from './worker-handle.js';
 import type { ChunkFeed, Chunk } from '../run/chunk-feed.js';
@@ -23,6 +23,7 @@ import type { PoolTrace } from '../trace/recorder.js';
 import type { ChunkSizer } from '../run/chunk-size.js';
 import { endLeftovers, ownGroupForks } from './own-group.js';
 import { protocolViolation } from './protocol-check.js';
+import { deathCause, describeExit, loadedOtherModel, type CrashInfo } from './worker-checks.js';
 
 const MAX_IN_FLIGHT = 2;
 const MAX_LOAD_CRASHES = 3;
@@ -32,12 +33,7 @@ const workerEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 export type Outcome = { kind: 'done' } | { kind: 'interrupted' } | { kind: 'failed'; error: Error };
 
-export interface CrashInfo {
-  code: number | null;
-  signal: string | null;
-  /** The protocol violation the worker was killed for, if that is why it died. */
-  violation?: string;
-}
+export type { CrashInfo } from './worker-checks.js';
 
 export interface SupervisorOptions {
   workers: number;
@@ -64,13 +60,6 @@ export interface SupervisorOptions {
   /** Told of every worker start and exit, dispatch and failed attempt (trace/recorder.ts). */
   trace?: PoolTrace;
 }
-
-function describeExit({ code, signal, violation }: CrashInfo): string {
-  if (violation) return `killed for breaking the protocol: ${violation}`;
-  return signal ? `signal ${signal}` : `exit code ${code}`;
-}
-
-const deathCause = (info: CrashInfo, timedOut: TimedOutItem | null) => (timedOut ? `item ${timedOut.idx} timed out` : describeExit(info));
 
 export class Supervisor {
   private readonly slots = new Map<number, WorkerHandle>();
@@ -151,7 +140,7 @@ export class Supervisor {
       slot.greeted = true;
       slot.worker.send(this.opts.init);
     } else if (msg.type === 'ready') {
-      const mismatch = this.loadedOtherModel(msg);
+      const mismatch = loadedOtherModel(msg, { ...this.opts, modelRef: this.opts.init.modelRef });
       if (mismatch) {
         this.finish({
           kind: 'failed',
@@ -206,19 +195,6 @@ export class Supervisor {
       slot.stalled = true;
       this.opts.onStall(slot.pid, now - slot.heardAt, slot.inflight[0] ?? null);
     }
-  }
-
-  /** Why a worker's model is not the run's model (columns or code), or null when it is. */
-  private loadedOtherModel(msg: ReadyMessage): string | null {
-    const show = (cols: [string, ColumnType][]) => cols.map(([n, t]) => `${n} ${t}`).join(', ');
-    const ref = this.opts.init.modelRef;
-    if (show(msg.columns) !== show(this.opts.columns)) {
-      return `loaded model ${ref} with columns (${show(msg.columns)}), but the run's columns are (${show(this.opts.columns)})`;
-    }
-    if (msg.modelFingerprint !== this.opts.modelFingerprint) {
-      return `loaded model ${ref} from code that differs from the run's (its files changed during the run)`;
-    }
-    return null;
   }
 
   private canDispatch(slot: WorkerHandle): boolean {

@@ -110,7 +110,7 @@ function addColumns(db: DB, table: string, columns: [string, string][]): void {
 /**
  * Numbered migrations, run on open by a writer: MIGRATIONS[k] brings a database from schema
  * version k to k + 1 (PRAGMA user_version, mirrored in meta.schema_version, which releases
- * before migrations wrote). Each runs in its own transaction; nullable columns only, so the
+ * before migrations wrote). Each runs in its own transaction; nullable columns or new tables only, so the
  * rows of every earlier release stay valid.
  */
 const MIGRATIONS: ((db: DB) => void)[] = [
