@@ -9,13 +9,13 @@ import { breakMark, clipNote } from './chart-marks.js';
 import { robustExtent } from './robust-range.js';
 
 const { format } = formatLocale({ decimal: '.', thousands: ',', grouping: [3], currency: ['$', ''], minus: '-' });
-const W = 720;
-const H = 300;
-const M = { top: 28, right: 16, bottom: 44, left: 68 };
+export const W = 720;
+export const H = 300;
+export const M = { top: 28, right: 16, bottom: 44, left: 68 };
 const POS = '#4472c4';
 const NEG = '#2e9e6a';
 
-function frame(title: string, xLabel: string, yLabel: string, body: Html): Html {
+export function frame(title: string, xLabel: string, yLabel: string, body: Html): Html {
   return html`<figure style="margin:0"><svg xmlns="http://www.w3.org/2000/svg" role="img" width="${W}" height="${H}" style="max-width:100%;min-width:${W * 0.75}px;height:auto" viewBox="0 0 ${W} ${H}">
 <title>${title}</title>
 <text x="${M.left}" y="16" style="font-weight:600;font-size:13px">${title}</text>
