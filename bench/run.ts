@@ -15,12 +15,13 @@ import { resume } from './cases/resume.js';
 import { scaling } from './cases/scaling.js';
 import { tax } from './cases/tax.js';
 import { thumbnail } from './cases/thumbnail.js';
+import { trace } from './cases/trace.js';
 import { writeResultsPage } from './lib/docs-page.js';
 import { loadavg, machineInfo } from './lib/machine.js';
 import { renderMarkdown, renderText, type Report } from './lib/report.js';
 import type { BenchCase, BenchContext, CaseResult } from './lib/types.js';
 
-const CASES: BenchCase[] = [scaling, overhead, memory, resume, capacity, tax, thumbnail];
+const CASES: BenchCase[] = [scaling, overhead, memory, resume, capacity, tax, thumbnail, trace];
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[] | null; runs: number | null } {

@@ -30,14 +30,17 @@ export function sessionEvents(o: {
   counts: SessionCounts;
   progress: Progress;
   activeMs: () => number;
-  trace: TraceRecorder;
+  trace: TraceRecorder | null;
   log: Logger;
 }): Events {
   const { commits, counts, progress, trace, log } = o;
   let sawRow = false;
   const recordError = (e: ErrorRow) => {
-    commits.commit({ idx: [], start: e.idx, rows: 0, columns: [], specials: null }, [e], o.activeMs(), () =>
-      trace.recorded(e.idx, e.attempts, `recorded as an error: ${e.error.message}`),
+    commits.commit(
+      { idx: [], start: e.idx, rows: 0, columns: [], specials: null },
+      [e],
+      o.activeMs(),
+      trace ? () => trace.recorded(e.idx, e.attempts, `recorded as an error: ${e.error.message}`) : undefined,
     );
     counts.done++;
     counts.errors++;
@@ -56,7 +59,7 @@ export function sessionEvents(o: {
         { idx: msg.idx, start: chunk.start, rows: msg.rows, columns: msg.columns, specials: msg.specials },
         msg.errors.map((e) => ({ ...e, attempts: e.attempts ?? chunk.crashes + 1 })),
         o.activeMs(),
-        () => trace.committed(chunk, msg),
+        trace ? () => trace.committed(chunk, msg) : undefined,
       );
       counts.done += chunk.count;
       counts.errors += msg.errors.length;

@@ -26,7 +26,7 @@ import { createProgress, type Progress } from './progress.js';
 import { sessionEvents, type SessionCounts } from './session-events.js';
 import { runBounds } from './shard.js';
 import { RunCommits } from './transactions.js';
-import { TraceRecorder } from '../trace/recorder.js';
+import { createTrace, type TraceRecorder } from '../trace/recorder.js';
 import { endProcessGroup } from '../../util/process-group.js';
 
 export interface SessionOptions {
@@ -72,7 +72,8 @@ export function signalExitCode(sig: NodeJS.Signals): number {
 
 export class RunSession {
   private readonly commits: RunCommits;
-  private readonly trace: TraceRecorder;
+  /** The trace (null with SIMRUN_TRACE=0). */
+  private readonly trace: TraceRecorder | null;
   private readonly source: ReturnType<typeof openSource>;
   /** Index ranges already committed (by earlier sessions of the run). */
   private readonly done: Interval[];
@@ -88,7 +89,7 @@ export class RunSession {
     const { db, run, model } = plan;
     const writer = new ResultsWriter(db, model.name, modelColumns(model).length, run.id);
     this.commits = new RunCommits(db, run, writer);
-    this.trace = new TraceRecorder(db, run, plan.log);
+    this.trace = createTrace(db, run, plan.log);
     this.source = openSource(plan.spec, plan.scan);
     this.done = writer.doneIntervals(plan.options.retryErrors ?? false);
     this.startDone = intervalCount(this.done);
@@ -106,7 +107,7 @@ export class RunSession {
     const { db, run, model, spec, options: o, log } = this.plan;
     const heartbeat = setInterval(() => {
       if (db.open && !renewClaim(db, run.id)) log.error({ run: run.id }, 'the run was taken over by another process');
-      this.trace.snapshot();
+      this.trace?.snapshot();
     }, HEARTBEAT_MS);
     const timeoutDir = o.itemTimeoutMs > 0 ? mkdtempSync(path.join(os.tmpdir(), 'simrun-timeouts-')) : null;
     const onSignal = (sig: NodeJS.Signals) => this.onSignal(sig);
@@ -124,7 +125,7 @@ export class RunSession {
     } finally {
       this.progress?.stop();
       clearInterval(heartbeat);
-      this.trace.close();
+      this.trace?.close();
       this.commits.close();
       if (timeoutDir) rmSync(timeoutDir, { recursive: true, force: true });
       for (const sig of RUN_SIGNALS) process.off(sig, onSignal);
@@ -164,7 +165,7 @@ export class RunSession {
       inputFailed: (e) =>
         e.code === 'E_INPUT_CHANGED' ? inputChangedError(spec, e.message) : runFailed(`${e.message}; the run is marked failed`),
       log,
-      trace: this.trace,
+      ...(this.trace ? { trace: this.trace } : {}),
       stallMs: o.stallWarnMs,
       ...sessionEvents({
         model: model.name,
@@ -195,7 +196,7 @@ export class RunSession {
     // Each worker with what its model spawned (its process group; the worker alone without one).
     for (const w of Object.values(cluster.workers ?? {})) if (w?.process.pid && !endProcessGroup(w.process.pid)) w.process.kill('SIGKILL');
     const code = this.interrupted(true);
-    this.trace.close();
+    this.trace?.close();
     this.commits.close();
     this.plan.db.close();
     process.exit(code);

@@ -33,6 +33,11 @@ interface Sent {
 const ATTEMPT_COLUMNS =
   'run_id, session, shard, host, lo, hi, attempt, worker, pid, dispatched_at, started_at, finished_at, wall_ms, cpu_ms, rss, peak_rss, items, errors, outcome, cause';
 
+/** The session's trace, or null when SIMRUN_TRACE=0 turns it off (the bench's trace case compares). */
+export function createTrace(db: DB, run: RunRecord, log: Logger): TraceRecorder | null {
+  return process.env.SIMRUN_TRACE === '0' ? null : new TraceRecorder(db, run, log);
+}
+
 export class TraceRecorder implements PoolTrace {
   readonly session: number;
   private readonly host = os.hostname();
