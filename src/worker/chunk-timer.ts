@@ -60,14 +60,15 @@ export class ChunkTimer {
     const ms = now - this.t0;
     exactNext = count > 0 && ms / count >= EXACT_MIN_MS;
     const cpu = process.cpuUsage(this.cpu0);
-    const usage = process.resourceUsage();
+    const rss = process.memoryUsage.rss();
     return {
       ms,
       trace: {
         startedAt: this.startedAt,
         cpuMs: (cpu.user + cpu.system) / 1000,
-        rss: process.memoryUsage.rss(),
-        peakRss: usage.maxRSS * 1024,
+        rss,
+        // The kernel updates its high-water mark lazily: the RSS just read may be above it.
+        peakRss: Math.max(rss, process.resourceUsage().maxRSS * 1024),
         slowest: this.top.map(([idx, n, t]) => [idx, n, Math.round(t * 1000) / 1000]),
       },
     };

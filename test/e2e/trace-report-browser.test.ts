@@ -39,7 +39,7 @@ describe.skipIf(chromium.skip)('the trace in the HTML report, in Chromium', () =
       (await runCli(['run', fixtureModel('faulty.mjs'), '--input', 'range:100', '--param', 'at=[]', '--db', big, '--quiet'])).code,
     ).toBe(0);
     const db = new Database(big);
-    db.exec('DELETE FROM trace; DELETE FROM trace_workers; DELETE FROM trace_items');
+    db.exec('DELETE FROM trace; DELETE FROM trace_workers');
     const t0 = 1_800_000_000_000;
     const addWorker = db.prepare(
       `INSERT INTO trace_workers (run_id, session, host, worker, pid, started_at, ready_at, exited_at, exit_code, cause) VALUES (1, 1, 'h', ?, ?, ?, ?, ?, ?, ?)`,

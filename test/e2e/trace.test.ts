@@ -77,7 +77,7 @@ describe('simrun trace table', () => {
     expect(bad).toEqual([]);
     // The throw is an item error inside a committed chunk.
     expect(query(db, `SELECT sum(errors) AS e FROM trace WHERE lo <= 7 AND hi >= 7`)).toEqual([{ e: 1 }]);
-    // Each committed chunk's slowest items (up to 3) are in trace_items, inside the run's range.
+    // Each committed chunk's slowest items (up to 3), listed by the view trace_items, are inside the run's range.
     const items = query<{ n: number; lo: number; hi: number }>(
       db,
       'SELECT count(*) AS n, min(idx) AS lo, max(idx + items - 1) AS hi FROM trace_items',

@@ -20,7 +20,8 @@ function db() {
   attempt.run(0, 799, 1, 11, 0, 8_000, 8_000, 800, 'committed', 50e6);
   attempt.run(800, 899, 2, 21, null, 2_000, null, 100, 'bisected', null);
   attempt.run(800, 999, 2, 22, 4_000, 6_000, 2_000, 200, 'committed', 70e6);
-  d.prepare(`INSERT INTO trace_items (run_id, idx, items, ms) VALUES (1, 5, 1, 30), (1, 900, 1, 90), (1, 64, 64, 50)`).run();
+  d.prepare(`UPDATE trace SET slowest = ? WHERE lo = 0`).run('[[64,64,50],[5,1,30]]');
+  d.prepare(`UPDATE trace SET slowest = ? WHERE lo = 800 AND outcome = 'committed'`).run('[[900,1,90]]');
   return d;
 }
 

@@ -8,9 +8,8 @@ import type { DB } from '../store/store.js';
 const TABLES: [string, string][] = [
   [
     'trace',
-    'session, host, lo, hi, attempt, worker, pid, dispatched_at, started_at, finished_at, wall_ms, cpu_ms, rss, peak_rss, items, errors, outcome, cause',
+    'session, host, lo, hi, attempt, worker, pid, dispatched_at, started_at, finished_at, wall_ms, cpu_ms, rss, peak_rss, items, errors, outcome, cause, slowest',
   ],
-  ['trace_items', 'idx, items, ms'],
   ['trace_workers', 'session, host, worker, pid, started_at, ready_at, exited_at, exit_code, signal, cause'],
 ];
 

@@ -31,7 +31,7 @@ interface Sent {
 }
 
 const ATTEMPT_COLUMNS =
-  'run_id, session, shard, host, lo, hi, attempt, worker, pid, dispatched_at, started_at, finished_at, wall_ms, cpu_ms, rss, peak_rss, items, errors, outcome, cause';
+  'run_id, session, shard, host, lo, hi, attempt, worker, pid, dispatched_at, started_at, finished_at, wall_ms, cpu_ms, rss, peak_rss, items, errors, outcome, cause, slowest';
 
 /** The session's trace, or null when SIMRUN_TRACE=0 turns it off (the bench's trace case compares). */
 export function createTrace(db: DB, run: RunRecord, log: Logger): TraceRecorder | null {
@@ -47,7 +47,6 @@ export class TraceRecorder implements PoolTrace {
   private readonly workers = new Map<number, [number, number]>();
   private readonly sent = new Map<number, Sent>();
   private readonly insertAttempt: Statement;
-  private readonly insertItem: Statement;
   private readonly insertWorker: Statement;
   private readonly setReady: Statement;
   private readonly setExit: Statement;
@@ -63,7 +62,6 @@ export class TraceRecorder implements PoolTrace {
     this.shard = run.shard_index;
     this.session = db.prepare(`SELECT coalesce(max(session), 0) + 1 FROM trace_workers WHERE run_id = ?`).pluck().get(run.id) as number;
     this.insertAttempt = db.prepare(`INSERT INTO trace (${ATTEMPT_COLUMNS}) VALUES (${ATTEMPT_COLUMNS.replace(/\w+/g, '?')})`);
-    this.insertItem = db.prepare(`INSERT INTO trace_items (run_id, idx, items, ms, shard) VALUES (?, ?, ?, ?, ?)`);
     this.insertWorker = db.prepare(
       `INSERT INTO trace_workers (run_id, session, shard, host, worker, pid, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -101,7 +99,7 @@ export class TraceRecorder implements PoolTrace {
     this.sent.set(chunk.id, { chunk, worker: this.workers.get(worker.id)?.[0] ?? 0, pid: worker.process.pid ?? 0, at: Date.now() });
   }
 
-  /** In the chunk's commit transaction: its attempt row and its slowest items. */
+  /** In the chunk's commit transaction: its attempt row, with its slowest items. */
   committed(chunk: Chunk, msg: ResultMessage): void {
     const s = this.sent.get(chunk.id);
     this.sent.delete(chunk.id);
@@ -123,14 +121,14 @@ export class TraceRecorder implements PoolTrace {
       msg.errors.length,
       'committed',
       null,
+      t?.slowest.length ? JSON.stringify(t.slowest) : null,
     );
-    for (const [idx, n, ms] of t?.slowest ?? []) this.insertItem.run(this.runId, idx, n, ms, this.shard);
   }
 
   /** In the transaction that records an item as an error after crashes or timeouts: its committed row. */
   recorded(idx: number, attempts: number, cause: string): void {
     const item = { id: 0, start: idx, count: 1, crashes: attempts - 1 };
-    this.insertAttempt.run(...this.range(item), null, null, null, null, Date.now(), null, null, null, null, 1, 1, 'committed', cause);
+    this.insertAttempt.run(...this.range(item), null, null, null, null, Date.now(), null, null, null, null, 1, 1, 'committed', cause, null);
   }
 
   failed(inflight: Chunk[], outcomes: AttemptOutcome[], cause: string): void {
@@ -190,6 +188,7 @@ export class TraceRecorder implements PoolTrace {
       0,
       outcome,
       cause,
+      null,
     );
   }
 
