@@ -24,12 +24,13 @@ import { thumbnail } from './cases/thumbnail.js';
 import { startup } from './cases/startup.js';
 import { prepareRef } from './lib/against.js';
 import { againstSection } from './lib/against-report.js';
+import { trace } from './cases/trace.js';
 import { writeResultsPage } from './lib/docs-page.js';
 import { loadavg, machineInfo } from './lib/machine.js';
 import { renderMarkdown, renderText, type Report } from './lib/report.js';
 import type { BenchCase, BenchContext, CaseResult } from './lib/types.js';
 
-const CASES: BenchCase[] = [startup, scaling, overhead, memory, resume, capacity, tax, sweep, thumbnail, python];
+const CASES: BenchCase[] = [startup, scaling, overhead, memory, resume, capacity, tax, sweep, thumbnail, python, trace];
 /** Default --threshold: see docs/benchmarks.md ("Regression guard") for how it was chosen. */
 const DEFAULT_THRESHOLD_PCT = 5;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -139,6 +139,21 @@ export interface ResultMessage {
   ms: number;
   /** A sweep: the rows of the chunk for each of init's `variants`, in order (the fields above are the first variant's). */
   more?: VariantResult[];
+  /** What the worker measured for the trace table (absent from a worker that measured nothing). */
+  trace?: ChunkTrace;
+}
+
+/** A chunk as its worker measured it (worker/chunk-timer.ts), stored in the trace table. */
+export interface ChunkTrace {
+  /** When the worker began the chunk, epoch ms. */
+  startedAt: number;
+  /** The worker process's CPU time (user + system) during the chunk, ms. */
+  cpuMs: number;
+  /** The worker's resident set at the chunk's end, and its peak so far, bytes. */
+  rss: number;
+  peakRss: number;
+  /** The slowest items, slowest first: [first index, items timed together (1: the item alone), ms]. */
+  slowest: [number, number, number][];
 }
 
 /** One sweep variant's rows of a chunk, as in ResultMessage. */

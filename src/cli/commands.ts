@@ -61,6 +61,11 @@ export const CORE_COMMANDS: Readonly<Record<string, CoreCommand>> = {
     summary: "a run's tables (those its model declares), or a self-contained HTML report of any run (--html)",
     register: async (p) => (await import('./report.js')).registerReport(p),
   },
+  trace: {
+    usage: '[options]',
+    summary: "a run's trace: utilization, throughput over time, slowest items, restarts; or every chunk attempt",
+    register: async (p) => (await import('./trace.js')).registerTrace(p),
+  },
   check: {
     usage: '[options]',
     summary: 'check a database before publishing it: SQLite integrity, every run whole (rows, errors, indices, fingerprints)',

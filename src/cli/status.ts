@@ -6,6 +6,7 @@ import { localTime } from '../util/local-time.js';
 import { writeRows } from './output.js';
 import { watchStatus } from './status-watch.js';
 import { sweepMembership } from '../primary/sweep/sweep-store.js';
+import { traceStatus, traceStatusLine } from '../primary/trace/trace-status.js';
 
 /** A run's params as a person wants them: what it changed from the model's defaults; all of them on request. */
 function paramsText(r: RunRecord, full: boolean): string {
@@ -48,7 +49,9 @@ export function registerStatus(program: Command): void {
       const runs = listRuns(db).map((r) => {
         const mine = shards.filter((s) => s.run_id === r.id);
         const sweep = sweeps.get(r.id);
-        return { ...viewRun(r), ...(mine.length ? { shards: mine } : {}), ...(sweep ? { sweep } : {}) };
+        const view = viewRun(r);
+        const trace = traceStatus(db, r, view.state);
+        return { ...view, ...(mine.length ? { shards: mine } : {}), ...(sweep ? { sweep } : {}), ...(trace ? { trace } : {}) };
       });
       db.close();
       if (f.json) {
@@ -82,6 +85,7 @@ export function registerStatus(program: Command): void {
             `${r.shard_index != null ? `, shard ${r.shard_index}/${r.shard_count} of ${r.input_total} items` : ''}` +
             `${r.sweep ? `, sweep ${r.sweep.sweep} variant ${r.sweep.variant} (${r.sweep.label})` : ''}${r.message ? `\n  message: ${r.message}` : ''}\n`,
         );
+        if (r.trace) process.stdout.write(`  ${traceStatusLine(r.trace)}\n`);
         for (const s of r.shards ?? []) {
           process.stdout.write(
             `  shard ${s.shard_index}/${s.shard_count}: indices ${s.lo}-${s.hi}, ${s.done} rows, ${s.errors} errors, ${s.status}; ` +

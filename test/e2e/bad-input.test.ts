@@ -102,7 +102,7 @@ describe('bad input leaves an existing database untouched', () => {
     d.close();
     await expectRefused(
       ['run', 'montecarlo', '--input', 'range:5', '--db', newer],
-      /schema version 99, newer than this simrun \(3\); upgrade simrun/,
+      /schema version 99, newer than this simrun \(4\); upgrade simrun/,
       newer,
     );
   });

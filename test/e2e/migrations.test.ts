@@ -30,8 +30,8 @@ describe('schema migrations', () => {
 
     const r = await runCli(['resume', '--db', db, '--quiet']);
     expect(r.code, r.stderr).toBe(0);
-    expect(userVersion(db)).toBe(3);
-    expect(query(db, `SELECT value FROM meta WHERE key = 'schema_version'`)).toEqual([{ value: '3' }]);
+    expect(userVersion(db)).toBe(4);
+    expect(query(db, `SELECT value FROM meta WHERE key = 'schema_version'`)).toEqual([{ value: '4' }]);
     expect(query(db, 'SELECT status, done, total, model_fingerprint IS NOT NULL AS fp FROM runs')).toEqual([
       { status: 'done', done: 3000, total: 3000, fp: 1 },
     ]);

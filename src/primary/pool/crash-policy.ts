@@ -13,6 +13,7 @@
  *   forever (bisection costs a few crashes per item, so the limit grows with the workers).
  */
 import type { Chunk } from '../run/chunk-feed.js';
+import type { AttemptOutcome } from '../trace/schema.js';
 
 /** A chunk to requeue: items [start, start + count), crashed or timed out `crashes` times. */
 export interface Requeue {
@@ -63,4 +64,21 @@ export function afterWorkerDeath(inflight: Pick<Chunk, 'start' | 'count' | 'cras
 /** True when the run must stop: crashes with no chunk done in between, or items isolated in a row. */
 export function breakerTripped(crashStreak: number, poisonStreak: number, workers: number): boolean {
   return crashStreak >= MAX_CRASH_STREAK + 2 * workers || poisonStreak >= MAX_POISON_STREAK;
+}
+
+/**
+ * What each chunk in flight became, aligned with `inflight` (for the trace), as afterWorkerDeath
+ * decides: a single item out of retries is 'crashed' (then recorded as an error).
+ */
+export function attemptOutcomes(
+  inflight: Pick<Chunk, 'start' | 'count' | 'crashes'>[],
+  failure: Failure,
+  retries: number,
+): AttemptOutcome[] {
+  return inflight.map((c, k) => {
+    if (failure.kind === 'timeout') return failure.idx >= c.start && failure.idx < c.start + c.count ? 'timed_out' : 'requeued';
+    if (k > 0) return 'requeued';
+    if (c.count > 1) return 'bisected';
+    return c.crashes + 1 <= retries ? 'retried' : 'crashed';
+  });
 }

@@ -11,16 +11,18 @@ import { modelError, runFailed } from '../../errors.js';
 import { E_MODEL_LOAD_TIMEOUT } from '../../worker/model-loader.js';
 import type { ColumnType } from '../../api/model.js';
 import type { SerializedError } from '../../errors.js';
-import type { ChunkMessage, InitMessage, ReadyMessage, ResultMessage, WorkerMessage } from '../../protocol.js';
+import type { ChunkMessage, InitMessage, ResultMessage, WorkerMessage } from '../../protocol.js';
 import type { TimedOutItem } from '../../worker/item-watchdog.js';
 import { WorkerHandle } from './worker-handle.js';
 import type { ChunkFeed, Chunk } from '../run/chunk-feed.js';
-import { afterWorkerDeath, breakerTripped, type Failure } from './crash-policy.js';
+import { afterWorkerDeath, attemptOutcomes, breakerTripped, type Failure } from './crash-policy.js';
+import type { PoolTrace } from '../trace/recorder.js';
 import type { ChunkSizer } from '../run/chunk-size.js';
 import { endLeftovers } from './own-group.js';
 import { WorkerForks } from './worker-forks.js';
 import { protocolViolation } from './protocol-check.js';
 import { mark } from '../../util/phases.js';
+import { deathCause, describeExit, loadedOtherModel, type CrashInfo } from './worker-checks.js';
 
 const MAX_IN_FLIGHT = 2;
 const MAX_LOAD_CRASHES = 3;
@@ -29,12 +31,7 @@ const STALL_CHECK_MS = 30_000;
 
 export type Outcome = { kind: 'done' } | { kind: 'interrupted' } | { kind: 'failed'; error: Error };
 
-export interface CrashInfo {
-  code: number | null;
-  signal: string | null;
-  /** The protocol violation the worker was killed for, if that is why it died. */
-  violation?: string;
-}
+export type { CrashInfo } from './worker-checks.js';
 
 export interface SupervisorOptions {
   workers: number;
@@ -60,11 +57,8 @@ export interface SupervisorOptions {
   /** A worker with work in flight has sent nothing for stallMs (0: never warn); `silentMs` 0 when it speaks again. */
   stallMs: number;
   onStall(pid: number, silentMs: number, chunk: Chunk | null): void;
-}
-
-function describeExit({ code, signal, violation }: CrashInfo): string {
-  if (violation) return `killed for breaking the protocol: ${violation}`;
-  return signal ? `signal ${signal}` : `exit code ${code}`;
+  /** Told of every worker start and exit, dispatch and failed attempt (trace/recorder.ts). */
+  trace?: PoolTrace;
 }
 
 export class Supervisor {
@@ -124,6 +118,7 @@ export class Supervisor {
 
   private onFork = (worker: Worker): void => {
     this.slots.set(worker.id, new WorkerHandle(worker));
+    this.opts.trace?.forked(worker);
     // A send to a worker that just died (EPIPE): its 'exit' is handled in onExit.
     worker.on('error', (err) => this.opts.log.debug({ err, pid: worker.process.pid }, 'worker channel error'));
   };
@@ -148,7 +143,7 @@ export class Supervisor {
       slot.greeted = true;
       slot.worker.send(this.opts.init);
     } else if (msg.type === 'ready') {
-      const mismatch = this.loadedOtherModel(msg);
+      const mismatch = loadedOtherModel(msg, { ...this.opts, modelRef: this.opts.init.modelRef });
       if (mismatch) {
         this.finish({
           kind: 'failed',
@@ -160,6 +155,7 @@ export class Supervisor {
       }
       mark(`pool: ready from ${slot.pid}`);
       slot.markReady();
+      this.opts.trace?.ready(slot.worker);
       this.pump(slot);
     } else if (msg.type === 'loadFailed') {
       const e = msg.error;
@@ -205,19 +201,6 @@ export class Supervisor {
     }
   }
 
-  /** Why a worker's model is not the run's model (columns or code), or null when it is. */
-  private loadedOtherModel(msg: ReadyMessage): string | null {
-    const show = (cols: [string, ColumnType][]) => cols.map(([n, t]) => `${n} ${t}`).join(', ');
-    const ref = this.opts.init.modelRef;
-    if (show(msg.columns) !== show(this.opts.columns)) {
-      return `loaded model ${ref} with columns (${show(msg.columns)}), but the run's columns are (${show(this.opts.columns)})`;
-    }
-    if (msg.modelFingerprint !== this.opts.modelFingerprint) {
-      return `loaded model ${ref} from code that differs from the run's (its files changed during the run)`;
-    }
-    return null;
-  }
-
   private canDispatch(slot: WorkerHandle): boolean {
     return !this.stopping && !this.finished && slot.accepting && this.slots.has(slot.worker.id);
   }
@@ -234,6 +217,7 @@ export class Supervisor {
         return;
       }
       slot.assign(chunk);
+      this.opts.trace?.dispatched(chunk, slot.worker);
       if (!this.dispatched++)
         this.opts.log.info({ msSinceStart: Math.round(performance.now()), size: chunk.count }, 'first chunk dispatched');
       slot.worker.send({ type: 'chunk', id: chunk.id, start: chunk.start, count: chunk.count, ...payload });
@@ -248,13 +232,19 @@ export class Supervisor {
   private onExit = (worker: Worker, code: number | null, signal: string | null): void => {
     this.leftovers += endLeftovers(worker.process.pid, this.opts.log);
     const slot = this.slots.get(worker.id);
-    if (!slot || slot.state === 'draining' || slot.state === 'dead') return;
+    if (!slot || slot.state === 'draining' || slot.state === 'dead') return this.opts.trace?.exited(worker, code, signal, 'stopped');
     this.slots.delete(worker.id);
     const loaded = slot.loaded;
     slot.markDead();
     const timedOut = slot.takeTimeoutReport(this.opts.init.timeoutDir);
-    if (this.finished) return;
     const info: CrashInfo = slot.violation ? { code, signal, violation: slot.violation } : { code, signal };
+    this.opts.trace?.exited(
+      worker,
+      code,
+      signal,
+      loaded ? deathCause(info, timedOut) : `died while loading the model (${describeExit(info)})`,
+    );
+    if (this.finished) return;
     const { log } = this.opts;
     if (!loaded) {
       log.error({ pid: worker.process.pid, ...info }, 'worker died while loading the model');
@@ -280,8 +270,7 @@ export class Supervisor {
       // everything isolates item after item with no chunk finishing in between.
       this.crashStreak++;
       if (breakerTripped(this.crashStreak, this.poisonStreak, this.opts.workers)) {
-        const last = timedOut ? `item ${timedOut.idx} timed out` : describeExit(info);
-        const what = `${this.crashStreak} crashes, ${this.poisonStreak} items isolated, no chunk done; last: ${last}`;
+        const what = `${this.crashStreak} crashes, ${this.poisonStreak} items isolated, no chunk done; last: ${deathCause(info, timedOut)}`;
         this.finish({ kind: 'failed', error: runFailed(`workers keep crashing (${what}); model ${this.opts.init.modelRef}`) });
         return;
       }
@@ -295,6 +284,7 @@ export class Supervisor {
   private afterDeath(inflight: Chunk[], failure: Failure, info: CrashInfo, timedOut: TimedOutItem | null): void {
     const { feed } = this.opts;
     const decision = afterWorkerDeath(inflight, failure, this.opts.retries);
+    this.opts.trace?.failed(inflight, attemptOutcomes(inflight, failure, this.opts.retries), deathCause(info, timedOut));
     for (const r of decision.requeue) feed.requeue({ id: feed.newId(), ...r });
     for (const { idx, attempts } of decision.record) {
       this.poisonStreak++;

@@ -14,6 +14,7 @@ import { columnStats, defaultHistColumn, ERROR_COLUMNS, errorSummary, histogramB
 import type { ModelReport } from '../../api/extensions.js';
 import { resultsReader, runInfo } from '../store/results-reader.js';
 import { modelSections } from './model-sections.js';
+import { traceSections } from './trace-sections.js';
 
 export interface ReportOptions {
   /** numeric column for the histogram; default per model (see defaultHistColumn) */
@@ -97,6 +98,7 @@ export function runReport(db: DB, runId: number, o: ReportOptions = {}): string 
     errorSection(db, t.run),
     ...model,
     ...genericSections(db, t, o),
+    ...traceSections(db, t.run),
     footer(),
   ]);
 }

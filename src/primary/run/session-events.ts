@@ -10,6 +10,7 @@ import { formatDuration } from '../../util/duration.js';
 import { resultShapeError } from '../pool/result-shape.js';
 import type { CrashInfo, SupervisorOptions } from '../pool/supervisor.js';
 import type { ErrorRow } from '../store/results-writer.js';
+import type { TraceRecorder } from '../trace/recorder.js';
 import type { Chunk } from './chunk-feed.js';
 import type { Progress } from './progress.js';
 import type { RunCommits } from './transactions.js';
@@ -34,15 +35,22 @@ export function sessionEvents(o: {
   counts: SessionCounts;
   progress: Progress;
   activeMs: () => number;
+  trace: TraceRecorder | null;
   log: Logger;
 }): Events {
-  const { commits, counts, progress, log } = o;
+  const { commits, counts, progress, trace, log } = o;
   let sawRow = false;
   const noRows = (e: ErrorRow) => ({ idx: [], start: e.idx, rows: 0, columns: [], specials: null });
   // An item that crashes or hangs its worker fails in every variant of a sweep: which one did is not known.
   const recordError = (e: ErrorRow) => {
     const [first, ...more] = Array.from({ length: o.variants + 1 }, (_, k) => keepItems(noRows(e), [e], o.keep?.[k]));
-    commits.commit(first!.rows, first!.errors, o.activeMs(), more);
+    commits.commit(
+      first!.rows,
+      first!.errors,
+      o.activeMs(),
+      more,
+      trace ? () => trace.recorded(e.idx, e.attempts, `recorded as an error: ${e.error.message}`) : undefined,
+    );
     counts.done++;
     counts.errors++;
     progress.update(counts.done, counts.errors);
@@ -67,7 +75,7 @@ export function sessionEvents(o: {
           o.keep?.[k],
         );
       const [first, ...more] = parts.map(write);
-      commits.commit(first!.rows, first!.errors, o.activeMs(), more);
+      commits.commit(first!.rows, first!.errors, o.activeMs(), more, trace ? () => trace.committed(chunk, msg) : undefined);
       counts.done += chunk.count;
       counts.errors += parts.reduce((n, p) => n + p.errors.length, 0);
       progress.update(counts.done, counts.errors);

@@ -27,6 +27,7 @@ import { sessionEvents, type SessionCounts } from './session-events.js';
 import { runBounds } from './shard.js';
 import { RunCommits } from './transactions.js';
 import type { Keep } from '../sweep/retry-rows.js';
+import { createTrace, type TraceRecorder } from '../trace/recorder.js';
 import { endProcessGroup } from '../../util/process-group.js';
 import type { WorkerForks } from '../pool/worker-forks.js';
 
@@ -87,6 +88,8 @@ export function signalExitCode(sig: NodeJS.Signals): number {
 
 export class RunSession {
   private readonly commits: RunCommits;
+  /** The trace (null with SIMRUN_TRACE=0). */
+  private readonly trace: TraceRecorder | null;
   private readonly source: ReturnType<typeof openSource>;
   /** Index ranges already committed (by earlier sessions of the run). */
   private readonly done: Interval[];
@@ -105,6 +108,7 @@ export class RunSession {
     // A sweep's variants commit together, so they have finished the same items: the first's are theirs.
     const variants = (plan.variants ?? []).map((v) => ({ run: v.run, writer: new ResultsWriter(db, model.name, width, v.run.id) }));
     this.commits = new RunCommits(db, run, writer, variants);
+    this.trace = createTrace(db, run, plan.log);
     this.source = openSource(plan.spec, plan.scan);
     this.done = plan.retry?.done ?? writer.doneIntervals(plan.options.retryErrors ?? false);
     this.startDone = intervalCount(this.done);
@@ -126,6 +130,7 @@ export class RunSession {
     const heartbeat = setInterval(() => {
       for (const id of this.commits.runs)
         if (db.open && !renewClaim(db, id)) log.error({ run: id }, 'the run was taken over by another process');
+      this.trace?.snapshot();
     }, HEARTBEAT_MS);
     const timeoutDir = o.itemTimeoutMs > 0 ? mkdtempSync(path.join(os.tmpdir(), 'simrun-timeouts-')) : null;
     const onSignal = (sig: NodeJS.Signals) => this.onSignal(sig);
@@ -143,6 +148,7 @@ export class RunSession {
     } finally {
       this.progress?.stop();
       clearInterval(heartbeat);
+      this.trace?.close();
       this.commits.close();
       if (timeoutDir) rmSync(timeoutDir, { recursive: true, force: true });
       for (const sig of RUN_SIGNALS) process.off(sig, onSignal);
@@ -184,6 +190,7 @@ export class RunSession {
       inputFailed: (e) =>
         e.code === 'E_INPUT_CHANGED' ? inputChangedError(spec, e.message) : runFailed(`${e.message}; the run is marked failed`),
       log,
+      ...(this.trace ? { trace: this.trace } : {}),
       stallMs: o.stallWarnMs,
       ...sessionEvents({
         model: model.name,
@@ -195,6 +202,7 @@ export class RunSession {
         counts: this.counts,
         progress: this.progress,
         activeMs: this.activeMs,
+        trace: this.trace,
         log,
       }),
     });
@@ -216,6 +224,7 @@ export class RunSession {
     // Each worker with what its model spawned (its process group; the worker alone without one).
     for (const w of Object.values(cluster.workers ?? {})) if (w?.process.pid && !endProcessGroup(w.process.pid)) w.process.kill('SIGKILL');
     const code = this.interrupted(true);
+    this.trace?.close();
     this.commits.close();
     this.plan.db.close();
     process.exit(code);

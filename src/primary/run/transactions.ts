@@ -42,7 +42,7 @@ export interface VariantRun {
 
 export class RunCommits {
   private publishTimer: NodeJS.Timeout | undefined;
-  private readonly commitChunk: (rows: RowBatch, errors: ErrorRow[], activeMs: number, more: VariantWrite[]) => void;
+  private readonly commitChunk: (rows: RowBatch, errors: ErrorRow[], activeMs: number, more: VariantWrite[], trace?: () => void) => void;
   private readonly runIds: number[];
 
   constructor(
@@ -53,10 +53,11 @@ export class RunCommits {
   ) {
     this.runIds = [run.id, ...variants.map((v) => v.run.id)];
     // Inside the held first transaction better-sqlite3 makes this a savepoint: still whole or nothing.
-    this.commitChunk = db.transaction((rows: RowBatch, errors: ErrorRow[], activeMs: number, more: VariantWrite[]) => {
+    this.commitChunk = db.transaction((rows: RowBatch, errors: ErrorRow[], activeMs: number, more: VariantWrite[], trace?: () => void) => {
       writer.write(rows, errors, activeMs);
       if (more.length !== variants.length) throw new Error(`a chunk of ${more.length + 1} variant(s) for a sweep of ${this.runIds.length}`);
       more.forEach((m, k) => variants[k]!.writer.write(m.rows, m.errors, activeMs));
+      trace?.();
     });
   }
 
@@ -65,9 +66,12 @@ export class RunCommits {
     return this.runIds;
   }
 
-  /** A returned chunk (rows and item errors; in a sweep, every variant's) in one transaction; then the run is visible. */
-  commit(rows: RowBatch, errors: ErrorRow[], activeMs: number, more: VariantWrite[] = []): void {
-    this.commitChunk(rows, errors, activeMs, more);
+  /**
+   * A returned chunk (rows and item errors; in a sweep, every variant's; and its trace row, one
+   * for all variants) in one transaction; then the run is visible.
+   */
+  commit(rows: RowBatch, errors: ErrorRow[], activeMs: number, more: VariantWrite[] = [], trace?: () => void): void {
+    this.commitChunk(rows, errors, activeMs, more, trace);
     this.publish();
   }
 

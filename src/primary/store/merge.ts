@@ -26,6 +26,7 @@ import { ensureModelViews } from './model-views.js';
 import { checkRowCount } from './row-count.js';
 import { loadModel } from '../../worker/model-loader.js';
 import { holdsSweep, mergeSweepShards } from '../sweep/merge.js';
+import { copyShardTrace } from '../trace/merge-trace.js';
 
 export interface MergeOptions {
   into: string;
@@ -108,6 +109,7 @@ function mergeShard(db: DB, runId: number | null, s: ShardInfo, all: ShardInfo[]
         `INSERT INTO main.errors (run_id, idx, attempts, kind, name, message, stack, code, at) ` +
           `SELECT ?, idx, attempts, kind, name, message, stack, code, at FROM shard.errors WHERE run_id = ?`,
       ).run(id, s.run.id);
+      copyShardTrace(db, id, s.run.id, s.shard.index);
       const now = new Date().toISOString();
       const addRange = db.prepare(`INSERT INTO main.chunks (run_id, lo, hi, at) VALUES (?, ?, ?, ?)`);
       for (const [a, b] of s.covered) addRange.run(id, a, b, now);

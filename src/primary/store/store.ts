@@ -9,6 +9,8 @@ import { DatabaseError, dbError } from '../../errors.js';
 import type { ColumnType } from '../../api/model.js';
 import { isWalFile } from './journal.js';
 import { noteTarget, toUserError } from '../../system-errors.js';
+import { TRACE_SCHEMA } from '../trace/schema.js';
+import { SWEEP_SCHEMA } from '../sweep/schema.js';
 
 /** How long a writer waits for another writer's lock before failing (SIMRUN_BUSY_TIMEOUT_MS). */
 const BUSY_TIMEOUT_MS = Number(process.env.SIMRUN_BUSY_TIMEOUT_MS ?? 10_000);
@@ -101,20 +103,6 @@ CREATE TABLE IF NOT EXISTS shards (
   PRIMARY KEY (run_id, shard_index));
 `;
 
-/**
- * A sweep (simrun sweep, src/primary/sweep/): `kind` grid | reforms | stack | seeds, `spec_json`
- * what was asked for, `baseline_json` the baseline's param overrides, `base_ord` the variant that
- * is the baseline (null for seeds). Each variant is a run of its own, in `ord` order.
- */
-const SWEEP_SCHEMA = `
-CREATE TABLE IF NOT EXISTS sweeps (
-  id INTEGER PRIMARY KEY, model TEXT NOT NULL, kind TEXT NOT NULL, spec_json TEXT NOT NULL,
-  baseline_json TEXT NOT NULL, base_ord INTEGER, variants INTEGER NOT NULL, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS sweep_runs (
-  sweep_id INTEGER NOT NULL, ord INTEGER NOT NULL, run_id INTEGER NOT NULL UNIQUE, label TEXT NOT NULL,
-  changes_json TEXT NOT NULL, PRIMARY KEY (sweep_id, ord));
-`;
-
 function addColumns(db: DB, table: string, columns: [string, string][]): void {
   const have = new Set(db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]);
   for (const [name, type] of columns) if (!have.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
@@ -123,7 +111,7 @@ function addColumns(db: DB, table: string, columns: [string, string][]): void {
 /**
  * Numbered migrations, run on open by a writer: MIGRATIONS[k] brings a database from schema
  * version k to k + 1 (PRAGMA user_version, mirrored in meta.schema_version, which releases
- * before migrations wrote). Each runs in its own transaction; nullable columns only, so the
+ * before migrations wrote). Each runs in its own transaction; nullable columns or new tables only, so the
  * rows of every earlier release stay valid.
  */
 const MIGRATIONS: ((db: DB) => void)[] = [
@@ -147,6 +135,8 @@ const MIGRATIONS: ((db: DB) => void)[] = [
     ]),
   // 3: sweeps (simrun sweep): one record per sweep, one sweep_runs row per variant (its run).
   (db) => db.exec(SWEEP_SCHEMA),
+  // 4: the trace of every chunk attempt and worker process (trace/schema.ts).
+  (db) => db.exec(TRACE_SCHEMA),
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
