@@ -18,7 +18,7 @@ const artifacts = path.join(root, 'test-artifacts');
 interface Facts {
   scrollWidth: number;
   viewport: number;
-  charts: { title: string; width: number; height: number; right: number; scroller: boolean }[];
+  charts: { title: string; width: number; height: number; right: number; viewBoxWidth: number; scroller: boolean }[];
   segs: { kind: string; width: number; height: number }[];
   restarts: number;
   rowLabels: number;
@@ -94,19 +94,21 @@ describe.skipIf(chromium.skip)('the trace in the HTML report, in Chromium', () =
           if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) return true;
         return false;
       };
-      const charts = [...document.querySelectorAll('svg')].map((svg) => {
+      // Each chart is drawn at three widths and the page shows the one that fits (charts.ts
+      // responsive): only the shown drawing counts.
+      const shown = [...document.querySelectorAll('svg')].filter((svg) => svg.getBoundingClientRect().width > 0);
+      const charts = shown.map((svg) => {
         const r = svg.getBoundingClientRect();
         return {
           title: svg.querySelector(':scope > title')?.textContent ?? '',
           width: r.width,
           height: r.height,
           right: r.right,
+          viewBoxWidth: svg.viewBox.baseVal.width,
           scroller: scroller(svg),
         };
       });
-      const timeline = [...document.querySelectorAll('svg')].find((s) =>
-        s.querySelector(':scope > title')?.textContent?.startsWith('Timeline'),
-      );
+      const timeline = shown.find((s) => s.querySelector(':scope > title')?.textContent?.startsWith('Timeline'));
       const segs = [...(timeline?.querySelectorAll('rect.seg') ?? [])].map((r) => {
         const b = r.getBoundingClientRect();
         return { kind: r.classList[1] ?? '', width: b.width, height: b.height };
@@ -132,8 +134,10 @@ describe.skipIf(chromium.skip)('the trace in the HTML report, in Chromium', () =
     for (const title of ['Timeline of run 1', 'Throughput of run 1', 'Utilization of run 1']) {
       const c = f.charts.find((x) => x.title.startsWith(title));
       expect(c, title).toBeDefined();
-      expect(c!.width, title).toBeGreaterThanOrEqual(540);
-      expect(c!.height / c!.width, title).toBeCloseTo(300 / 720, 2);
+      // across the page (less its margins), at its own proportions, its text no smaller than 8 px
+      expect(c!.width, title).toBeGreaterThanOrEqual(Math.min(540, f.viewport - 40));
+      expect(c!.height / c!.width, title).toBeCloseTo(300 / c!.viewBoxWidth, 2);
+      expect((11 * c!.width) / c!.viewBoxWidth, `${title}: text scale`).toBeGreaterThanOrEqual(8);
       if (!c!.scroller) expect(c!.right, `${title} sticks out of the page`).toBeLessThanOrEqual(f.viewport);
     }
     for (const s of f.segs) expect(s.width > 0 && s.height > 0, `a ${s.kind} bar has no size`).toBe(true);

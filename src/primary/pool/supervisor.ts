@@ -7,8 +7,7 @@
  */
 import type { Worker } from 'node:cluster';
 import type { Logger } from 'pino';
-import { modelError, runFailed } from '../../errors.js';
-import { E_MODEL_LOAD_TIMEOUT } from '../../worker/model-loader.js';
+import { runFailed } from '../../errors.js';
 import type { ColumnType } from '../../api/model.js';
 import type { SerializedError } from '../../errors.js';
 import type { ChunkMessage, InitMessage, ResultMessage, WorkerMessage } from '../../protocol.js';
@@ -22,7 +21,7 @@ import { endLeftovers } from './own-group.js';
 import { WorkerForks } from './worker-forks.js';
 import { protocolViolation } from './protocol-check.js';
 import { mark } from '../../util/phases.js';
-import { deathCause, describeExit, loadedOtherModel, type CrashInfo } from './worker-checks.js';
+import { deathCause, describeExit, loadedOtherModel, loadFailure, type CrashInfo } from './worker-checks.js';
 
 const MAX_IN_FLIGHT = 2;
 const MAX_LOAD_CRASHES = 3;
@@ -143,28 +142,14 @@ export class Supervisor {
       slot.greeted = true;
       slot.worker.send(this.opts.init);
     } else if (msg.type === 'ready') {
-      const mismatch = loadedOtherModel(msg, { ...this.opts, modelRef: this.opts.init.modelRef });
-      if (mismatch) {
-        this.finish({
-          kind: 'failed',
-          error: runFailed(
-            `worker ${slot.worker.process.pid} ${mismatch}; the run is stopped (nothing that worker computed was written): restore the model, or resume with --allow-model-change`,
-          ),
-        });
-        return;
-      }
+      const mismatch = loadedOtherModel(slot.pid, msg, { ...this.opts, modelRef: this.opts.init.modelRef });
+      if (mismatch) return this.finish({ kind: 'failed', error: mismatch });
       mark(`pool: ready from ${slot.pid}`);
       slot.markReady();
       this.opts.trace?.ready(slot.worker);
       this.pump(slot);
     } else if (msg.type === 'loadFailed') {
-      const e = msg.error;
-      // Loading that hangs only in a worker is the model's fault, as in the primary: exit 2.
-      if (e.code === E_MODEL_LOAD_TIMEOUT) return this.finish({ kind: 'failed', error: modelError(e.message) });
-      this.finish({
-        kind: 'failed',
-        error: runFailed(`model ${this.opts.init.modelRef} failed to start in a worker: ${e.name}: ${e.message}`),
-      });
+      this.finish({ kind: 'failed', error: loadFailure(msg.error, this.opts.init.modelRef) });
     } else if (msg.type === 'chunkFailed') {
       this.finish({ kind: 'failed', error: this.opts.inputFailed(msg.error) });
     } else if (msg.type === 'result') {

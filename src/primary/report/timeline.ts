@@ -8,7 +8,7 @@
  */
 import { formatDuration } from '../../util/duration.js';
 import type { SegmentKind, TimelineData } from '../trace/timeline-data.js';
-import { DEFAULT_W as W, frame, H, M } from './charts.js';
+import { DEFAULT_W, frame, H, M } from './charts.js';
 import { html, type Html } from './html.js';
 
 const MAX_ROWS = 32;
@@ -25,7 +25,7 @@ const STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10
 const tickStep = (want: number) => STEPS.find((s) => s >= want) ?? Math.ceil(want / 86400) * 86400;
 
 /** Time to x, with the gaps between sessions cut to GAP px. */
-function timeAxis(active: [number, number][]) {
+function timeAxis(active: [number, number][], W: number) {
   const left = M.left;
   const width = W - M.left - M.right - GAP * (active.length - 1);
   const total = active.reduce((s, [a, b]) => s + (b - a), 0) || 1;
@@ -54,18 +54,18 @@ function timeAxis(active: [number, number][]) {
   return { at, ticks, gaps: starts.slice(1).map((s) => s - GAP / 2) };
 }
 
-export function timelineChart(d: TimelineData, title: string): Html {
+export function timelineChart(d: TimelineData, title: string, W = DEFAULT_W): Html {
   if (!d.active.length || !d.lanes.length) return html`<p class="note">${title}: no trace.</p>`;
   const group = Math.ceil(d.lanes.length / MAX_ROWS);
   const rows = Math.ceil(d.lanes.length / group);
   const rowH = (H - M.bottom - TOP) / rows;
-  const axis = timeAxis(d.active);
+  const axis = timeAxis(d.active, W);
   const rowName = (r: number) => {
     const first = d.lanes[r * group]!;
     return group === 1 ? first : `${first} +${Math.min(group, d.lanes.length - r * group) - 1}`;
   };
   const drawBars = group === 1 && d.segments.length <= MAX_BARS;
-  const bars = drawBars ? barsOf(d, axis.at, rowH) : cellsOf(d, axis.at, group, rows, rowH);
+  const bars = drawBars ? barsOf(d, axis.at, rowH) : cellsOf(d, axis.at, group, rows, rowH, W);
   const every = Math.ceil(rows / 16);
   const body = html`${Array.from({ length: rows }, (_, r) =>
     r % every
@@ -84,12 +84,11 @@ ${d.restarts.map((r) => {
   const y = TOP + (Math.floor(r.lane / group) + 0.5) * rowH;
   return html`<path class="restart" d="M${x - 4} ${y - 5} L${x + 4} ${y - 5} L${x} ${y + 2} Z" fill="#cf222e" stroke="#fff" stroke-width="0.5"><title>${r.label}</title></path>`;
 })}
-${legend()}`;
-  // In a .chart box the drawing scales to the page's width (html.ts), as the other charts do.
-  return html`<div class="chart">${frame(W, title, 'time since the run started (gaps between sessions cut)', '', body)}</div>`;
+${legend(W)}`;
+  return frame(W, title, 'time since the run started (gaps between sessions cut)', '', body);
 }
 
-function legend(): Html {
+function legend(W: number): Html {
   const items: [string, string][] = [...(Object.keys(COLOUR) as SegmentKind[]).map((k): [string, string] => [COLOUR[k], NAME[k]])];
   let x = W - M.right;
   const parts: Html[] = [];
@@ -111,7 +110,7 @@ function barsOf(d: TimelineData, at: (t: number) => number, rowH: number): Html 
 }
 
 /** Aggregated: per row and column, the time of each outcome; one rectangle per run of equal cells. */
-function cellsOf(d: TimelineData, at: (t: number) => number, group: number, rows: number, rowH: number): Html {
+function cellsOf(d: TimelineData, at: (t: number) => number, group: number, rows: number, rowH: number, W: number): Html {
   const width = W - M.left - M.right;
   const cw = width / COLUMNS;
   const kinds = Object.keys(COLOUR) as SegmentKind[];

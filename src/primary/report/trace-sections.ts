@@ -7,7 +7,7 @@ import type { DB, RunRecord } from '../store/store.js';
 import { hasTrace } from '../trace/schema.js';
 import { traceSummary, type TimeBucket } from '../trace/summary.js';
 import { timelineData } from '../trace/timeline-data.js';
-import { histogram } from './charts.js';
+import { histogram, responsive } from './charts.js';
 import { html, section, table, type Html } from './html.js';
 import { timelineChart } from './timeline.js';
 
@@ -19,7 +19,13 @@ const mb = (b: number | null) => (b === null ? null : Math.round(b / 1e5) / 10);
 function overTime(b: TimeBucket[], value: (x: TimeBucket) => number, title: string, yLabel: string): Html {
   const t0 = b[0]?.at ?? 0;
   const bins = b.map((x) => ({ x0: (x.at - t0) / 1000, x1: (x.at + x.ms - t0) / 1000, count: Math.round(value(x)) }));
-  return histogram(bins, { title, xLabel: 'seconds since the run started', yLabel });
+  return responsive((w) => histogram(bins, { title, xLabel: 'seconds since the run started', yLabel }, w));
+}
+
+/** The timeline drawn at each of the report's widths (charts.ts responsive), shown as the page fits. */
+function timelineOf(db: DB, run: RunRecord): Html {
+  const data = timelineData(db, run.id);
+  return responsive((w) => timelineChart(data, `Timeline of run ${run.id}: chunks by worker`, w));
 }
 
 export function traceSections(db: DB, run: RunRecord): Html[] {
@@ -35,7 +41,7 @@ export function traceSections(db: DB, run: RunRecord): Html[] {
     section(
       `Trace: where the time went (run ${run.id})`,
       html`<p>Utilization ${pct(s.utilization)} (busy / wall time of ${s.workers.length} worker lanes over ${s.sessions.length} session(s)); ${s.attempts} chunk attempts (${outcomes}); ${restarts} worker restart(s); peak worker RSS ${mb(s.peak_rss) ?? '?'} MB.</p>`,
-      timelineChart(timelineData(db, run.id), `Timeline of run ${run.id}: chunks by worker`),
+      timelineOf(db, run),
       restarts
         ? table(
             ['restart cause', 'workers'],
