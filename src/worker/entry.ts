@@ -16,7 +16,7 @@ import { runVariants, variantSetups } from './run-variants.js';
 import { guardModelStdio } from './stdio-guard.js';
 import { endOwnGroupMembers } from '../util/process-group.js';
 import { attachChannelLog, takeChannel } from './ipc-guard.js';
-import { closeForeignModel } from './foreign/load.js';
+import { closeForeignModels } from './foreign/load.js';
 import { flushPhases, mark } from '../util/phases.js';
 
 mark('worker: entry loaded');
@@ -27,7 +27,7 @@ const send = takeChannel();
 // Signals are the primary's to handle (it drains, then stops us); a closed terminal too.
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => {});
 // A Python/R model's process is told bye (and waited for, 1 s at most) before the worker exits.
-process.on('disconnect', () => void closeForeignModel(setup?.model).finally(() => process.exit(0)));
+process.on('disconnect', () => void closeForeignModels().finally(() => process.exit(0)));
 // What the model spawned ends with the worker, also when the primary is gone (kill -9) and
 // cannot end the worker's process group itself (node:cluster exits at once on that disconnect).
 process.on('exit', () => {

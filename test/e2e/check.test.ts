@@ -96,8 +96,10 @@ describe('simrun check, and the row counts of export, report and merge', () => {
 
     const m = await runCli(['merge', '--into', into, shard(0), shard(1)]);
     expect(m.code, m.stderr).toBe(0);
+    // the model's views (and simrun's own trace_items)
     expect(query(into, `SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name`)).toEqual([
       { name: 'extended_by_group' },
+      { name: 'trace_items' },
       { name: 'v_extended' },
     ]);
     expect(query(into, 'SELECT grp, items FROM extended_by_group ORDER BY grp')).toEqual([

@@ -8,7 +8,8 @@
 import cluster from 'node:cluster';
 import type { Logger } from 'pino';
 import type { ColumnType, Model, Params } from '../../api/model.js';
-import { describeExit, ForeignProcess, ForeignProcessError, type Frame } from './process.js';
+import { closeAllForeignProcesses, describeExit, ForeignProcess, ForeignProcessError, type Frame } from './process.js';
+import { processGroupMembers } from '../../util/process-group.js';
 import { foreignSpec, type ForeignLanguage } from './spec.js';
 import { PROTOCOL_VERSION } from './wire.js';
 
@@ -174,8 +175,15 @@ export function crashWorker(h: ForeignHandle, err: ForeignProcessError): never {
   process.exit(err.exit?.code || 1);
 }
 
-/** Closes the model process of `model`, if it has one (before the worker exits). */
-export async function closeForeignModel(model: Model | undefined): Promise<void> {
-  const h = model && foreignHandle(model);
-  if (h) await h.proc.close();
+/**
+ * Before the worker exits: closes its model processes, one still starting included, and waits
+ * (1 s at most) for what they started to end with them (R's pipe helpers end on their pipes'
+ * EOF), so that nothing of simrun's own is left in the worker's group to be counted as the
+ * model's leftovers.
+ */
+export async function closeForeignModels(): Promise<void> {
+  if (!(await closeAllForeignProcesses())) return;
+  const until = Date.now() + 1000;
+  const others = () => (processGroupMembers(process.pid) ?? []).filter((pid) => pid !== process.pid);
+  while (others().length && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
 }

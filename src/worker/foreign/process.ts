@@ -39,6 +39,19 @@ const live = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
+/** The ForeignProcess objects not yet ended, a model still starting included (closeAll). */
+const open = new Set<ForeignProcess>();
+let started = false;
+
+/**
+ * Says bye to every model process of this worker, a model still starting (no `setup` yet) too,
+ * and waits for each to end (1 s at most, then SIGKILL). True when this worker ever started one.
+ */
+export async function closeAllForeignProcesses(): Promise<boolean> {
+  await Promise.all([...open].map((p) => p.close()));
+  return started;
+}
+
 const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
 
 export class ForeignProcess {
@@ -64,6 +77,8 @@ export class ForeignProcess {
       env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', SIMRUN_PROTOCOL_FDS: '3,4' },
     });
     live.add(this.child);
+    open.add(this);
+    started = true;
     this.toModel = this.child.stdio[3] as Writable;
     const fromModel = this.child.stdio[4] as Readable;
     this.toModel.on('error', () => {}); // EPIPE when the model is gone: its exit says why
@@ -182,6 +197,7 @@ export class ForeignProcess {
 
   private ended(exit: ForeignExit): void {
     live.delete(this.child);
+    open.delete(this);
     if (this.exited) return;
     this.exited = exit;
     for (const r of this.exitWaiters.splice(0)) r();
