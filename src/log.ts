@@ -50,6 +50,7 @@ function lazyLogger(level: string, make: () => Logger): Logger {
   const threshold = LEVEL_VALUES[level] ?? LEVEL_VALUES.info!;
   let real: Logger | null = null;
   const get = (): Logger => (real ??= make());
+  const bound = new Map<PropertyKey, { of: unknown; call: unknown }>();
   return new Proxy({} as Logger, {
     get(_target, prop) {
       if (!real) {
@@ -59,7 +60,11 @@ function lazyLogger(level: string, make: () => Logger): Logger {
       }
       const r = get();
       const value = Reflect.get(r, prop, r) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(r) : value;
+      if (typeof value !== 'function') return value;
+      // Bound once per method: a log call through the proxy allocates nothing.
+      let fn = bound.get(prop);
+      if (fn?.of !== value) bound.set(prop, (fn = { of: value, call: (value as (...a: unknown[]) => unknown).bind(r) }));
+      return fn.call;
     },
     set(_target, prop, value) {
       return Reflect.set(get(), prop, value);
