@@ -6,7 +6,7 @@
  * an integer beyond 2^53 (bigint) travels as exact digits in `specials`.
  */
 import type { ColumnType, Row } from '../api/model.js';
-import type { ResultColumn } from '../protocol.js';
+import type { ChunkMessage, ChunkTrace, ItemError, ResultColumn, ResultMessage } from '../protocol.js';
 
 export class RowShapeError extends Error {
   override name = 'RowShapeError';
@@ -93,4 +93,29 @@ export class RowColumns {
     const columns = this.cols.map((col) => (col.length === n ? col : col.slice(0, n)));
     return { columns, specials: this.specials.length ? this.specials : null };
   }
+}
+
+/**
+ * A chunk's result message: its rows taken from `out`, the indices that have a row when some
+ * items failed, and `timing()` (called after the rows are taken: the time includes taking them).
+ */
+export function chunkResult(
+  chunk: ChunkMessage,
+  out: RowColumns,
+  okIdx: number[],
+  errors: ItemError[],
+  timing: () => { ms: number; trace?: ChunkTrace },
+): ResultMessage {
+  const { columns, specials } = out.take();
+  return {
+    type: 'result',
+    id: chunk.id,
+    start: chunk.start,
+    rows: out.rows,
+    columns,
+    idx: errors.length ? okIdx : null,
+    errors,
+    specials,
+    ...timing(),
+  };
 }

@@ -6,7 +6,7 @@ import type { ChunkMessage, ItemError, ResultMessage } from '../protocol.js';
 import type { ItemWatchdog } from './item-watchdog.js';
 import { ChunkTimer } from './chunk-timer.js';
 import { itemRandom } from './random.js';
-import { RowColumns } from './row.js';
+import { chunkResult, RowColumns } from './row.js';
 import { isTransient, retryTransient, type RetryPolicy } from './transient.js';
 import { isForeignModel, runForeignChunk } from './foreign/run-chunk.js';
 
@@ -120,20 +120,7 @@ export async function runChunk(s: WorkerSetup, chunk: ChunkMessage, items: unkno
     }
   }
   watchdog?.idle();
-  const { columns, specials } = out.take();
-  const { ms, trace } = timer.finish(chunk.start + chunk.count, chunk.count);
-  return {
-    type: 'result',
-    id: chunk.id,
-    start: chunk.start,
-    rows: out.rows,
-    columns,
-    idx: errors.length ? okIdx : null,
-    errors,
-    specials,
-    ms,
-    trace,
-  };
+  return chunkResult(chunk, out, okIdx, errors, () => timer.finish(chunk.start + chunk.count, chunk.count));
 }
 
 /** One more try of an item from the start: the same random stream, a new timeout clock. */

@@ -10,7 +10,7 @@
 import type { Row } from '../../api/model.js';
 import type { SerializedError } from '../../errors.js';
 import type { ChunkMessage, ItemError, ResultMessage } from '../../protocol.js';
-import { RowColumns } from '../row.js';
+import { chunkResult, RowColumns } from '../row.js';
 import type { WorkerSetup } from '../run-chunk.js';
 import { retryTransient } from '../transient.js';
 import { ForeignProcessError, type Frame } from './process.js';
@@ -114,18 +114,7 @@ export async function runForeignChunk(s: WorkerSetup, chunk: ChunkMessage, items
       });
     }
   }
-  const { columns, specials } = out.take();
-  return {
-    type: 'result',
-    id: chunk.id,
-    start: chunk.start,
-    rows: out.rows,
-    columns,
-    idx: errors.length ? okIdx : null,
-    errors,
-    specials,
-    ms: performance.now() - t0,
-  };
+  return chunkResult(chunk, out, okIdx, errors, () => ({ ms: performance.now() - t0 }));
 }
 
 /** A retried item's error keeps the model's type, message and traceback. */
