@@ -3,6 +3,10 @@
  * by the in-process loop (no cluster, no IPC, no store) and by simrun on 1 and 2 workers (auto
  * chunk) and on 2 workers with two fixed chunk sizes. Speedup = in-process time / simrun time;
  * efficiency = speedup / workers. All are whole-process wall times.
+ *
+ * The same loop also runs as N processes at once, each over 1/N of the items: no runner at all,
+ * so its efficiency is the most this machine gives N busy processes (a VM's vCPUs are not N
+ * whole cores: the hypervisor's steal time, shown per variant, stretches their wall time).
  */
 import os from 'node:os';
 import { measureRounds, makeRow, seconds, type Variant } from '../lib/measure.js';
@@ -20,6 +24,31 @@ const PEER = 'dist/bench/peers/inprocess-montecarlo.js';
  */
 function cpuSeconds(r: RunResult): number {
   return r.procs.reduce((s, p) => s + (p.samples[p.samples.length - 1]?.cpuS ?? 0), 0);
+}
+
+/** The loop as `procs` processes at once over consecutive slices; the wall time is until the last ends. */
+async function loopSlices(ctx: BenchContext, n: number, draws: number, procs: number): Promise<RunResult> {
+  const t0 = performance.now();
+  const per = Math.ceil(n / procs);
+  const rs = await Promise.all(
+    Array.from({ length: procs }, (_, k) =>
+      runProcess(
+        process.execPath,
+        [PEER, '--n', String(Math.min(per, n - k * per)), '--start', String(k * per), '--draws', String(draws)],
+        {
+          cwd: ctx.root,
+        },
+      ),
+    ),
+  );
+  rs.forEach((r) => expectExit(r, 'in-process loop on a slice'));
+  const stealS = Math.max(...rs.map((r) => r.stealS));
+  return { ...rs[0]!, seconds: (performance.now() - t0) / 1000, procs: rs.flatMap((r) => r.procs), stealS };
+}
+
+/** Steal time as a share of the CPU time the run's wall time spans on all cores, percent. */
+function stealPct(r: RunResult): number {
+  return (100 * r.stealS) / (r.seconds * os.availableParallelism());
 }
 
 async function calibrate(ctx: BenchContext): Promise<number> {
@@ -54,6 +83,12 @@ export const scaling: BenchCase = {
             'in-process loop',
           ),
       },
+      {
+        id: `loop${maxW}`,
+        label: `in-process loop, ${maxW} processes at once, 1/${maxW} of the items each`,
+        items: n,
+        run: () => loopSlices(ctx, n, draws, maxW),
+      },
       sim('w1', 'simrun --workers 1, auto chunk', 1, 'auto'),
       sim(`w${maxW}`, `simrun --workers ${maxW}, auto chunk`, maxW, 'auto'),
       sim(`w${maxW}c10`, `simrun --workers ${maxW}, chunk 10`, maxW, 10),
@@ -63,28 +98,36 @@ export const scaling: BenchCase = {
     const base = median(seconds(m.get('inproc')!));
     const baseCpu = median(m.get('inproc')!.map(cpuSeconds));
     const loopMs = median(m.get('inproc')!.map((r) => (JSON.parse(r.stdout) as { loopMs: number }).loopMs));
-    const workersOf = (id: string) => (id === 'inproc' ? 1 : Number(/^w(\d+)/.exec(id)![1]));
+    const workersOf = (id: string) => (id === 'inproc' ? 1 : Number(/^(?:w|loop)(\d+)/.exec(id)![1]));
     const eff: Record<string, number> = {};
     const rows = variants.map((v) => {
       const t = median(seconds(m.get(v.id)!));
       const speedup = base / t;
       eff[v.id] = speedup / workersOf(v.id);
       const cpu = median(m.get(v.id)!.map(cpuSeconds));
+      const steal = `steal ${median(m.get(v.id)!.map(stealPct)).toFixed(1)} %`;
       const detail =
         v.id === 'inproc'
-          ? `baseline; loop alone ${(loopMs / 1000).toFixed(2)} s (${(loopMs / n).toFixed(3)} ms/item); CPU ${cpu.toFixed(1)} s`
-          : `speedup ${speedup.toFixed(2)}x, efficiency ${eff[v.id]!.toFixed(3)}; CPU ${cpu.toFixed(1)} s (${(cpu / baseCpu).toFixed(2)}x the loop's)`;
+          ? `baseline; loop alone ${(loopMs / 1000).toFixed(2)} s (${(loopMs / n).toFixed(3)} ms/item); CPU ${cpu.toFixed(1)} s; ${steal}`
+          : `speedup ${speedup.toFixed(2)}x, efficiency ${eff[v.id]!.toFixed(3)}; CPU ${cpu.toFixed(1)} s (${(cpu / baseCpu).toFixed(2)}x the loop's); ${steal}`;
       return makeRow(NAME, v.label, n, seconds(m.get(v.id)!), detail);
     });
     const autoT = median(seconds(m.get(`w${maxW}`)!));
     const bestFixed = Math.min(...[`w${maxW}c10`, `w${maxW}c1000`].map((id) => median(seconds(m.get(id)!))));
     const e2 = eff[`w${maxW}`]!;
+    const ceiling = eff[`loop${maxW}`]!;
+    const stealW = median(m.get(`w${maxW}`)!.map(stealPct));
     return {
       name: NAME,
       title: this.title,
       rows,
       targets: [
-        { case: NAME, target: `efficiency >= 0.97 on ${maxW} workers (auto chunk)`, measured: e2.toFixed(4), met: e2 >= 0.97 },
+        {
+          case: NAME,
+          target: `efficiency >= 0.97 on ${maxW} workers (auto chunk)`,
+          measured: `${e2.toFixed(4)} (${maxW} loops at once, no runner: ${ceiling.toFixed(4)}; steal ${stealW.toFixed(1)} %)`,
+          met: e2 >= 0.97,
+        },
         {
           case: NAME,
           target: 'auto chunk within 10 % of the best fixed size',
@@ -99,6 +142,7 @@ export const scaling: BenchCase = {
         draws,
         items: n,
         inProcessLoopMs: round(loopMs, 1),
+        ceiling,
         efficiency: Object.fromEntries(Object.entries(eff).map(([k, v]) => [k, round(v, 4)])),
       },
     };

@@ -33,6 +33,21 @@ export interface RunResult {
   marks: { t: number; value: number }[];
   /** The command ran simrun's CLI (not a peer): what `--against` compares between builds. */
   simrun: boolean;
+  /**
+   * CPU time the hypervisor gave to other guests while the command ran, seconds summed over
+   * all CPUs (the `steal` column of /proc/stat; 0 on bare metal): on a VM it stretches wall time.
+   */
+  stealS: number;
+}
+
+/** The machine's steal time so far, seconds over all CPUs (/proc/stat), or 0 where unknown. */
+export function stealSeconds(): number {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+    return Number(cpu[8] ?? 0) / TICK;
+  } catch {
+    return 0;
+  }
 }
 
 export interface RunOptions {
@@ -82,6 +97,7 @@ function tree(root: number): number[] {
 export function runProcess(cmd: string, args: string[], o: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
+    const steal0 = stealSeconds();
     const child = spawn(cmd, args, { cwd: o.cwd, env: o.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -126,10 +142,11 @@ export function runProcess(cmd: string, args: string[], o: RunOptions): Promise<
     });
     child.on('exit', (code, signal) => {
       const seconds = (performance.now() - t0) / 1000;
+      const stealS = stealSeconds() - steal0;
       clearInterval(timer);
       if (kill) clearTimeout(kill);
       const simrun = args.some((a) => a.replace(/\\/g, '/').endsWith('dist/src/cli.js'));
-      child.on('close', () => resolve({ seconds, code, signal, stdout, stderr, procs: [...procs.values()], marks, simrun }));
+      child.on('close', () => resolve({ seconds, code, signal, stdout, stderr, procs: [...procs.values()], marks, simrun, stealS }));
     });
   });
 }

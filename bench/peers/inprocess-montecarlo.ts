@@ -3,7 +3,7 @@
  * items 0..n-1 in one plain loop, with ctx.random from the worker's own itemRandom, no
  * cluster, no IPC, no store. Prints JSON: {n, draws, loopMs, perItemMs, checksum}.
  *
- *   node dist/bench/peers/inprocess-montecarlo.js --n 20000 --draws 4000
+ *   node dist/bench/peers/inprocess-montecarlo.js --n 20000 --draws 4000 [--start 0]
  *   node dist/bench/peers/inprocess-montecarlo.js --calibrate 1   (draws for ~1 ms per item)
  */
 import montecarloModel from '../../models/montecarlo/index.js';
@@ -28,11 +28,11 @@ const opt = (name: string, def: number) => {
   return k >= 0 ? Number(args[k + 1]) : def;
 };
 
-function loop(n: number, draws: number, seed = 1): { ms: number; checksum: number } {
+function loop(n: number, draws: number, start = 0, seed = 1): { ms: number; checksum: number } {
   const ctx: Ctx = { index: 0, params: { draws }, random: Math.random, log: null, outDir: null };
   let checksum = 0;
   const t = performance.now();
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < start + n; i++) {
     ctx.index = i;
     ctx.random = itemRandom(seed, i);
     checksum += montecarlo.format(montecarlo.analyze(i, ctx), i, ctx).inside;
@@ -51,6 +51,7 @@ if (calibrate > 0) {
 } else {
   const n = opt('n', 20_000);
   const draws = opt('draws', 1000);
-  const r = loop(n, draws);
-  console.log(JSON.stringify({ n, draws, loopMs: r.ms, perItemMs: r.ms / n, checksum: r.checksum }));
+  const start = opt('start', 0);
+  const r = loop(n, draws, start);
+  console.log(JSON.stringify({ n, start, draws, loopMs: r.ms, perItemMs: r.ms / n, checksum: r.checksum }));
 }
