@@ -5,20 +5,23 @@
  * - `.ts` `.mts` `.cts`: tsx (its ESM hooks and esbuild: ~300 ms per process), with `simrun`
  *   resolved to this simrun.
  * - `.js` `.mjs` `.cjs`: Node's own import. `require('simrun')` is resolved for free; `import
- *   'simrun'` needs an ESM hook (~70 ms per process), installed only when the model's files import
- *   simrun and it does not already resolve to this simrun from the model's folder.
+ *   'simrun'`, where it does not already resolve to this simrun from the model's folder, is
+ *   rewritten in a one-file model (esm-without-hooks.ts, free) and otherwise needs an ESM hook
+ *   (~70 ms of CPU per process), installed only when the model's files import simrun.
  * Built-in models are plain ESM in dist/models and are imported directly (model-loader.ts).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { localModelFiles } from './model-fingerprint.js';
+import { importWithoutHooks } from './esm-without-hooks.js';
 import {
   esmSimrunResolutionInstalled,
   installCjsSimrunResolution,
   installEsmSimrunResolution,
   installSimrunResolution,
   isSimrunNotFound,
+  simrunEntry,
   simrunResolvesFrom,
   TYPELESS_WARNING,
 } from './simrun-resolve.js';
@@ -59,7 +62,11 @@ async function importQuietly(file: string): Promise<unknown> {
 
 async function importJavaScript(file: string): Promise<unknown> {
   installCjsSimrunResolution();
-  if (!simrunResolvesFrom(file) && importsSimrunAsEsm(file)) installEsmSimrunResolution();
+  if (!simrunResolvesFrom(file) && importsSimrunAsEsm(file)) {
+    const ns = await importWithoutHooks(file, pathToFileURL(simrunEntry).href);
+    if (ns !== null) return ns;
+    installEsmSimrunResolution();
+  }
   try {
     return await importQuietly(file);
   } catch (err) {
