@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   };
   if (args.against) {
     const { build, sha } = prepareRef(root, args.against, ctx.log);
-    ctx.against = { ref: build, sha, runs: new Map(), peers: new Set(), labels: new Map() };
+    ctx.against = { ref: build, sha, runs: new Map(), peers: new Set(), labels: new Map(), notOnRef: new Map() };
   }
   const machine = machineInfo(root);
   const start = loadavg();

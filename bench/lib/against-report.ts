@@ -32,8 +32,9 @@ export function againstSection(a: Against, threshold: number): { text: string; m
   const verdict = flagged.length
     ? `${flagged.length} variant(s) more than ${(threshold * 100).toFixed(0)} % slower than ${a.ref.name}: ${flagged.map((c) => c.key).join(', ')}`
     : `no variant more than ${(threshold * 100).toFixed(0)} % slower than ${a.ref.name}`;
+  const only = [...a.notOnRef].map(([key, why]) => `${key} ran on this build only (${why})`);
   const title = `Against ${a.ref.name} (${a.sha.slice(0, 12)}): median wall time per variant, both builds interleaved`;
-  const text = [title, '', line(head), w.map((n) => '-'.repeat(n)).join('  '), ...body.map(line), '', noise, verdict].join('\n');
+  const text = [title, '', line(head), w.map((n) => '-'.repeat(n)).join('  '), ...body.map(line), '', ...only, noise, verdict].join('\n');
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const markdown = [
     `### ${title}`,
@@ -42,6 +43,7 @@ export function againstSection(a: Against, threshold: number): { text: string; m
     `|${head.map(() => '---').join('|')}|`,
     ...body.map((b) => `| ${b.map(esc).join(' | ')} |`),
     '',
+    ...only.map((o) => `${o}. `),
     `${noise}. ${verdict}.`,
   ].join('\n');
   return { text, markdown, json: { ref: a.ref.name, sha: a.sha, threshold, comparisons: cs }, flagged: flagged.length };

@@ -34,6 +34,8 @@ export interface Against {
   /** `case/variant` keys whose command is not simrun's CLI (peers). */
   peers: Set<string>;
   labels: Map<string, string>;
+  /** `case/variant` keys the ref cannot run, and why (measure.ts Variant.notOnRef). */
+  notOnRef: Map<string, string>;
 }
 
 export function recordBuildRun(a: Against, build: string, key: string, label: string, r: RunResult): void {

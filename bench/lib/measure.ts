@@ -12,6 +12,8 @@ export interface Variant {
   id: string;
   label: string;
   items: number;
+  /** Why the ref build cannot run this variant (a feature it lacks): then it runs on this build only. */
+  notOnRef?: string;
   run(round: number): Promise<RunResult>;
 }
 
@@ -30,6 +32,10 @@ export async function measureRounds(ctx: BenchContext, caseName: string, variant
     for (let r = 0; r < runs; r++) {
       for (const v of variants) {
         for (const b of r % 2 ? [...builds].reverse() : builds) {
+          if (v.notOnRef && b !== mine) {
+            if (r === 0) ctx.against?.notOnRef.set(`${caseName}/${v.id}`, v.notOnRef);
+            continue;
+          }
           ctx.root = b.root;
           const res = await v.run(r);
           if (b === mine) out.get(v.id)!.push(res);
