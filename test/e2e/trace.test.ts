@@ -94,6 +94,18 @@ describe('simrun trace table', () => {
       [1, 'stopped'],
       [2, 'stopped'],
     ]);
+    // A worker's start is its fork, which comes before the run is created (workers are forked
+    // while the primary opens the store), then its ready (none if the run ended first) and its exit.
+    const runStart = Date.parse(query<{ s: string }>(db, 'SELECT created_at AS s FROM runs')[0]!.s);
+    const spans = query<{ started_at: number; ready_at: number | null; exited_at: number }>(
+      db,
+      'SELECT started_at, ready_at, exited_at FROM trace_workers',
+    );
+    for (const w of spans) {
+      expect(w.started_at).toBeLessThanOrEqual(runStart);
+      expect(w.started_at).toBeLessThanOrEqual(w.ready_at ?? w.exited_at);
+      expect(w.ready_at ?? w.exited_at).toBeLessThanOrEqual(w.exited_at);
+    }
   });
 
   it('crashes: bisected, retried and crashed attempts, the recorded item committed once, and worker exits with their exit code', async () => {

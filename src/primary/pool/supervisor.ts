@@ -115,9 +115,9 @@ export class Supervisor {
     return n;
   }
 
-  private onFork = (worker: Worker): void => {
+  private onFork = (worker: Worker, at: number): void => {
     this.slots.set(worker.id, new WorkerHandle(worker));
-    this.opts.trace?.forked(worker);
+    this.opts.trace?.forked(worker, at);
     // A send to a worker that just died (EPIPE): its 'exit' is handled in onExit.
     worker.on('error', (err) => this.opts.log.debug({ err, pid: worker.process.pid }, 'worker channel error'));
   };

@@ -21,7 +21,8 @@ import { startOrphanReaper, type OrphanReaper } from './orphan-reaper.js';
 const workerEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../worker/entry.js');
 
 export interface WorkerEvents {
-  fork(worker: Worker): void;
+  /** `at`: when it was forked (Date.now()), which may be before the listener attached. */
+  fork(worker: Worker, at: number): void;
   message(worker: Worker, msg: WorkerMessage): void;
   exit(worker: Worker, code: number | null, signal: string | null): void;
 }
@@ -93,7 +94,8 @@ export class WorkerForks {
     worker.on('message', (msg: WorkerMessage) => this.emit((l) => l.message(worker, msg)));
     // A send to a worker that just died (EPIPE): its 'exit' is what counts.
     worker.on('error', () => {});
-    this.emit((l) => l.fork(worker));
+    const at = Date.now();
+    this.emit((l) => l.fork(worker, at));
   };
 
   private readonly onExit = (worker: Worker, code: number | null, signal: string | null): void =>

@@ -15,7 +15,8 @@ import type { AttemptOutcome } from './schema.js';
 
 /** The pool's side of the trace: what the supervisor tells it (all optional to a pool). */
 export interface PoolTrace {
-  forked(worker: Worker): void;
+  /** `at`: when it was forked (Date.now()): workers are forked before the run's store is open. */
+  forked(worker: Worker, at: number): void;
   ready(worker: Worker): void;
   dispatched(chunk: Chunk, worker: Worker): void;
   /** A worker died with these chunks in flight; `outcomes` aligned with them (crash-policy.ts). */
@@ -79,13 +80,13 @@ export class TraceRecorder implements PoolTrace {
     }
   }
 
-  forked(worker: Worker): void {
+  forked(worker: Worker, at: number): void {
     const taken = new Set([...this.workers.values()].map(([n]) => n));
     let n = 1;
     while (taken.has(n)) n++;
     const pid = worker.process.pid ?? 0;
     this.write('worker start', () => {
-      const id = Number(this.insertWorker.run(this.runId, this.session, this.shard, this.host, n, pid, Date.now()).lastInsertRowid);
+      const id = Number(this.insertWorker.run(this.runId, this.session, this.shard, this.host, n, pid, at).lastInsertRowid);
       this.workers.set(worker.id, [n, id]);
     });
   }
