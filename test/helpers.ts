@@ -42,6 +42,14 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
 /** sha256 of a file's bytes: "unchanged" means byte for byte. */
 export const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
+/** A JSON-lines file (a `--log` file: pino's records) as its parsed lines. */
+export function jsonLines<T = Record<string, unknown>>(file: string): T[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as T);
+}
+
 export function tmpDir(prefix = 'simrun-test-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
 }

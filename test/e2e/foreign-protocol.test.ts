@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixtureModel, query, root, runCli, tableDump, tmpDir } from '../helpers.js';
+import { fixtureModel, jsonLines, query, root, runCli, tableDump, tmpDir } from '../helpers.js';
 
 let dir: string;
 let reference: string;
@@ -19,13 +19,6 @@ beforeAll(async () => {
   reference = path.join(dir, 'mc-js.db');
   expect((await runCli(['run', 'montecarlo', '--db', reference, ...MC])).code).toBe(0);
 });
-
-function logLines(file: string): Record<string, unknown>[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
 
 describe('the docs', () => {
   it('the Python and R examples of docs/models.md run as written, from a folder outside the repository', async () => {
@@ -85,7 +78,7 @@ describe('a model.json manifest', () => {
     ]);
     const files = JSON.parse(query<{ f: string }>(db, 'SELECT model_files_json AS f FROM runs')[0]!.f) as Record<string, string>;
     expect(Object.keys(files)).toEqual(['interpreter:python3', 'model.json', 'squares.py']);
-    expect(logLines(log).some((l) => l.stream === 'stdout' && String(l.msg).startsWith("setup with {'offset': 0.5"))).toBe(true);
+    expect(jsonLines(log).some((l) => l.stream === 'stdout' && String(l.msg).startsWith("setup with {'offset': 0.5"))).toBe(true);
     // A declared file changed: resume would refuse (the fingerprint covers it).
     writeFileSync(path.join(folder, 'squares.py'), readFileSync(path.join(folder, 'squares.py'), 'utf8') + '\n# edited\n');
     const again = await runCli(['resume', '--db', db, '--retry-errors']);
@@ -118,7 +111,7 @@ describe('a model.json manifest', () => {
       { idx: 30, kind: 'crash', name: 'WorkerCrash' },
     ]);
     expect(query(db, 'SELECT count(*) AS n FROM squares')).toEqual([{ n: 37 }]);
-    const why = logLines(log).map((l) => String(l.msg));
+    const why = jsonLines(log).map((l) => String(l.msg));
     expect(why.some((m) => m.startsWith("model process broke the protocol: sent 'row' for index 1020, expected item 20"))).toBe(true);
     expect(why.some((m) => m.startsWith('model process broke the protocol: frame is not JSON'))).toBe(true);
   });
@@ -187,7 +180,7 @@ describe('batch mode', () => {
     });
     expect(r.code).toBe(0);
     expect(tableDump(db, 'montecarlo', 1)).toEqual(tableDump(reference, 'montecarlo', 1));
-    expect(logLines(log).some((l) => /^batch of \d+ items as a DataFrame$/.test(String(l.msg)))).toBe(true);
+    expect(jsonLines(log).some((l) => /^batch of \d+ items as a DataFrame$/.test(String(l.msg)))).toBe(true);
   });
 
   it('a numpy model vectorized over the chunk (analyze_batch) gives the per-item model rows', async (t) => {

@@ -6,7 +6,20 @@
 import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { alive, childPids, committed, fixtureModel, query, runCli, sha, startCli, tableDump, tmpDir, waitFor } from '../helpers.js';
+import {
+  alive,
+  childPids,
+  committed,
+  fixtureModel,
+  jsonLines,
+  query,
+  runCli,
+  sha,
+  startCli,
+  tableDump,
+  tmpDir,
+  waitFor,
+} from '../helpers.js';
 
 const faulty = fixtureModel('faulty.py');
 const N = 400;
@@ -133,10 +146,7 @@ describe('faults in a Python model', () => {
     expect(errors[0]!.stack).not.toContain('simrun_runtime');
     expectAllButPoison(db);
     // The model's stdout is in the log, line by line, marked as the model's.
-    const lines = readFileSync(log, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = jsonLines(log);
     expect(lines.filter((l) => l.stream === 'stdout' && l.model === true).length).toBeGreaterThanOrEqual(N);
   });
 
@@ -278,11 +288,7 @@ describe('resume and the code fingerprint', () => {
     const resumed = await runCli(['resume', '--db', db, '--log', log, '--quiet']);
     expect(resumed.code).toBe(0);
     expect(tableDump(db, 'montecarlo', 1)).toEqual(tableDump(ref, 'montecarlo', 1));
-    const warnings = readFileSync(log, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as { level: number; msg: string })
-      .filter((l) => l.level >= 40);
+    const warnings = jsonLines<{ level: number; msg: string }>(log).filter((l) => l.level >= 40);
     expect(warnings.map((w) => w.msg).filter((m) => /left running/.test(m))).toEqual([]);
   });
 

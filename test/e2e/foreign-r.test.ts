@@ -6,7 +6,20 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { alive, childPids, committed, fixtureModel, query, runCli, sha, startCli, tableDump, tmpDir, waitFor } from '../helpers.js';
+import {
+  alive,
+  childPids,
+  committed,
+  fixtureModel,
+  jsonLines,
+  query,
+  runCli,
+  sha,
+  startCli,
+  tableDump,
+  tmpDir,
+  waitFor,
+} from '../helpers.js';
 
 const faulty = fixtureModel('faulty.R');
 const N = 120;
@@ -95,10 +108,7 @@ describe('faults in an R model', () => {
       POISON.map((idx) => ({ idx, kind: 'throw', name: 'simpleError', message: `poison item ${idx}` })),
     );
     expect(errors[0]!.stack).toMatch(/faulty\.R:\d+: stop\(sprintf\("poison item %d", ctx\$index\)\)/);
-    const lines = readFileSync(log, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = jsonLines(log);
     expect(lines.filter((l) => l.stream === 'stdout' && l.model === true).length).toBeGreaterThanOrEqual(N);
   });
 

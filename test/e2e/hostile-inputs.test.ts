@@ -4,11 +4,11 @@
  * files (dotfiles, links, FIFOs) are counted in the run's log.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseInputSpec } from '../../src/primary/input/sources.js';
-import { fixtureModel, query, runCli, sha, tmpDir } from '../helpers.js';
+import { fixtureModel, jsonLines, query, runCli, sha, tmpDir } from '../helpers.js';
 
 const echo = fixtureModel('echo.mjs');
 let dir: string;
@@ -66,10 +66,7 @@ describe('image folders', () => {
       'a.jpg',
       'sub/b.jpg',
     ]);
-    const lines = readFileSync(log, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { level: number; msg: string; skipped?: unknown });
+    const lines = jsonLines<{ level: number; msg: string; skipped?: unknown }>(log);
     const skipped = lines.filter((l) => l.skipped);
     expect(skipped).toHaveLength(1);
     expect(skipped[0]).toMatchObject({ level: 40, skipped: { dotfiles: 3, symlinks: 1, special: 1 } });
@@ -94,11 +91,7 @@ describe('image folders', () => {
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(query(out, 'SELECT count(*) AS n FROM echo')).toEqual([{ n: 2 }]);
-    const skipped = readFileSync(log, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
-      .filter((l) => l.skipped);
+    const skipped = jsonLines<{ skipped?: unknown }>(log).filter((l) => l.skipped);
     expect(skipped).toEqual([expect.objectContaining({ level: 30, skipped: { dotfiles: 2, symlinks: 0, special: 0 } })]);
   });
 });

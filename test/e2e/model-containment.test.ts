@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { alive, fixtureModel, query, runCli, startCli, tmpDir, waitFor } from '../helpers.js';
+import { alive, fixtureModel, jsonLines, query, runCli, startCli, tmpDir, waitFor } from '../helpers.js';
 
 let dir: string;
 beforeAll(() => {
@@ -16,7 +16,6 @@ beforeAll(() => {
 });
 
 const lines = (s: string) => s.trim().split('\n').filter(Boolean);
-const logLines = (file: string) => lines(readFileSync(file, 'utf8')).map((l) => JSON.parse(l) as Record<string, unknown>);
 const pidsIn = (file: string) => lines(readFileSync(file, 'utf8')).map(Number);
 
 /** Every item i stored once as v = 2i, nothing else, no errors. */
@@ -34,7 +33,7 @@ describe("the IPC channel is simrun's", () => {
     const r = await runCli([...args, '--log', log, '--quiet']);
     expect(r.code, r.stderr).toBe(0);
     expectExactRows(db, 'forge_send', 40);
-    const refused = logLines(log).filter((l) => /tried to send a message on the worker IPC channel; refused/.test(String(l.msg)));
+    const refused = jsonLines(log).filter((l) => /tried to send a message on the worker IPC channel; refused/.test(String(l.msg)));
     expect(new Set(refused.map((l) => l.type))).toEqual(new Set(['hello', 'result']));
   });
 
@@ -47,7 +46,7 @@ describe("the IPC channel is simrun's", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(path.join(marks, 'raw')) && existsSync(path.join(marks, 'emit'))).toBe(true);
     expectExactRows(db, 'forge_raw', 40);
-    const violations = logLines(log)
+    const violations = jsonLines(log)
       .filter((l) => /worker broke the IPC protocol/.test(String(l.msg)))
       .map((l) => String(l.violation));
     expect(violations).toHaveLength(2);
@@ -72,7 +71,7 @@ describe('what a model spawns ends with its worker', () => {
     const spawned = pidsIn(pids);
     expect(spawned.length).toBeGreaterThanOrEqual(2);
     expect(spawned.filter(alive)).toEqual([]);
-    const ended = logLines(log).filter((l) => /ended the processes/.test(String(l.msg)));
+    const ended = jsonLines(log).filter((l) => /ended the processes/.test(String(l.msg)));
     // The killed worker's group is ended by the primary; the others end theirs as they exit.
     expect(ended.some((l) => l.role === 'primary' && Number(l.processes) >= 1)).toBe(true);
   });

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixtureModel, runCli, sha, tmpDir, waitFor } from '../helpers.js';
+import { fixtureModel, jsonLines, runCli, sha, tmpDir, waitFor } from '../helpers.js';
 
 const dir = tmpDir('simrun-startup-');
 
@@ -96,10 +96,7 @@ describe('--log-level debug', () => {
       'debug',
     ]);
     expect(r.code, r.stderr).toBe(0);
-    const lines = readFileSync(log, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { msg: string; phase?: string; ms?: number; role: string; pid?: number });
+    const lines = jsonLines<{ msg: string; phase?: string; ms?: number; role: string; pid?: number }>(log);
     const phases = lines.filter((l) => l.msg === 'phase');
     const primary = phases.filter((l) => l.role === 'primary').map((l) => l.phase);
     expect(primary.slice(0, 4)).toEqual(['run: start', 'run: model loaded', 'run: input scanned', 'run: store opened, run created']);
