@@ -10,7 +10,7 @@
  */
 import os from 'node:os';
 import { measureRounds, makeRow, seconds, type Variant } from '../lib/measure.js';
-import { expectExit, runProcess, type RunResult } from '../lib/proc.js';
+import { expectExit, runAtOnce, runProcess, type RunResult } from '../lib/proc.js';
 import { runSimrun } from '../lib/simrun.js';
 import { median, round } from '../lib/stats.js';
 import type { BenchCase, BenchContext, CaseResult } from '../lib/types.js';
@@ -27,23 +27,11 @@ function cpuSeconds(r: RunResult): number {
 }
 
 /** The loop as `procs` processes at once over consecutive slices; the wall time is until the last ends. */
-async function loopSlices(ctx: BenchContext, n: number, draws: number, procs: number): Promise<RunResult> {
-  const t0 = performance.now();
+function loopSlices(ctx: BenchContext, n: number, draws: number, procs: number): Promise<RunResult> {
   const per = Math.ceil(n / procs);
-  const rs = await Promise.all(
-    Array.from({ length: procs }, (_, k) =>
-      runProcess(
-        process.execPath,
-        [PEER, '--n', String(Math.min(per, n - k * per)), '--start', String(k * per), '--draws', String(draws)],
-        {
-          cwd: ctx.root,
-        },
-      ),
-    ),
-  );
-  rs.forEach((r) => expectExit(r, 'in-process loop on a slice'));
-  const stealS = Math.max(...rs.map((r) => r.stealS));
-  return { ...rs[0]!, seconds: (performance.now() - t0) / 1000, procs: rs.flatMap((r) => r.procs), stealS };
+  const slice = (k: number) => [String(Math.min(per, n - k * per)), '--start', String(k * per)];
+  const commands = Array.from({ length: procs }, (_, k) => [process.execPath, PEER, '--n', ...slice(k), '--draws', String(draws)]);
+  return runAtOnce(commands, { cwd: ctx.root }, 'in-process loop on a slice');
 }
 
 /** Steal time as a share of the CPU time the run's wall time spans on all cores, percent. */

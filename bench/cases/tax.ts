@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { measureRounds, makeRow, seconds, type Variant } from '../lib/measure.js';
-import { expectExit, runProcess, type RunResult } from '../lib/proc.js';
+import { expectExit, runAtOnce, runProcess, type RunResult } from '../lib/proc.js';
 import { runSimrun } from '../lib/simrun.js';
 import { median, round } from '../lib/stats.js';
 import type { BenchCase, BenchContext, CaseResult } from '../lib/types.js';
@@ -51,11 +51,9 @@ function halves(file: string): [string, string] {
 }
 
 /** Both halves at once; the wall time is until the later one ends. */
-async function pair(ctx: BenchContext, files: string[]): Promise<RunResult> {
-  const t0 = performance.now();
-  const rs = await Promise.all(files.map((f) => runProcess(process.execPath, [PEER, f], { cwd: ctx.root })));
-  rs.forEach((r) => expectExit(r, 'in-process tax loop on a half'));
-  return { ...rs[0]!, seconds: (performance.now() - t0) / 1000, procs: rs.flatMap((r) => r.procs) };
+function pair(ctx: BenchContext, files: string[]): Promise<RunResult> {
+  const commands = files.map((f) => [process.execPath, PEER, f]);
+  return runAtOnce(commands, { cwd: ctx.root }, 'in-process tax loop on a half');
 }
 
 export const tax: BenchCase = {

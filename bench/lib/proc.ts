@@ -151,6 +151,18 @@ export function runProcess(cmd: string, args: string[], o: RunOptions): Promise<
   });
 }
 
+/**
+ * Runs processes at once (each `[cmd, ...args]`), each expected to exit 0: one result whose wall
+ * time is until the last ends, with every process's samples and the most steal any one saw.
+ */
+export async function runAtOnce(commands: string[][], o: RunOptions, what: string): Promise<RunResult> {
+  const t0 = performance.now();
+  const rs = await Promise.all(commands.map(([cmd, ...args]) => runProcess(cmd!, args, o)));
+  rs.forEach((r) => expectExit(r, what));
+  const stealS = Math.max(...rs.map((r) => r.stealS));
+  return { ...rs[0]!, seconds: (performance.now() - t0) / 1000, procs: rs.flatMap((r) => r.procs), stealS };
+}
+
 /** Throws with the tail of stderr unless the process exited with one of the expected codes. */
 export function expectExit(r: RunResult, what: string, codes: number[] = [0]): RunResult {
   if (r.code === null || !codes.includes(r.code)) {
