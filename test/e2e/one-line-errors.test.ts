@@ -2,7 +2,8 @@
  * Failures simrun did not raise on purpose (permissions, a full disk, the open-file and memory
  * limits, params nested too deeply, stdout on /dev/full, a model command's own throw) end in one
  * line naming the file and what to do, a non-zero exit code, no stack, and no partial damage.
- * Root ignores file modes, so the read-only cases run the CLI as `nobody` (setpriv); a full disk
+ * Root ignores file modes, so the read-only cases run the CLI as root without capabilities
+ * (setpriv); a full disk
  * is a 600 KB tmpfs mounted in a private mount namespace (unshare -m). Each is skipped where it
  * cannot be set up.
  */
@@ -13,7 +14,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, fixtureModel, runCli, sha, tmpDir, type CliResult } from '../helpers.js';
 
 const isRoot = process.getuid?.() === 0;
-const canSetpriv = isRoot && spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'true']).status === 0;
+// Root ignores file modes: the read-only tests run the CLI as root without capabilities (no
+// CAP_DAC_OVERRIDE), not as another user, who might not reach this checkout (a 0700 clone folder).
+const DROP_CAPS = ['--bounding-set=-all', '--inh-caps=-all'];
+const canSetpriv = isRoot && spawnSync('setpriv', [...DROP_CAPS, 'true']).status === 0;
 const canMount = isRoot && spawnSync('unshare', ['-m', '--propagation', 'private', 'true']).status === 0;
 
 let dir: string;
@@ -30,10 +34,8 @@ function spawnCli(command: string, argv: string[]): Promise<CliResult> {
 }
 
 const simrun = (args: string[]) => [process.execPath, cli, ...args];
-const asNobody = (args: string[]) =>
-  isRoot
-    ? spawnCli('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', ...simrun(args)])
-    : spawnCli(process.execPath, simrun(args).slice(1));
+const unprivileged = (args: string[]) =>
+  isRoot ? spawnCli('setpriv', [...DROP_CAPS, ...simrun(args)]) : spawnCli(process.execPath, simrun(args).slice(1));
 /** The CLI under a shell's ulimit, e.g. "-n 32". */
 const withUlimit = (limit: string, args: string[]) => spawnCli('bash', ['-c', `ulimit ${limit} && exec "$@"`, 'bash', ...simrun(args)]);
 
@@ -59,7 +61,6 @@ const run = (target: string, extra: string[] = []) => [
 
 beforeAll(async () => {
   dir = tmpDir('simrun-1line-');
-  chmodSync(dir, 0o755); // nobody must reach the files
   db = path.join(dir, 'done.db');
   const r = await runCli(run(db));
   expect(r.code, r.stderr).toBe(0);
@@ -74,7 +75,7 @@ describe.skipIf(isRoot && !canSetpriv)('read-only databases', () => {
     copyFileSync(db, file);
     chmodSync(file, 0o444);
     const before = sha(file);
-    const r = await asNobody(run(file));
+    const r = await unprivileged(run(file));
     expect(r.code).toBe(2);
     expectOneLine(
       r,
@@ -94,7 +95,7 @@ describe.skipIf(isRoot && !canSetpriv)('read-only databases', () => {
     chmodSync(file, 0o666);
     chmodSync(folder, 0o555);
     const before = sha(file);
-    const r = await asNobody(run(file));
+    const r = await unprivileged(run(file));
     expect(r.code).toBe(2);
     expectOneLine(r, new RegExp(`cannot write ${file}: its folder is read-only`));
     expect(sha(file)).toBe(before);
